@@ -1,0 +1,55 @@
+# Veikart: `make run` for a demo on this machine, `make test` for the whole suite.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install install-test browser lint format migrate seed messages clean
+
+$(VENV)/.installed: pyproject.toml
+	test -d $(VENV) || python3 -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+	$(PIP) install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test browser
+
+## Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; fi; }
+
+migrate: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_strategy
+
+seed: migrate
+	$(PY) manage.py seed_demo --scale small
+
+run: seed
+	$(PY) manage.py runserver $(HOST)
+
+test: install-test
+	$(VENV)/bin/pytest
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+## Refresh the Norwegian message catalogue after changing UI strings.
+messages: install
+	$(PY) manage.py makemessages -l nb --ignore=.venv --ignore=staticfiles --ignore=node_modules
+	$(PY) manage.py compilemessages -l nb --ignore=.venv
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

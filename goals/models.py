@@ -1,0 +1,314 @@
+"""Development goals, reporting periods and the units' progress reports."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from strategy.models import Area, Pillar, Strategy, TranslationStatus, Unit, code_validator
+
+
+class DevelopmentGoalQuerySet(models.QuerySet):
+    def of_strategy(self, strategy: Strategy) -> DevelopmentGoalQuerySet:
+        return self.filter(area__strategy=strategy)
+
+
+class DevelopmentGoal(models.Model):
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="goals", verbose_name=_("area")
+    )
+    code = models.CharField(_("code"), max_length=20, validators=[code_validator])
+    title = models.CharField(_("title"), max_length=400)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    pillars = models.ManyToManyField(
+        Pillar, through="GoalPillar", related_name="goals", blank=True, verbose_name=_("pillars")
+    )
+    nb_status = models.CharField(
+        _("Norwegian text"),
+        max_length=10,
+        choices=TranslationStatus,
+        default=TranslationStatus.WORKING,
+    )
+    note = models.CharField(
+        _("editorial note"),
+        max_length=500,
+        blank=True,
+        help_text=_("E.g. that the source text is incomplete."),
+    )
+
+    objects = DevelopmentGoalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("development goal")
+        verbose_name_plural = _("development goals")
+        ordering = ["area__order", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "code"],
+                name="goal_code_unique_in_area",
+                violation_error_message=_("This area already has a goal with this code."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+
+class GoalPillar(models.Model):
+    """Which pillar a goal serves. The source strategy does not say: links are editorial."""
+
+    goal = models.ForeignKey(DevelopmentGoal, on_delete=models.CASCADE, verbose_name=_("goal"))
+    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, verbose_name=_("pillar"))
+    is_editorial_default = models.BooleanField(
+        _("editorial default"),
+        default=True,
+        help_text=_("Set by Veikart's editors, not stated in the strategy itself."),
+    )
+
+    class Meta:
+        verbose_name = _("goal–pillar link")
+        verbose_name_plural = _("goal–pillar links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "pillar"],
+                name="goal_pillar_unique",
+                violation_error_message=_("This goal is already linked to this pillar."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal.code} → {self.pillar.code}"
+
+    def clean(self) -> None:
+        if self.goal_id and self.pillar_id and self.goal.area_id != self.pillar.area_id:
+            raise ValidationError(_("A goal can only serve pillars of its own area."))
+
+
+class PeriodKind(models.TextChoices):
+    YEAR = "year", _("Year")
+    TERTIAL = "tertial", _("Tertial")
+    QUARTER = "quarter", _("Quarter")
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def open(self) -> ReportingPeriodQuerySet:
+        return self.filter(is_open=True)
+
+    def closed(self) -> ReportingPeriodQuerySet:
+        return self.filter(is_open=False)
+
+    def of_kind(self, kind: str) -> ReportingPeriodQuerySet:
+        return self.filter(kind=kind)
+
+
+class ReportingPeriodManager(models.Manager.from_queryset(ReportingPeriodQuerySet)):
+    def get_by_natural_key(self, strategy_code: str, code: str):
+        return self.get(strategy__code=strategy_code, code=code)
+
+
+class ReportingPeriod(models.Model):
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.PROTECT, related_name="periods", verbose_name=_("strategy")
+    )
+    code = models.CharField(_("code"), max_length=20, validators=[code_validator])
+    kind = models.CharField(_("kind"), max_length=10, choices=PeriodKind)
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    deadline = models.DateField(_("reporting deadline"))
+    is_open = models.BooleanField(_("open for reporting"), default=False)
+
+    objects = ReportingPeriodManager()
+
+    class Meta:
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        ordering = ["start", "-end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "code"],
+                name="period_code_unique_in_strategy",
+                violation_error_message=_("This strategy already has a period with this code."),
+            ),
+            models.UniqueConstraint(
+                fields=["strategy", "kind", "start"],
+                name="period_kind_start_unique",
+                violation_error_message=_("A period of this kind already starts on this date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="period_ends_after_start",
+                violation_error_message=_("A period must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__gte=F("end")),
+                name="period_deadline_not_before_end",
+                violation_error_message=_("The deadline cannot be before the period ends."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def natural_key(self) -> tuple[str, str]:
+        return (self.strategy.code, self.code)
+
+    natural_key.dependencies = ["strategy.strategy"]
+
+    def open(self) -> None:
+        self.is_open = True
+        self.save(update_fields=["is_open"])
+
+    def close(self) -> None:
+        self.is_open = False
+        self.save(update_fields=["is_open"])
+
+    def previous(self) -> ReportingPeriod | None:
+        """The period of the same kind just before this one."""
+        return (
+            ReportingPeriod.objects.filter(
+                strategy=self.strategy_id, kind=self.kind, end__lt=self.start
+            )
+            .order_by("-start")
+            .first()
+        )
+
+    def days_to_deadline(self, today: datetime.date | None = None) -> int:
+        """Negative once the deadline has passed."""
+        return (self.deadline - (today or timezone.localdate())).days
+
+
+class ReportStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    ACHIEVED = "achieved", _("Achieved")
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    RETURNED = "returned", _("Returned")
+
+
+class ProgressReportQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProgressReportQuerySet:
+        return self.filter(unit__in=Unit.objects.visible_to(user))
+
+    def editable_by(self, user) -> ProgressReportQuerySet:
+        return self.filter(unit__in=Unit.objects.editable_by(user))
+
+    def for_period(self, period: ReportingPeriod) -> ProgressReportQuerySet:
+        return self.filter(period=period)
+
+
+class ProgressReport(models.Model):
+    """One unit's status and narrative for one goal in one period.
+
+    `version` grows by one on every save, so that an edit based on an older version can be
+    refused instead of silently overwriting someone else's change.
+    """
+
+    goal = models.ForeignKey(
+        DevelopmentGoal, on_delete=models.PROTECT, related_name="reports", verbose_name=_("goal")
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="reports", verbose_name=_("unit")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name=_("period")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ReportStatus, default=ReportStatus.NOT_STARTED
+    )
+    narrative = models.TextField(_("narrative"), blank=True)
+    next_steps = models.TextField(_("next steps"), blank=True)
+    risks = models.TextField(_("risks"), blank=True)
+    state = models.CharField(
+        _("workflow state"), max_length=10, choices=ReportState, default=ReportState.DRAFT
+    )
+    return_comment = models.TextField(_("comment on return"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("updated by"),
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("submitted by"),
+    )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("approved by"),
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True, editable=False)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("returned by"),
+    )
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        ordering = ["period__start", "goal__area__order", "goal__order", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["goal", "unit", "period"],
+                name="report_unique_per_goal_unit_period",
+                violation_error_message=_(
+                    "This unit already has a progress report for this goal and period."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="report_version_positive",
+                violation_error_message=_("The version starts at 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.goal.code} · {self.unit.code} · {self.period.code}"

@@ -1,0 +1,302 @@
+"""Indicators attached to development goals, their targets and the measured values."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from goals.models import DevelopmentGoal, PeriodKind, ReportingPeriod
+from strategy.models import TranslationStatus, Unit, code_validator
+
+MAX_DECIMALS = 6
+
+
+class Measure(models.TextChoices):
+    """What an indicator's values count. Bounds come from here, not from each indicator."""
+
+    PERCENT = "percent", _("Percent (0–100)")
+    COUNT = "count", _("Count")
+    NOK = "nok", _("Norwegian kroner")
+    POINTS = "points", _("Points")
+    RATIO = "ratio", _("Ratio")
+    SCORE = "score", _("Score (1–5)")
+    CREDITS = "credits", _("Credits")
+
+    @property
+    def bounds(self) -> tuple[Decimal | None, Decimal | None]:
+        return {
+            "percent": (Decimal(0), Decimal(100)),
+            "count": (Decimal(0), None),
+            "nok": (Decimal(0), None),
+            "points": (Decimal(0), None),
+            "ratio": (Decimal(0), None),
+            "score": (Decimal(1), Decimal(5)),
+            "credits": (Decimal(0), Decimal(60)),
+        }[self.value]
+
+
+class Direction(models.TextChoices):
+    INCREASE = "increase", _("Increase")
+    DECREASE = "decrease", _("Decrease")
+    MAINTAIN = "maintain", _("Maintain")
+
+
+class Accumulation(models.TextChoices):
+    PER_PERIOD = "per_period", _("Per period (each value stands alone)")
+    CUMULATIVE = "cumulative", _("Cumulative (each value is a running total)")
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", _("Sum over units")
+    MEAN = "mean", _("Mean over units")
+    NONE = "none", _("Not combined")
+
+
+class IndicatorQuerySet(models.QuerySet):
+    def active(self) -> IndicatorQuerySet:
+        return self.filter(active=True)
+
+    def for_unit(self, unit: Unit) -> IndicatorQuerySet:
+        return self.filter(owner_unit=unit)
+
+    def visible_to(self, user) -> IndicatorQuerySet:
+        return self.filter(owner_unit__in=Unit.objects.visible_to(user))
+
+
+class Indicator(models.Model):
+    goal = models.ForeignKey(
+        DevelopmentGoal, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("goal")
+    )
+    owner_unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("owner unit")
+    )
+    code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=300)
+    definition = models.TextField(_("definition"), blank=True)
+    nb_status = models.CharField(
+        _("Norwegian text"),
+        max_length=10,
+        choices=TranslationStatus,
+        default=TranslationStatus.WORKING,
+    )
+    measure = models.CharField(_("unit of measure"), max_length=10, choices=Measure)
+    decimals = models.PositiveSmallIntegerField(
+        _("decimals"), default=0, validators=[MaxValueValidator(MAX_DECIMALS)]
+    )
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction)
+    baseline_value = models.DecimalField(
+        _("baseline value"), max_digits=20, decimal_places=MAX_DECIMALS, null=True, blank=True
+    )
+    baseline_period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("baseline period"),
+    )
+    target_value = models.DecimalField(
+        _("target value"), max_digits=20, decimal_places=MAX_DECIMALS, null=True, blank=True
+    )
+    target_period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("target period"),
+    )
+    frequency = models.CharField(
+        _("frequency"), max_length=10, choices=PeriodKind, default=PeriodKind.YEAR
+    )
+    accumulation = models.CharField(
+        _("values are"), max_length=12, choices=Accumulation, default=Accumulation.PER_PERIOD
+    )
+    aggregation = models.CharField(
+        _("combine up the unit tree by"), max_length=5, choices=Aggregation, default=Aggregation.SUM
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    active = models.BooleanField(_("active"), default=True)
+    is_generated = models.BooleanField(
+        _("generated demo data"),
+        default=False,
+        editable=False,
+        help_text=_("Made by seed_demo; never a university's actual result."),
+    )
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["goal__area__order", "goal__order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decimals__lte=MAX_DECIMALS),
+                name="indicator_decimals_in_range",
+                violation_error_message=_("Decimals must be between 0 and 6."),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True) | Q(baseline_period__isnull=False),
+                name="indicator_baseline_has_period",
+                violation_error_message=_("A baseline value needs a baseline period."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_value__isnull=True) | Q(target_period__isnull=False),
+                name="indicator_target_has_period",
+                violation_error_message=_("A target value needs a target period."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+    def clean(self) -> None:
+        errors = {}
+        if (
+            self.baseline_period_id
+            and self.target_period_id
+            and self.target_period.start <= self.baseline_period.start
+        ):
+            errors["target_period"] = _("The target period must come after the baseline period.")
+        for field in ("baseline_value", "target_value"):
+            value = getattr(self, field)
+            if value is not None and self.measure:
+                try:
+                    self.check_value(value)
+                except ValidationError as error:
+                    errors[field] = error.messages
+        if errors:
+            raise ValidationError(errors)
+
+    def check_value(self, value: Decimal) -> None:
+        """Refuse a value outside the measure's bounds or with more decimals than allowed."""
+        low, high = Measure(self.measure).bounds
+        if (low is not None and value < low) or (high is not None and value > high):
+            raise ValidationError(
+                _("%(measure)s values must lie between %(low)s and %(high)s.")
+                % {
+                    "measure": Measure(self.measure).label,
+                    "low": low,
+                    "high": high if high is not None else "∞",
+                }
+            )
+        exponent = value.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and -exponent > self.decimals:
+            raise ValidationError(
+                _("Use at most %(decimals)d decimals for this indicator.")
+                % {"decimals": self.decimals}
+            )
+
+
+class Target(models.Model):
+    """An optional milestone: the value the indicator should reach by a given period."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="+", verbose_name=_("period")
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=MAX_DECIMALS)
+
+    class Meta:
+        verbose_name = _("target milestone")
+        verbose_name_plural = _("target milestones")
+        ordering = ["indicator", "period__start"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"],
+                name="target_unique_per_indicator_period",
+                violation_error_message=_("This indicator already has a target for this period."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period.code}: {self.value}"
+
+
+class MeasurementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MeasurementQuerySet:
+        return self.filter(unit__in=Unit.objects.visible_to(user))
+
+    def editable_by(self, user) -> MeasurementQuerySet:
+        return self.filter(unit__in=Unit.objects.editable_by(user))
+
+    def for_period(self, period: ReportingPeriod) -> MeasurementQuerySet:
+        return self.filter(period=period)
+
+
+class Measurement(models.Model):
+    """The value of one indicator for one unit in one period."""
+
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.PROTECT,
+        related_name="measurements",
+        verbose_name=_("indicator"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="measurements", verbose_name=_("unit")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        related_name="measurements",
+        verbose_name=_("period"),
+    )
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=MAX_DECIMALS)
+    comment = models.TextField(_("comment"), blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
+
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        ordering = ["indicator", "period__start", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "period"],
+                name="measurement_unique_per_indicator_unit_period",
+                violation_error_message=_(
+                    "This unit already has a value for this indicator and period."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="measurement_version_positive",
+                violation_error_message=_("The version starts at 1."),
+            ),
+        ]
+        indexes = [models.Index(fields=["period", "indicator"], name="measurement_period_ind")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} · {self.unit.code} · {self.period.code} = {self.value}"
+
+    def clean(self) -> None:
+        if self.indicator_id and self.value is not None:
+            try:
+                self.indicator.check_value(self.value)
+            except ValidationError as error:
+                raise ValidationError({"value": error.messages}) from error

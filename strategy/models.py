@@ -1,0 +1,321 @@
+"""The strategy (areas and pillars) and the organisation (units and memberships)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+code_validator = RegexValidator(
+    r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_.-]*$",
+    _("Use letters, digits, '-', '_' or '.', starting with a letter or digit."),
+)
+
+
+class TranslationStatus(models.TextChoices):
+    """How trustworthy the Norwegian text of a record is."""
+
+    OFFICIAL = "official", _("Official")
+    WORKING = "working", _("Working translation (unofficial)")
+    QUOTED = "quoted", _("Quoted from a secondary source")
+
+
+class NaturalKeyManager(models.Manager):
+    """Looks records up by their `code`, for fixtures and imports."""
+
+    def get_by_natural_key(self, code: str):
+        return self.get(code=code)
+
+
+class Strategy(models.Model):
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    vision = models.CharField(_("vision"), max_length=300, blank=True)
+    values = models.CharField(_("values"), max_length=300, blank=True)
+    nb_status = models.CharField(
+        _("Norwegian text"),
+        max_length=10,
+        choices=TranslationStatus,
+        default=TranslationStatus.WORKING,
+    )
+    start = models.DateField(_("start"))
+    end = models.DateField(_("end"))
+    is_current = models.BooleanField(_("current strategy"), default=False)
+
+    objects = NaturalKeyManager()
+
+    class Meta:
+        verbose_name = _("strategy")
+        verbose_name_plural = _("strategies")
+        ordering = ["-start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gt=models.F("start")),
+                name="strategy_ends_after_start",
+                violation_error_message=_("A strategy must end after it starts."),
+            ),
+            models.UniqueConstraint(
+                fields=["is_current"],
+                condition=Q(is_current=True),
+                name="one_current_strategy",
+                violation_error_message=_("Only one strategy can be the current one."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("strategy:detail", args=[self.code])
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+
+class Area(models.Model):
+    strategy = models.ForeignKey(
+        Strategy, on_delete=models.PROTECT, related_name="areas", verbose_name=_("strategy")
+    )
+    code = models.CharField(_("code"), max_length=20, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    colour = models.CharField(
+        _("colour"),
+        max_length=7,
+        default="#0072B2",
+        validators=[RegexValidator(r"^#[0-9A-Fa-f]{6}$", _("Give a colour as #RRGGBB."))],
+    )
+    nb_status = models.CharField(
+        _("Norwegian name"),
+        max_length=10,
+        choices=TranslationStatus,
+        default=TranslationStatus.WORKING,
+    )
+    description_nb_status = models.CharField(
+        _("Norwegian description"),
+        max_length=10,
+        choices=TranslationStatus,
+        default=TranslationStatus.WORKING,
+    )
+
+    class Meta:
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        ordering = ["strategy", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["strategy", "code"],
+                name="area_code_unique_in_strategy",
+                violation_error_message=_("This strategy already has an area with this code."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Pillar(models.Model):
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="pillars", verbose_name=_("area")
+    )
+    code = models.CharField(_("code"), max_length=20, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=300)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    nb_status = models.CharField(
+        _("Norwegian name"),
+        max_length=10,
+        choices=TranslationStatus,
+        default=TranslationStatus.WORKING,
+    )
+
+    class Meta:
+        verbose_name = _("pillar")
+        verbose_name_plural = _("pillars")
+        ordering = ["area__order", "order", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "code"],
+                name="pillar_code_unique_in_area",
+                violation_error_message=_("This area already has a pillar with this code."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class UnitKind(models.TextChoices):
+    UNIVERSITY = "university", _("University")
+    FACULTY = "faculty", _("Faculty")
+    DEPARTMENT = "department", _("Department")
+    MUSEUM = "museum", _("Museum")
+    ADMINISTRATION = "administration", _("Administration")
+
+
+class UnitQuerySet(models.QuerySet):
+    def active(self) -> UnitQuerySet:
+        return self.filter(active=True)
+
+    def subtree(self, unit: Unit) -> UnitQuerySet:
+        """The unit and every unit below it, at any depth."""
+        return self.filter(path__startswith=unit.path)
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> UnitQuerySet:
+        """Units the user may read: the subtrees of all their memberships."""
+        return self._in_subtrees_of(user, roles=Role.values)
+
+    def editable_by(self, user: AbstractBaseUser | AnonymousUser) -> UnitQuerySet:
+        """Units the user may report for: subtrees where they are reporter or approver."""
+        return self._in_subtrees_of(user, roles=[Role.REPORTER, Role.APPROVER])
+
+    def approvable_by(self, user: AbstractBaseUser | AnonymousUser) -> UnitQuerySet:
+        return self._in_subtrees_of(user, roles=[Role.APPROVER])
+
+    def _in_subtrees_of(self, user, *, roles) -> UnitQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self.all()
+        paths = Membership.objects.filter(user=user, role__in=roles).values_list(
+            "unit__path", flat=True
+        )
+        condition = Q()
+        for path in paths:
+            condition |= Q(path__startswith=path)
+        return self.filter(condition) if condition else self.none()
+
+
+class UnitManager(NaturalKeyManager.from_queryset(UnitQuerySet)):
+    pass
+
+
+class Unit(models.Model):
+    """A node in the organisation tree: university, faculty, department, ...
+
+    `path` holds the codes from the root down ("NTNU/IE/IDI/") so that a subtree is one
+    indexed prefix query; it is kept in step by save().
+    """
+
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    code = models.CharField(_("code"), max_length=30, unique=True, validators=[code_validator])
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind)
+    active = models.BooleanField(_("active"), default=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    nb_status = models.CharField(
+        _("Norwegian name"),
+        max_length=10,
+        choices=TranslationStatus,
+        default=TranslationStatus.WORKING,
+    )
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    path = models.CharField(max_length=500, editable=False, db_index=True)
+    depth = models.PositiveSmallIntegerField(editable=False, default=0)
+
+    objects = UnitManager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_to_after_valid_from",
+                violation_error_message=_("A unit cannot stop being valid before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("id")),
+                name="unit_not_own_parent",
+                violation_error_message=_("A unit cannot be its own parent."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        old_path = self.path
+        self.path = self.compute_path()
+        self.depth = self.path.count("/") - 1
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                for child in self.children.all():
+                    child.save()
+
+    def natural_key(self) -> tuple[str]:
+        return (self.code,)
+
+    def clean(self) -> None:
+        ancestor = self.parent
+        while ancestor is not None:
+            if ancestor.pk == self.pk and self.pk is not None:
+                raise ValidationError({"parent": _("A unit cannot be placed below itself.")})
+            ancestor = ancestor.parent
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else ""
+        return f"{prefix}{self.code}/"
+
+    def ancestors(self) -> list[Unit]:
+        """From the root down to the parent, in one query."""
+        codes = self.path.strip("/").split("/")[:-1]
+        by_code = {u.code: u for u in Unit.objects.filter(code__in=codes)}
+        return [by_code[c] for c in codes if c in by_code]
+
+
+class Role(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    APPROVER = "approver", _("Approver")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Membership(models.Model):
+    """A user's role on a unit; it covers the unit's whole subtree."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("user"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("unit")
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["unit__path", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit", "role"],
+                name="membership_unique",
+                violation_error_message=_("This user already has this role on this unit."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit.code}"
