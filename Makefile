@@ -12,8 +12,9 @@ $(VENV)/.installed: pyproject.toml
 	$(PIP) install --quiet -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml package.json
 	$(PIP) install --quiet -e ".[test]"
+	npm install --no-audit --no-fund --silent
 	touch $@
 
 install: $(VENV)/.installed
