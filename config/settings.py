@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "strategy",
     "goals",
     "indicators",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
