@@ -70,6 +70,7 @@ class UnitNode:
     name: str = ""
     kind: str = ""
     depth: int = 0
+    path: str = ""
 
 
 @dataclass(frozen=True)
