@@ -140,7 +140,7 @@ def _goal_table(
             change,
             Cell(f"{scored} / {len(result.indicator_scores)}"),
             fmt_status(result.reported),
-            Cell(_("Disagree") if result.disagreement else ""),
+            Cell("≠ " + _("Disagree") if result.disagreement else ""),
         )
     return table
 
@@ -165,14 +165,14 @@ def overview(data: DashboardData) -> dict[str, Any]:
             _("Goals on track"),
             _("Goals at risk"),
             _("Goals off track"),
-            _("Goals without data"),
-            _("Median progress (%)"),
-            _("Reported on track"),
-            _("Reported at risk"),
-            _("Reported off track"),
-            _("Values reported"),
-            _("Values expected"),
-            _("Reporting completeness (%)"),
+            _("Goals no data"),
+            _("Median progress"),
+            _("Reports on track"),
+            _("Reports at risk"),
+            _("Reports off track"),
+            _("Values in"),
+            _("Values due"),
+            _("Complete"),
             _("Disagreements"),
         ],
     )
@@ -211,6 +211,7 @@ def overview(data: DashboardData) -> dict[str, Any]:
                 "completeness": fmt_percent(coverage.share),
                 "disagreements": disagreements,
                 "chart_id": chart_id,
+                "spark_range": f"{labels[0]}–{labels[-1]}" if labels else "",
                 "spark_text": ", ".join(
                     f"{label}: {'–' if v is None else f'{v:.0f} %'}"
                     for label, v in zip(labels, spark, strict=True)

@@ -21,3 +21,19 @@ def status_badge(status: Status | str | None, text: str = ""):
         STATUS_ICONS[status],
         text or STATUS_LABELS[status],
     )
+
+
+@register.simple_tag
+def status_count(status: Status | str, n: int):
+    """A compact count: icon and number, with the status in words for screen readers and as a
+    tooltip (the icon's shape already tells the statuses apart without colour)."""
+    status = Status(status)
+    return format_html(
+        '<span class="status status-{}" title="{}"><span aria-hidden="true">{}</span>'
+        '<span class="visually-hidden">{}:</span> {}</span>',
+        status.value,
+        STATUS_LABELS[status],
+        STATUS_ICONS[status],
+        STATUS_LABELS[status],
+        n,
+    )
