@@ -227,8 +227,9 @@ def load(
         indicator__in=indicator_qs.values("id"),
         unit__path__startswith=scope.path,
         period__end__lte=period.end,
-    ).values_list("indicator_id", "unit_id", "period_id", "value", "comment")
-    for indicator_id, unit_id, period_id, value, comment in rows.iterator(chunk_size=5000):
+    ).order_by()  # the model's ordering would sort a large result over four joins
+    rows = rows.values_list("indicator_id", "unit_id", "period_id", "value", "comment")
+    for indicator_id, unit_id, period_id, value, comment in rows:
         measurements[indicator_id].append(MeasurementRow(unit_id, value, by_id[period_id], comment))
 
     reports = [

@@ -123,9 +123,11 @@ def test_dashboards_need_login(client):
 # --- Query counts ---------------------------------------------------------------------------
 
 
-# session, user, demo banner, strategy, periods, memberships, units, areas, pillars, goal
-# links, goals, targets, indicators, measurements, reports.
-QUERIES = 15
+# Computing: session, user, demo banner, cache key (memberships, data version), strategy,
+# periods, memberships, units, areas, pillars, goal links, goals, targets, indicators,
+# measurements, reports. From the cache: session, user, demo banner, cache key.
+QUERIES = 17
+CACHED_QUERIES = 5
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -137,6 +139,24 @@ def test_dashboard_pages_use_a_fixed_number_of_queries(
     client.force_login(personas.rector)
     with django_assert_max_num_queries(QUERIES):
         assert get(client, url).status_code == 200
+    with django_assert_max_num_queries(CACHED_QUERIES):
+        assert get(client, url).status_code == 200
+
+
+def test_a_new_measurement_shows_on_the_next_request(client, personas, dashboard_data):
+    from tests.factories import MeasurementFactory
+
+    made = dashboard_data(1)["indicators"]
+    client.force_login(personas.rector)
+    url = "/dashboard/area/RES/goal/RES-3/"
+    cumulative = next(i for i in made if i.accumulation == "cumulative")
+    before = get(client, url, format="csv", table="indicators").content.decode()
+    assert f"{cumulative.code} {cumulative.name},2024,45," in before
+    MeasurementFactory(indicator=cumulative, unit=unit("ITK"), period=period("2024"), value=7)
+    after = get(client, url, format="csv", table="indicators").content.decode()
+    row = next(line for line in after.splitlines() if line.startswith(cumulative.code))
+    assert row.startswith(f"{cumulative.code} {cumulative.name},2024,52,")
+    assert row.endswith(",2,6")  # ITK now counts as reported
 
 
 # --- Exports --------------------------------------------------------------------------------
