@@ -21,6 +21,13 @@ def one_of_each(personas):
     ProgressReportFactory()
     Group.objects.create(name="Editors")
     assert Membership.objects.exists()
+    _background_samples(personas)
+
+
+def _background_samples(personas):
+    from jobs.models import Job, JobKind
+
+    Job.objects.create(kind=JobKind.EXPORT_PERIOD, created_by=personas.idi_reporter)
 
 
 def admin_url(info: tuple[str, str], page: str) -> str:
