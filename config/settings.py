@@ -38,8 +38,10 @@ INSTALLED_APPS = [
     "strategy",
     "goals",
     "indicators",
+    "accounts",
     "jobs",
     "spreadsheets",
+    "notifications",
 ]
 
 MIDDLEWARE = [
