@@ -33,7 +33,7 @@ def run_job(self, job_id: int) -> None:
     job.run(task_id=self.request.id, retry_on=TRANSIENT_ERRORS)
 
 
-@shared_task(acks_late=True, reject_on_worker_lost=True)
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT_ERRORS)
 def requeue_stale_jobs() -> int:
     """Beat: queue again jobs that were never picked up or whose worker died."""
     return Job.objects.requeue_stale()
