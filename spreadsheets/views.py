@@ -34,9 +34,7 @@ def _page(request: HttpRequest, *, status: int = 200, **forms) -> TemplateRespon
         "template_form": forms.get("template_form") or TemplateForm(user=request.user),
         "import_form": forms.get("import_form") or ImportForm(),
         "export_form": forms.get("export_form") or ExportForm(),
-        "jobs": Job.objects.visible_to(request.user)
-        .filter(created_by=request.user)
-        .without_files()[:10],
+        "jobs": Job.objects.filter(created_by=request.user).without_files()[:10],
     }
     return TemplateResponse(request, "spreadsheets/index.html", context, status=status)
 

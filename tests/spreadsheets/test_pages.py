@@ -136,3 +136,26 @@ def test_a_job_state_is_shown_to_its_owner(client, personas):
     job = Job.objects.create(kind=JobKind.EXPORT_PERIOD, created_by=personas.idi_reporter)
     client.force_login(personas.idi_reporter)
     assert str(JobState.QUEUED.label) in client.get(job.get_absolute_url()).content.decode()
+
+
+def test_the_import_page_uses_a_fixed_number_of_queries(
+    client, personas, django_assert_max_num_queries
+):
+    from jobs.models import Job, JobKind
+
+    for _ in range(5):
+        Job.objects.create(kind=JobKind.EXPORT_PERIOD, created_by=personas.idi_reporter)
+    client.force_login(personas.idi_reporter)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("spreadsheets:index")).status_code == 200
+
+
+def test_polling_a_job_uses_a_fixed_number_of_queries(
+    client, personas, django_assert_max_num_queries
+):
+    from jobs.models import Job, JobKind
+
+    job = Job.objects.create(kind=JobKind.EXPORT_PERIOD, created_by=personas.idi_reporter)
+    client.force_login(personas.idi_reporter)
+    with django_assert_max_num_queries(4):
+        client.get(job.get_absolute_url(), headers={"HX-Request": "true"})
