@@ -6,6 +6,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import translation
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST, require_safe
 
 from jobs.models import Job, JobKind
@@ -58,7 +59,7 @@ def template_download(request: HttpRequest) -> HttpResponse:
         form.cleaned_data["unit"], form.cleaned_data["period"], file_format=file_format
     )
     response = HttpResponse(content, content_type=CONTENT_TYPES[file_format])
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Content-Disposition"] = content_disposition_header(True, name)
     response["Cache-Control"] = "private, no-store"
     return response
 

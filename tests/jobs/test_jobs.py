@@ -161,3 +161,14 @@ def test_the_sweep_gives_up_on_a_job_after_too_many_attempts(import_job, setting
     job = Job.objects.get()
     assert job.state == JobState.FAILED
     assert "tried too many times" in job.errors[0]["message"]
+
+
+def test_every_beat_entry_names_a_registered_task_acknowledged_late():
+    from django.conf import settings
+
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    for entry in settings.CELERY_BEAT_SCHEDULE.values():
+        task = app.tasks[entry["task"]]
+        assert task.acks_late and task.reject_on_worker_lost

@@ -159,3 +159,17 @@ def test_polling_a_job_uses_a_fixed_number_of_queries(
     client.force_login(personas.idi_reporter)
     with django_assert_max_num_queries(4):
         client.get(job.get_absolute_url(), headers={"HX-Request": "true"})
+
+
+def test_a_template_for_a_unit_with_a_norwegian_code_downloads(client, personas, units):
+    from strategy.models import Membership, Role, Unit
+
+    unit_ae = Unit.objects.create(code="ÆØÅ", name="Test", kind="department", parent=units["IE"])
+    Membership.objects.create(user=personas.idi_reporter, unit=unit_ae, role=Role.REPORTER)
+    client.force_login(personas.idi_reporter)
+    response = template(client, unit="ÆØÅ", format="csv")
+    assert response.status_code == 200
+    assert (
+        "filename*=utf-8''veikart-template-%C3%86%C3%98%C3%85-2025.csv"
+        in (response["Content-Disposition"])
+    )
