@@ -51,19 +51,36 @@ def due_reminder(period: ReportingPeriod, *, today: datetime.date) -> Reminder |
     return max(due, key=lambda r: r.due) if due else None
 
 
-def outstanding_reports(period: ReportingPeriod) -> dict[int, dict[str, int]]:
-    """Per unit id: how many reports are missing and how many are unsubmitted.
+def expected_reports(period: ReportingPeriod) -> set[tuple[int, int]]:
+    """(unit id, goal id) of the reports due in a period.
 
-    A unit is expected to report on a goal in a period when it owns an active indicator of that
-    goal measured at the period's frequency, or has started a report for it.
+    An indicator is measured throughout its owner's subtree, and progress is reported by the
+    units at the bottom of it (the active units without active units below them). So a unit
+    owes a report on a goal when one of the goal's active indicators of the period's frequency
+    is owned by the unit or a unit above it. The same rule as `seed_demo`'s data; replace it
+    here if reporting duties become explicit.
     """
-    expected = set(
+    owners = set(
         Indicator.objects.active()
-        .filter(frequency=period.kind, owner_unit__active=True)
-        .filter(goal__area__strategy=period.strategy)
-        .values_list("owner_unit_id", "goal_id")
+        .filter(frequency=period.kind, goal__area__strategy=period.strategy)
+        .values_list("owner_unit__path", "goal_id")
         .distinct()
     )
+    units = list(Unit.objects.active().values_list("pk", "path", "parent_id"))
+    parents = {parent_id for _pk, _path, parent_id in units if parent_id}
+    leaves = [(pk, path) for pk, path, _parent in units if pk not in parents]
+    return {
+        (pk, goal_id)
+        for owner_path, goal_id in owners
+        for pk, path in leaves
+        if path.startswith(owner_path)
+    }
+
+
+def outstanding_reports(period: ReportingPeriod) -> dict[int, dict[str, int]]:
+    """Per unit id: how many reports are missing and how many are unsubmitted (draft or
+    returned); a unit that started a report it does not owe is reminded of it too."""
+    expected = expected_reports(period)
     states = {
         (unit_id, goal_id): state
         for unit_id, goal_id, state in ProgressReport.objects.for_period(period)

@@ -81,8 +81,14 @@ def csv_bytes(sheet: SheetData) -> bytes:
 
 
 def template_indicators(unit: Unit, period: ReportingPeriod):
-    """The indicators a unit reports in a period: its own active ones of the period's kind."""
-    return Indicator.objects.for_unit(unit).active().filter(frequency=period.kind).order_by("code")
+    """The indicators a unit reports in a period: the active ones of the period's kind owned by
+    the unit or a unit above it (an owner's indicator is measured throughout its subtree)."""
+    owners = unit.path.strip("/").split("/")
+    return (
+        Indicator.objects.active()
+        .filter(frequency=period.kind, owner_unit__code__in=owners)
+        .order_by("code")
+    )
 
 
 def template_sheet(unit: Unit, period: ReportingPeriod) -> SheetData:

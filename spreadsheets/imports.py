@@ -195,7 +195,12 @@ def _check_row(row, indicators, units, editable, periods, has_comment, errors) -
             "period",
             _("The period %(code)s is not open for reporting.") % {"code": period_code},
         )
-    if indicator and unit and unit.pk in editable and indicator.owner_unit_id != unit.pk:
+    if (
+        indicator
+        and unit
+        and unit.pk in editable
+        and not unit.path.startswith(indicator.owner_unit.path)
+    ):
         errors.add(
             number,
             "indicator_code",

@@ -151,3 +151,13 @@ def test_the_beat_task_sends_todays_reminders(personas, tertial, idi_reports_on_
     with mock.patch("notifications.tasks.timezone.localdate", return_value=days_before(tertial, 3)):
         send_deadline_reminders.apply()
     assert len(mailoutbox) == 1
+
+
+def test_a_faculty_indicator_is_owed_by_the_departments_below_it(
+    personas, units, tertial, mailoutbox
+):
+    IndicatorFactory(code="IE-T", frequency="tertial", goal=goal("RES-3"), owner_unit=units["IE"])
+    deadline_reminders_send(today=days_before(tertial, 14))
+    assert "idi-reporter@example.org" in recipients(mailoutbox)
+    assert "- IDI " in mailoutbox[0].body
+    assert "- IE " not in mailoutbox[0].body

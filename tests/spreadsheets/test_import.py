@@ -292,3 +292,19 @@ def test_any_file_either_imports_completely_or_changes_nothing(
         assert job.state == JobState.FAILED
         assert job.errors
         assert Measurement.objects.count() == 0
+
+
+def test_a_department_reports_values_of_its_facultys_indicator(reporter, units, upload):
+    from tests.factories import IndicatorFactory
+
+    faculty_indicator = IndicatorFactory(code="IE-A", owner_unit=units["IE"])
+    _response, job = upload(xlsx_bytes([row(faculty_indicator, 3)]))
+    assert job.state == JobState.DONE
+
+
+def test_a_value_above_the_indicators_owner_is_rejected(client, personas, indicators, upload):
+    client.force_login(personas.ie_leader)
+    _response, job = upload(xlsx_bytes([row(indicators[0], 3, unit="IE")]))
+    assert messages_of(job) == [
+        (2, "indicator_code", "Indicator IDI-PUB is not reported by unit IE.")
+    ]

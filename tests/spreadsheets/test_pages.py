@@ -173,3 +173,15 @@ def test_a_template_for_a_unit_with_a_norwegian_code_downloads(client, personas,
         "filename*=utf-8''veikart-template-%C3%86%C3%98%C3%85-2025.csv"
         in (response["Content-Disposition"])
     )
+
+
+def test_the_template_includes_indicators_owned_by_the_units_above(client, personas, units):
+    IndicatorFactory(code="IE-A", owner_unit=unit("IE"))
+    IndicatorFactory(code="NV-A", owner_unit=unit("NV"))
+    client.force_login(personas.idi_reporter)
+    rows = list(
+        openpyxl.load_workbook(
+            io.BytesIO(template(client, unit="IDI", format="xlsx").content)
+        ).active.values
+    )
+    assert [r[0] for r in rows[1:]] == ["IE-A"]
