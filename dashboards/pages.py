@@ -28,6 +28,8 @@ from dashboards.tables import (
     fmt_status,
 )
 
+MAX_CHARTS = 12  # indicator charts on a goal page
+
 # --- Shared pieces --------------------------------------------------------------------------
 
 
@@ -495,8 +497,12 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     query = _query(data)
     result: GoalResult = summary.goals[row.id]
     indicators = summary.goal_indicators(row.id)
+    urgency = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.ON_TRACK: 2, Status.NO_DATA: 3}
+    indicators.sort(key=lambda r: (urgency[r.score.status], r.row.spec.code))
     blocks = []
-    for ind in indicators:
+    # A goal can have hundreds of indicators at national scale: chart the most urgent ones,
+    # list them all in the table.
+    for ind in indicators[:MAX_CHARTS]:
         spec = ind.row.spec
         history_periods = [
             p for p in data.periods if p.kind == spec.frequency and p.end <= data.period.end
@@ -528,15 +534,15 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
             _("Units expected"),
         ],
     )
-    for block in blocks:
-        ind = block["result"]
+    for ind in indicators:
+        decimals = ind.row.decimals
         indicators_table.add(
             Cell(f"{ind.row.spec.code} {ind.row.name}"),
             Cell(ind.reference.code if ind.reference else ""),
-            block["value"],
-            block["expected"],
-            block["progress"],
-            block["ratio"],
+            fmt_number(ind.score.actual, decimals),
+            fmt_number(ind.score.expected, decimals),
+            fmt_percent(ind.score.progress),
+            fmt_ratio(ind.score.ratio),
             fmt_status(ind.score.status),
             fmt_count(ind.rollup.reported),
             fmt_count(ind.rollup.expected),
@@ -605,6 +611,8 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
             (area_row.name, _url("area", area_row.code, query=query)),
         ],
         text_summary=_goal_sentence(result, len(indicators)),
+        charted=len(blocks),
+        indicator_count=len(indicators),
     )
     return context
 

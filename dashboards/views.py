@@ -20,6 +20,7 @@ from django.views.decorators.http import require_safe
 from dashboards import pages
 from dashboards.data import DashboardData, load
 from dashboards.models import DataVersion
+from dashboards.scoring import Tree
 from dashboards.tables import export
 from strategy.models import Membership
 
@@ -63,7 +64,9 @@ def _page(
         data = load(request.user, request.GET, today=timezone.localdate(), **load_kwargs)
         context = build(data)
         # Keep the page's figures, not the raw rows they came from.
-        context["data"] = dataclasses.replace(data, measurements={}, reports=[])
+        context["data"] = dataclasses.replace(
+            data, measurements={}, reports=[], indicators=[], tree=Tree([])
+        )
         context.pop("summary", None)
         for chart in context["charts"]:
             chart["data_id"] = f"{chart['id']}-data"
