@@ -34,6 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_htmx",
     "template_partials",
+    "pgtrigger",
+    "pghistory",
     "strategy",
     "goals",
     "indicators",
@@ -51,6 +53,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "goals.middleware.HistoryMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -68,6 +71,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "strategy.context_processors.demo_data",
+                "goals.context_processors.reporting",
             ],
         },
     },
@@ -84,7 +88,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "strategy:home"
+LOGIN_REDIRECT_URL = "goals:landing"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
@@ -108,6 +112,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TIMEZONE = TIME_ZONE
+
+# History of reports and measurements: django-pghistory's triggers (PostgreSQL only), with the
+# user and URL of each changing request.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="veikart@localhost")

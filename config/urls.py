@@ -6,6 +6,8 @@ from django.views.i18n import set_language
 
 urlpatterns = [
     path("", include("strategy.urls")),
+    path("", include("goals.urls")),
+    path("", include("indicators.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
