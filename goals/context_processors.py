@@ -12,6 +12,8 @@ def reporting(request: HttpRequest) -> dict[str, object]:
         return {}
 
     def has_unit_role() -> bool:
+        if hasattr(request, "_access"):  # the reporting pages have read the roles already
+            return request._access.has_any_role
         if not hasattr(request, "_has_unit_role"):
             request._has_unit_role = (
                 user.is_superuser or Membership.objects.filter(user=user).exists()
