@@ -8,6 +8,24 @@ from goals.models import MAX_TEXT_LENGTH, ReportStatus
 MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…).")
 
 
+STALE_FORM = _("This form is out of date or damaged: reload the page and try again.")
+
+
+def version_field(min_value: int) -> forms.IntegerField:
+    """The version a form was built from, for optimistic locking; users never type it."""
+    return forms.IntegerField(
+        min_value=min_value,
+        max_value=2**31 - 1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": STALE_FORM,
+            "invalid": STALE_FORM,
+            "min_value": STALE_FORM,
+            "max_value": STALE_FORM,
+        },
+    )
+
+
 def text_field(label, help_text=MARKDOWN_HELP) -> forms.CharField:
     return forms.CharField(
         label=label,
@@ -26,7 +44,7 @@ class ReportForm(forms.Form):
     narrative = text_field(_("Narrative"))
     next_steps = text_field(_("Next steps"))
     risks = text_field(_("Risks"))
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    version = version_field(0)
 
     def clean(self):
         cleaned = super().clean()
@@ -53,7 +71,7 @@ class ReviewForm(forms.Form):
         help_text=_("Required when you return the report: say what needs to change."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    version = version_field(1)
 
     def clean(self):
         cleaned = super().clean()

@@ -50,6 +50,7 @@ class Entry:
     subject: str
     action: str
     changes: list[Change]
+    seq: int = 0  # events of one transaction share a timestamp; their ids keep them in order
 
 
 def report_history(report: ProgressReport) -> list[Entry]:
@@ -89,7 +90,7 @@ def report_history(report: ProgressReport) -> list[Entry]:
         users,
         lambda event: f"{event.indicator.name} ({event.period.code})",
     )
-    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+    return sorted(entries, key=lambda entry: (entry.at, entry.seq), reverse=True)
 
 
 def _entries(events, fields, users, subject) -> list[Entry]:
@@ -119,6 +120,7 @@ def _entries(events, fields, users, subject) -> list[Entry]:
                     event.pgh_label
                 ],
                 changes=changes,
+                seq=event.pgh_id,
             )
         )
     return entries

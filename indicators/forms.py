@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+from goals.forms import version_field
 from goals.models import DevelopmentGoal, ReportingPeriod
 from indicators.models import Indicator, parse_decimal
 from strategy.models import Strategy
@@ -22,7 +23,7 @@ class MeasurementForm(forms.Form):
     comment = forms.CharField(
         label=_("Comment"), required=False, max_length=MAX_COMMENT_LENGTH, strip=True
     )
-    version = forms.IntegerField(min_value=0, widget=forms.HiddenInput)
+    version = version_field(0)
 
     def __init__(self, *args, indicator: Indicator, **kwargs) -> None:
         super().__init__(*args, **kwargs)
