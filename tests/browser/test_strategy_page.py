@@ -8,9 +8,8 @@ def test_a_user_logs_in_and_reads_the_strategy_in_both_languages(page, live_serv
     assert "/login/" in page.url
     assert_accessible(page)
     log_in(page, live_server, "rector")
-    assert (
-        page.get_by_role("heading", level=1).inner_text().startswith("Knowledge for a better world")
-    )
+    heading = page.get_by_role("heading", level=1).inner_text()
+    assert heading.startswith("Knowledge for a better world")
     assert page.get_by_role("heading", name="RES Research").is_visible()
     assert_accessible(page)
     screenshot(page, "strategy-en")
