@@ -119,3 +119,12 @@ def test_my_unit_uses_a_fixed_number_of_queries(
     client.force_login(personas.idi_reporter)
     with django_assert_max_num_queries(12):
         client.get(reverse("goals:unit", args=["IDI"]))
+
+
+def test_my_unit_speaks_norwegian(client, personas):
+    client.force_login(personas.idi_reporter)
+    client.cookies["django_language"] = "nb"
+    page = client.get(reverse("goals:unit", args=["IDI"])).content.decode()
+    assert "Min enhet" in page
+    assert "Åpen for rapportering" in page
+    assert "Legg inn verdier" in page
