@@ -76,6 +76,18 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         .without_value_in(open_periods)
         .select_related("goal", "owner_unit")
     )
+    awaiting = ProgressReport.objects.none()
+    if access.can_approve(unit):
+        awaiting = (
+            ProgressReport.objects.filter(
+                unit__path__startswith=unit.path,
+                state=ReportState.SUBMITTED,
+                period__strategy=strategy,
+                period__is_open=True,
+            )
+            .select_related("goal", "unit", "period", "submitted_by")
+            .order_by("submitted_at")
+        )
     return TemplateResponse(
         request,
         "goals/unit_detail.html",
@@ -86,6 +98,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "periods": ReportingPeriod.objects.filter(strategy=strategy).order_by("-start", "end"),
             "rows": [(goal, reports.get(goal.pk)) for goal in goals],
             "lacking": lacking,
+            "awaiting": awaiting,
             "units": access.visible_units().only("code", "name_en", "name_nb", "depth"),
             "can_edit": access.can_edit(unit) and period.is_writable_by(request.user),
             "period_writable": period.is_writable_by(request.user),

@@ -98,8 +98,9 @@ def test_faculty_leader_sees_department_indicators_lacking_values(client, person
 
 
 @pytest.mark.parametrize("count", [2, 10])
+@pytest.mark.parametrize(("persona", "unit"), [("idi_reporter", "IDI"), ("ie_leader", "IE")])
 def test_my_unit_uses_a_fixed_number_of_queries(
-    client, personas, django_assert_max_num_queries, count
+    client, personas, django_assert_max_num_queries, count, persona, unit
 ):
     codes = [
         "EDU-1",
@@ -115,10 +116,10 @@ def test_my_unit_uses_a_fixed_number_of_queries(
     ]
     for code in codes[:count]:
         IndicatorFactory(goal=goal(code))
-        ProgressReportFactory(goal=goal(code))
-    client.force_login(personas.idi_reporter)
-    with django_assert_max_num_queries(12):
-        client.get(reverse("goals:unit", args=["IDI"]))
+        ProgressReportFactory(goal=goal(code), state="submitted")
+    client.force_login(getattr(personas, persona))
+    with django_assert_max_num_queries(13):  # the same at both sizes
+        client.get(reverse("goals:unit", args=[unit]))
 
 
 def test_my_unit_speaks_norwegian(client, personas):
@@ -128,3 +129,22 @@ def test_my_unit_speaks_norwegian(client, personas):
     assert "Min enhet" in page
     assert "Åpen for rapportering" in page
     assert "Legg inn verdier" in page
+
+
+def test_an_approver_sees_submitted_reports_of_the_subtree_waiting_for_approval(client, personas):
+    ProgressReportFactory(state="submitted")
+    ProgressReportFactory(goal=goal("EDU-1"), state="draft")
+    client.force_login(personas.ie_leader)
+    page = client.get(reverse("goals:unit", args=["IE"])).content.decode()
+    waiting = page[page.index("Waiting for your approval") : page.index('id="goals-title"')]
+    assert "RES-3" in waiting
+    assert "EDU-1" not in waiting
+
+
+def test_a_reporter_sees_no_approval_list(client, personas):
+    ProgressReportFactory(state="submitted")
+    client.force_login(personas.idi_reporter)
+    assert (
+        "Waiting for your approval"
+        not in client.get(reverse("goals:unit", args=["IDI"])).content.decode()
+    )
