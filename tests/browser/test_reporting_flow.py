@@ -188,3 +188,31 @@ def test_values_and_a_report_can_be_entered_by_keyboard_alone(
     page.keyboard.press("Enter")
     page.get_by_text("Draft saved.").wait_for()
     assert ProgressReport.objects.get(unit__code="IDI").narrative == "Written by keyboard."
+
+
+def test_attaching_an_indicator_explains_what_is_wrong(page, live_server, personas):
+    log_in(page, live_server, "idi-reporter")
+    page.get_by_role("link", name="Attach an indicator to a goal").click()
+    page.wait_for_load_state()
+    assert_accessible(page)
+    page.get_by_label("Goal").select_option(
+        label="RES-3 Improve the quality of our publications to strengthen our scientific impact"
+    )
+    page.get_by_label("Name").fill("Doctoral degrees")
+    page.get_by_label("Unit of measure").select_option("count")
+    page.get_by_label("Direction").select_option("increase")
+    page.get_by_label("Baseline value").fill("12")
+    page.get_by_label("Baseline period").select_option(label="2024")
+    page.get_by_label("Target value").fill("1,5")
+    page.get_by_label("Target period").select_option(label="2020")
+    page.get_by_role("button", name="Attach indicator").click()
+    page.wait_for_load_state()
+    assert page.get_by_text("The target period must come after the baseline period.").is_visible()
+    assert page.get_by_text("Use at most 0 decimals for this indicator.").is_visible()
+    assert_accessible(page)
+    screenshot(page, "reporting-attach-errors")
+    page.get_by_label("Target value").fill("20")
+    page.get_by_label("Target period").select_option(label="2025")
+    page.get_by_role("button", name="Attach indicator").click()
+    page.get_by_text("Indicator “Doctoral degrees” attached to RES-3.").wait_for()
+    assert page.get_by_label("Value of Doctoral degrees for 2025").is_visible()

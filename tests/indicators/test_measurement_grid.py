@@ -202,3 +202,15 @@ def test_grid_uses_a_fixed_number_of_queries(
     client.force_login(personas.idi_reporter)
     with django_assert_max_num_queries(12):  # the same at both sizes
         client.get(reverse("indicators:grid", args=["IDI"]))
+
+
+def test_without_javascript_a_wrong_value_shows_the_whole_grid_with_the_message(
+    reporter_client, indicator
+):
+    IndicatorFactory(name_en="Other indicator")
+    response = reporter_client.post(save_url(indicator), cell(indicator, value="x", version="0"))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "<html" in page
+    assert "“x” is not a number." in page
+    assert "Other indicator" in page
