@@ -31,7 +31,7 @@ migrate: install
 	$(PY) manage.py load_strategy
 
 seed: migrate
-	$(PY) manage.py seed_demo --scale small
+	$(PY) manage.py seed_demo --scale small --if-empty
 
 run: seed
 	$(PY) manage.py runserver $(HOST)

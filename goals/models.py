@@ -49,16 +49,18 @@ class DevelopmentGoalQuerySet(models.QuerySet):
     def reported_on_by(self, unit: Unit, period: ReportingPeriod) -> DevelopmentGoalQuerySet:
         """The goals a unit reports on in a period.
 
-        A unit reports on the goals of the period's strategy for which it or a unit below it
-        owns an active indicator, and on any goal it already has a report for in the period
-        (e.g. one started before its indicators were retired). Listing all ~20 goals for every
-        department would bury the few each one works on; attaching an indicator to a goal is
-        how a unit takes a goal up.
+        A unit reports on the goals of the period's strategy served by an active indicator that
+        it measures (owned by the unit or a unit above it) or that a unit below it owns, and on
+        any goal it already has a report for in the period (e.g. one started before its
+        indicators were retired). Listing all ~20 goals for every department would bury the few
+        each one works on; attaching an indicator to a goal is how a unit takes a goal up.
         """
         from indicators.models import Indicator
 
         owns_indicator = Indicator.objects.active().filter(
-            goal=OuterRef("pk"), owner_unit__path__startswith=unit.path
+            Q(owner_unit__path__startswith=unit.path)
+            | Q(owner_unit__code__in=unit.path.strip("/").split("/")),
+            goal=OuterRef("pk"),
         )
         has_report = ProgressReport.objects.filter(goal=OuterRef("pk"), unit=unit, period=period)
         return self.of_strategy(period.strategy_id).filter(

@@ -72,9 +72,10 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     }
     lacking = (
         Indicator.objects.active()
-        .filter(owner_unit__path__startswith=unit.path)
-        .without_value_in(open_periods)
+        .reported_by(unit)
+        .without_value_in(open_periods, unit=unit)
         .select_related("goal", "owner_unit")
+        .order_by("goal__area__order", "goal__order", "code")
     )
     awaiting = ProgressReport.objects.none()
     if access.can_approve(unit):
@@ -275,12 +276,10 @@ def _fresh_form(report: ProgressReport) -> ReportForm:
 def _render_report(request: HttpRequest, report: ProgressReport, **context) -> TemplateResponse:
     access = Access.of(request)
     writable = report.period.is_writable_by(request.user)
-    indicators = Indicator.objects.active().filter(
-        goal=report.goal_id, owner_unit__path__startswith=report.unit.path
-    )
     values = (
         Measurement.objects.filter(
-            indicator__in=indicators,
+            indicator__goal=report.goal_id,
+            unit__path__startswith=report.unit.path,
             period__start__gte=report.period.start,
             period__end__lte=report.period.end,
         )

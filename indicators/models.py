@@ -111,13 +111,18 @@ class IndicatorQuerySet(models.QuerySet):
     def visible_to(self, user) -> IndicatorQuerySet:
         return self.filter(owner_unit__in=Unit.objects.visible_to(user))
 
-    def without_value_in(self, periods: list[ReportingPeriod]) -> IndicatorQuerySet:
-        """Indicators whose owner unit has not given a value for the open period that their
-        frequency belongs to (a yearly indicator in "2025", a tertial one in "2025-T3")."""
+    def reported_by(self, unit: Unit) -> IndicatorQuerySet:
+        """The indicators a unit gives values for: those owned by the unit or a unit above it
+        (an owner's indicator is measured throughout its subtree)."""
+        return self.filter(owner_unit__code__in=unit.path.strip("/").split("/"))
+
+    def without_value_in(self, periods: list[ReportingPeriod], *, unit: Unit) -> IndicatorQuerySet:
+        """Indicators for which `unit` has not given a value in the open period their frequency
+        belongs to (a yearly indicator in "2025", a tertial one in "2025-T3")."""
         condition = Q()
         for period in periods:
             has_value = Measurement.objects.filter(
-                indicator=OuterRef("pk"), unit=OuterRef("owner_unit"), period=period
+                indicator=OuterRef("pk"), unit=unit, period=period
             )
             condition |= Q(frequency=period.kind) & ~Exists(has_value)
         return self.filter(condition) if condition else self.none()

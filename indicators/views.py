@@ -78,7 +78,7 @@ def measurement_save(
 ) -> HttpResponse:
     unit = get_unit_for_reader(request, code)
     indicator = get_object_or_404(
-        Indicator.objects.active().select_related("goal__area"), pk=indicator_id, owner_unit=unit
+        Indicator.objects.active().reported_by(unit).select_related("goal__area"), pk=indicator_id
     )
     period = get_object_or_404(
         ReportingPeriod,
@@ -176,14 +176,16 @@ def indicator_attach(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _sections(unit: Unit) -> list[Section]:
-    """The unit's active indicators grouped by the open period their frequency belongs to,
-    with this and last period's values and milestones: a fixed number of queries."""
+    """The indicators the unit gives values for (its own and its ancestors'), grouped by the
+    open period their frequency belongs to, with this and last period's values and milestones:
+    a fixed number of queries."""
     periods = open_periods_of(current_strategy())
     sections = [Section(period, period.previous()) for period in periods]
     indicators = list(
         Indicator.objects.active()
-        .filter(owner_unit=unit, frequency__in={p.kind for p in periods})
-        .select_related("goal", "target_period", "baseline_period")
+        .reported_by(unit)
+        .filter(frequency__in={p.kind for p in periods})
+        .select_related("goal", "owner_unit", "target_period", "baseline_period")
         .order_by("goal__area__order", "goal__order", "code")
     )
     period_ids = {p.pk for p in periods} | {

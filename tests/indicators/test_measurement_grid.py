@@ -214,3 +214,18 @@ def test_without_javascript_a_wrong_value_shows_the_whole_grid_with_the_message(
     assert "<html" in page
     assert "“x” is not a number." in page
     assert "Other indicator" in page
+
+
+def test_a_department_enters_values_for_its_facultys_indicators(reporter_client, units):
+    faculty = IndicatorFactory(name_en="Faculty-wide indicator", owner_unit=units["IE"])
+    page = reporter_client.get(reverse("indicators:grid", args=["IDI"])).content.decode()
+    assert "Faculty-wide indicator" in page
+    assert "set by IE" in page
+    reporter_client.post(save_url(faculty), cell(faculty, value="3", version="0"))
+    assert Measurement.objects.get(indicator=faculty).unit == units["IDI"]
+
+
+def test_a_faculty_cannot_enter_values_for_a_departments_indicator(client, personas, indicator):
+    client.force_login(personas.ie_leader)
+    response = client.post(save_url(indicator, unit="IE"), cell(indicator, value="3", version="0"))
+    assert response.status_code == 404
