@@ -6,6 +6,8 @@ from accounts.views import set_language
 
 urlpatterns = [
     path("", include("strategy.urls")),
+    path("", include("goals.urls")),
+    path("", include("indicators.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("data/", include("spreadsheets.urls")),
     path("jobs/", include("jobs.urls")),

@@ -69,7 +69,7 @@ def _base(data: DashboardData, **extra) -> dict[str, Any]:
         "query": _query(data),
         "charts": [],
         "tables": [],
-        "can_view_dashboards": True,  # known here; spares the context processor's queries
+        "has_unit_role": True,  # known here; spares the navigation's query
         **extra,
     }
 
