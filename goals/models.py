@@ -13,6 +13,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dashboards.versioning import BumpsDataVersionQuerySet
 from strategy.models import Area, Pillar, Strategy, TranslationStatus, Unit, code_validator
 
 if TYPE_CHECKING:
@@ -252,7 +253,7 @@ class ReportState(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-class ProgressReportQuerySet(models.QuerySet):
+class ProgressReportQuerySet(BumpsDataVersionQuerySet):
     def visible_to(self, user) -> ProgressReportQuerySet:
         return self.filter(unit__in=Unit.objects.visible_to(user))
 

@@ -14,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dashboards.versioning import BumpsDataVersionQuerySet
 from goals.models import DevelopmentGoal, EditConflict, PeriodKind, ReportingPeriod
 from strategy.models import TranslationStatus, Unit, code_validator
 
@@ -101,7 +102,7 @@ class Aggregation(models.TextChoices):
     NONE = "none", _("Not combined")
 
 
-class IndicatorQuerySet(models.QuerySet):
+class IndicatorQuerySet(BumpsDataVersionQuerySet):
     def active(self) -> IndicatorQuerySet:
         return self.filter(active=True)
 
@@ -290,7 +291,7 @@ class Target(models.Model):
         return f"{self.indicator.code} {self.period.code}: {self.value}"
 
 
-class MeasurementQuerySet(models.QuerySet):
+class MeasurementQuerySet(BumpsDataVersionQuerySet):
     def visible_to(self, user) -> MeasurementQuerySet:
         return self.filter(unit__in=Unit.objects.visible_to(user))
 
