@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 import pghistory
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, models, transaction
@@ -15,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.versioning import BumpsDataVersionQuerySet
-from goals.models import DevelopmentGoal, EditConflict, PeriodKind, ReportingPeriod
+from goals.models import DevelopmentGoal, EditConflict, PeriodKind, ReportingPeriod, user_stamp
 from strategy.models import TranslationStatus, Unit, code_validator
 
 if TYPE_CHECKING:
@@ -328,15 +327,7 @@ class Measurement(models.Model):
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=MAX_DECIMALS)
     comment = models.TextField(_("comment"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
+    entered_by = user_stamp(_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
 
     objects = MeasurementQuerySet.as_manager()
