@@ -5,7 +5,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from strategy.models import Strategy
 
-PUBLIC_NAMES = {"login", "set_language"}
+PUBLIC_NAMES = {"login", "set_language", "healthz"}
 
 
 def page_urls(strategy: Strategy) -> list[str]:
