@@ -6,15 +6,16 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run test install install-test browser lint format migrate seed messages clean
 
-$(VENV)/.installed: pyproject.toml
+## npm brings plotly.js' strict build (served to users) and axe-core (browser tests only).
+$(VENV)/.installed: pyproject.toml package.json package-lock.json
 	test -d $(VENV) || python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip
 	$(PIP) install --quiet -e .
+	npm install --no-audit --no-fund --silent
 	touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml package.json
 	$(PIP) install --quiet -e ".[test]"
-	npm install --no-audit --no-fund --silent
 	touch $@
 
 install: $(VENV)/.installed

@@ -166,6 +166,11 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "en": ("nb",)}
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "ops.finders.NodeModulesFinder",  # plotly.js' strict build from npm, that file only
+]
 # Hashed, compressed files served by whitenoise with far-future caching once DEBUG is off
 # (`manage.py collectstatic` first). STATIC_STORAGE=plain keeps the plain storage (the tests).
 STORAGES = {

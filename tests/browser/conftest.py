@@ -55,7 +55,10 @@ def browser_type_launch_args(browser_type_launch_args):
 def page(page):
     """A page that fails the test on any console error or uncaught exception."""
     errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on(
+        "console",
+        lambda msg: errors.append(f"{msg.text} ({page.url})") if msg.type == "error" else None,
+    )
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.set_default_timeout(10_000)
     yield page
