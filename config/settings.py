@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -94,6 +95,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "strategy.context_processors.demo_data",
+                "ops.context_processors.single_sign_on",
             ],
         },
     },
@@ -126,6 +128,29 @@ AUTHENTICATION_BACKENDS = [
     "ops.backends.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+
+# Single sign-on with OpenID Connect (e.g. Feide): OIDC_ENABLED=true and the OIDC_* variables
+# below, nothing else (docs/deploy.md). Local accounts keep working for administrators.
+OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
+OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="Feide")
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("ops.oidc.OIDCBackend")
+    OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
+    OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+    # The claim that is the Veikart username; Feide: https://n.feide.no/claims/eduPersonPrincipalName
+    OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="email")
+    OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)
+    OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=5)
+    LOGIN_REDIRECT_URL_FAILURE = reverse_lazy("login")
 
 # Sessions (ASVS V7): ops.middleware.SessionLifetimeMiddleware ends a session after 30 minutes
 # without a request and 12 hours after login however active; the cookie and the server-side

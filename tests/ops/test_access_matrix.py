@@ -27,6 +27,8 @@ ACCESS = {
     "login": PUBLIC,
     "set_language": PUBLIC,
     "healthz": PUBLIC,
+    "oidc_authentication_init": PUBLIC,  # with OIDC_ENABLED=true
+    "oidc_authentication_callback": PUBLIC,
     "logout": USER,
     "password_change": USER,
     "password_change_done": USER,

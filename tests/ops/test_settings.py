@@ -89,3 +89,27 @@ def test_production_keeps_database_connections_with_health_checks():
     database = values["DATABASES"]["default"]
     assert database["CONN_MAX_AGE"] > 0
     assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_single_sign_on_is_a_settings_switch_that_names_what_is_missing():
+    done = run_django("manage.py", "check", OIDC_ENABLED="true")
+    assert done.returncode != 0
+    assert "Set the OIDC_RP_CLIENT_ID environment variable" in done.stderr
+    provider = {
+        name: "https://auth.dataporten.no/x"
+        for name in (
+            "OIDC_OP_ISSUER",
+            "OIDC_OP_AUTHORIZATION_ENDPOINT",
+            "OIDC_OP_TOKEN_ENDPOINT",
+            "OIDC_OP_USER_ENDPOINT",
+            "OIDC_OP_JWKS_ENDPOINT",
+        )
+    }
+    env = {"OIDC_ENABLED": "true", "OIDC_RP_CLIENT_ID": "id", "OIDC_RP_CLIENT_SECRET": "s"}
+    code = (
+        "import django; django.setup(); from django.urls import reverse; "
+        "print(reverse('oidc_authentication_init'))"
+    )
+    done = run_django("-c", code, DJANGO_SETTINGS_MODULE="config.settings", **env, **provider)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().endswith("/oidc/authenticate/")
