@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse_lazy
@@ -58,6 +59,10 @@ INSTALLED_APPS = [
     "strategy",
     "goals",
     "indicators",
+    "accounts",
+    "jobs",
+    "spreadsheets",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -209,6 +214,7 @@ STORAGES = {
     },
 }
 
+# Celery. Without CELERY_BROKER_URL tasks run eagerly, so `make run` needs no services.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
@@ -216,6 +222,58 @@ CELERY_TASK_EAGER_PROPAGATES = True
 if not CELERY_BROKER_URL:
     CELERY_BROKER_URL = "memory://localhost/"
 CELERY_TIMEZONE = TIME_ZONE
+# Results live in the Job rows; the result backend is not needed for them.
+CELERY_TASK_IGNORE_RESULT = True
+# A message is acknowledged only after its task returns, and put back on the queue if the worker
+# process dies mid-task; tasks are written to be run twice safely (see jobs.models.Job.claim).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
+CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Redis redelivers an unacknowledged message after the visibility timeout; it must be longer
+# than any task may run. A short connect timeout keeps a request from hanging on a dead broker.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600, "socket_connect_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
+CELERY_BEAT_SCHEDULE = {
+    "send-deadline-reminders": {
+        "task": "notifications.tasks.send_deadline_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "requeue-stale-jobs": {
+        "task": "jobs.tasks.requeue_stale_jobs",
+        "schedule": 60.0 * 5,
+    },
+}
+
+# Background jobs: a job still queued after this many minutes is queued again by the sweep; a
+# running job whose worker vanished is retried after the hard time limit plus this margin.
+JOBS_REQUEUE_AFTER_MINUTES = env.int("JOBS_REQUEUE_AFTER_MINUTES", default=10)
+JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=5)
+
+# Spreadsheet import limits, checked before a file is parsed.
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORT_MAX_UNCOMPRESSED_BYTES = env.int("IMPORT_MAX_UNCOMPRESSED_BYTES", default=50 * 1024 * 1024)
+IMPORT_MAX_ZIP_ENTRIES = env.int("IMPORT_MAX_ZIP_ENTRIES", default=1000)
+IMPORT_MAX_COMPRESSION_RATIO = env.int("IMPORT_MAX_COMPRESSION_RATIO", default=100)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
+
+# Deadline reminders: days before an open period's deadline, and once on the day after it. A
+# reminder missed because beat or the worker was down is still sent up to REMINDER_CATCH_UP_DAYS
+# late.
+REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[14, 3])
+REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=2)
+
+# Absolute links in e-mails; the My unit page's path until it can be reversed.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+MY_UNIT_URL_NAME = "goals:my_unit"
+MY_UNIT_PATH = "/my-unit/"
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="veikart@localhost")

@@ -1,16 +1,17 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
-from django.views.i18n import set_language
 
+from accounts.views import set_language
 from ops import views as ops_views
 
 handler500 = "ops.views.server_error"
 
 urlpatterns = [
     path("", include("strategy.urls")),
+    path("data/", include("spreadsheets.urls")),
+    path("jobs/", include("jobs.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -23,7 +24,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", ops_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -27,6 +27,18 @@ def one_of_each(personas):
     AccessLog.objects.create(**attempt)
     AccessFailureLog.objects.create(**attempt)
     assert Membership.objects.exists()
+    _background_samples(personas)
+
+
+def _background_samples(personas):
+    from accounts.models import Profile
+    from jobs.models import Job, JobKind
+    from notifications.models import SentReminder
+    from tests.factories import period
+
+    Profile.objects.create(user=personas.idi_reporter, language="nb")
+    Job.objects.create(kind=JobKind.EXPORT_PERIOD, created_by=personas.idi_reporter)
+    SentReminder.objects.create(user=personas.idi_reporter, period=period(), kind="before-14")
 
 
 def admin_url(info: tuple[str, str], page: str) -> str:

@@ -34,6 +34,14 @@ ACCESS = {
     "password_change_done": USER,
     "strategy:home": USER,
     "strategy:detail": USER,
+    # Import and export (issue 5): each user's own jobs and units, see tests/spreadsheets and
+    # tests/jobs for the per-persona checks.
+    "spreadsheets:index": USER,
+    "spreadsheets:template": USER,
+    "spreadsheets:import": USER,
+    "spreadsheets:export": USER,
+    "jobs:detail": USER,
+    "jobs:download": USER,
 }
 
 # Values tried for each URL parameter until the pattern accepts one.

@@ -1,0 +1,68 @@
+"""Every e-mail Veikart sends, one `notify_*` function each.
+
+Each renders `templates/notifications/email/<name>_subject.txt` and `_body.txt` in the
+recipient's language (accounts.Profile) and sends one message per recipient. Call them after the
+transaction that caused them has committed (`transaction.on_commit`), or from a task.
+Workflow e-mails (report submitted, returned, approved) belong here too.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import translation
+
+from accounts.models import language_of
+
+
+def absolute_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def my_unit_url() -> str:
+    """Absolute link to the My unit page (reversed once it exists, else its known path)."""
+    try:
+        path = reverse(settings.MY_UNIT_URL_NAME)
+    except NoReverseMatch:
+        path = settings.MY_UNIT_PATH
+    return absolute_url(path)
+
+
+def _send(user, template: str, context: dict[str, Any]) -> None:
+    language = language_of(user)
+    with translation.override(language):
+        context = {**context, "user": user, "site_url": settings.SITE_URL}
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}_body.txt", context)
+    message = EmailMessage(subject, body, to=[user.email], headers={"Content-Language": language})
+    message.send()
+
+
+def notify_deadline_reminder(
+    *,
+    user,
+    period,
+    kind: str,
+    today: datetime.date,
+    units: list[dict[str, Any]],
+) -> None:
+    """Remind a reporter that units they report for have missing or unsubmitted reports.
+
+    `units`: dicts with `unit`, `missing` and `unsubmitted` (numbers of goals).
+    """
+    _send(
+        user,
+        "notifications/email/deadline_reminder",
+        {
+            "period": period,
+            "overdue": kind == "overdue",
+            "days": period.days_to_deadline(today),
+            "units": units,
+            "my_unit_url": my_unit_url(),
+        },
+    )

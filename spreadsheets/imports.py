@@ -1,0 +1,321 @@
+"""Importing measurements from a spreadsheet, all or nothing.
+
+The file is read and every row checked first; a single problem fails the whole job with a
+row-by-row report and changes nothing. Only a clean file is applied, in one transaction that also
+marks the job done (`Job.complete`), so a worker dying midway leaves the database as it was and a
+second delivery of the same job cannot apply it again. Values are upserted per indicator × unit ×
+period: importing the same file twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from goals.models import ReportingPeriod
+from indicators.models import Indicator, Measurement
+from jobs.models import Job, JobFailed, JobKind, handler
+from spreadsheets.cells import FORMULA_PREFIXES, unescape_formula
+from spreadsheets.reading import FileRejected, Row, read_spreadsheet
+from strategy.models import Unit
+
+#: The template's columns, in order. Names are fixed (not translated) so files travel between
+#: languages; indicator_name is there for people and ignored on import.
+COLUMNS = ["indicator_code", "indicator_name", "unit_code", "period", "value", "comment"]
+REQUIRED = ["indicator_code", "unit_code", "period", "value"]
+MAX_COMMENT = 4000
+MAX_ABS_VALUE = Decimal(10) ** 14  # Measurement.value holds 20 digits, 6 after the point
+
+
+@dataclass
+class Change:
+    row: int
+    indicator: Indicator
+    unit: Unit
+    period: ReportingPeriod
+    value: Decimal
+    comment: str | None  # None: the file has no comment column, keep what is stored
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.indicator.pk, self.unit.pk, self.period.pk)
+
+
+class RowErrors:
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
+
+    def add(self, row: int | None, column: str | None, message: str) -> None:
+        self.items.append({"row": row, "column": column, "message": str(message)})
+
+    def __bool__(self) -> bool:
+        return bool(self.items)
+
+
+def parse_value(raw: Any) -> Decimal:
+    """A number from a cell: numbers as they are, text with '.' or a Norwegian ',' as decimal
+    mark and spaces as thousands separators. Raises ValueError with a message for the user."""
+    if isinstance(raw, bool):
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": raw})
+    if isinstance(raw, int | Decimal):
+        value = Decimal(raw)
+    elif isinstance(raw, float):
+        value = Decimal(repr(raw))
+    elif isinstance(raw, str):
+        text = raw.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+        if "," in text and "." not in text:
+            text = text.replace(",", ".")
+        try:
+            value = Decimal(text)
+        except InvalidOperation:
+            raise ValueError(
+                _("“%(value)s” is not a number.") % {"value": raw.strip()[:50]}
+            ) from None
+    else:
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": str(raw)[:50]})
+    if not value.is_finite():
+        raise ValueError(_("“%(value)s” is not a number.") % {"value": str(raw)[:50]})
+    if abs(value) >= MAX_ABS_VALUE:
+        raise ValueError(_("The number is too large."))
+    return value
+
+
+def _text(raw: Any) -> str:
+    if raw is None:
+        return ""
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw).strip()
+
+
+def check_rows(rows: list[Row], header: list[str], *, user, job: Job | None = None) -> list[Change]:
+    """Every row's problems, or the changes if there are none. A few queries, not one per row."""
+    errors = RowErrors()
+    missing = [name for name in REQUIRED if name not in header]
+    for name in missing:
+        message = _("The column “%(name)s” is missing from the first row.") % {"name": name}
+        errors.add(1, name, message)
+    if missing:
+        raise JobFailed(errors.items)
+    if not rows:
+        raise JobFailed([{"row": None, "column": None, "message": _("The file has no rows.")}])
+
+    def codes(column: str) -> set[str]:
+        return {_text(row.cells.get(column)) for row in rows} - {""}
+
+    indicators = {
+        i.code: i
+        for i in Indicator.objects.filter(code__in=codes("indicator_code")).select_related(
+            "owner_unit"
+        )
+    }
+    units = {u.code: u for u in Unit.objects.filter(code__in=codes("unit_code"))}
+    editable = set(
+        Unit.objects.editable_by(user).filter(code__in=units).values_list("pk", flat=True)
+    )
+    periods = {
+        p.code: p
+        for p in ReportingPeriod.objects.filter(code__in=codes("period"), strategy__is_current=True)
+    }
+
+    changes: list[Change] = []
+    seen: dict[tuple[int, int, int], int] = {}
+    has_comment = "comment" in header
+    for position, row in enumerate(rows):
+        if job and position % 200 == 0:
+            job.report_progress(10 + 70 * position // len(rows))
+        change = _check_row(row, indicators, units, editable, periods, has_comment, errors)
+        if change is None:
+            continue
+        if change.key in seen:
+            errors.add(
+                row.number,
+                "indicator_code",
+                _("This indicator, unit and period were already given on row %(row)d.")
+                % {"row": seen[change.key]},
+            )
+            continue
+        seen[change.key] = row.number
+        changes.append(change)
+    if errors:
+        raise JobFailed(errors.items, result={"rows": len(rows)})
+    return changes
+
+
+def _check_row(row, indicators, units, editable, periods, has_comment, errors) -> Change | None:
+    number = row.number
+    before = len(errors.items)
+    for column in sorted(row.formulas):
+        errors.add(number, column, _("Formulas are not accepted; enter the value itself."))
+    if row.formulas:
+        return None
+    for column, raw in row.cells.items():
+        if isinstance(raw, str) and "\x00" in raw:
+            errors.add(number, column, _("The cell contains a NUL character."))
+    if len(errors.items) > before:
+        return None
+
+    indicator_code = _text(row.cells.get("indicator_code"))
+    unit_code = _text(row.cells.get("unit_code"))
+    period_code = _text(row.cells.get("period"))
+    raw_value = row.cells.get("value")
+
+    indicator = indicators.get(indicator_code)
+    unit = units.get(unit_code)
+    period = periods.get(period_code)
+    if not indicator_code:
+        errors.add(number, "indicator_code", _("The indicator code is missing."))
+    elif indicator is None or not indicator.active:
+        errors.add(
+            number, "indicator_code", _("Unknown indicator “%(code)s”.") % {"code": indicator_code}
+        )
+    if not unit_code:
+        errors.add(number, "unit_code", _("The unit code is missing."))
+    elif unit is None or unit.pk not in editable:
+        errors.add(
+            number,
+            "unit_code",
+            _("Unknown unit “%(code)s”, or you may not report values for it.")
+            % {"code": unit_code},
+        )
+    if not period_code:
+        errors.add(number, "period", _("The period is missing."))
+    elif period is None:
+        errors.add(number, "period", _("Unknown period “%(code)s”.") % {"code": period_code})
+    elif not period.is_open:
+        errors.add(
+            number,
+            "period",
+            _("The period %(code)s is not open for reporting.") % {"code": period_code},
+        )
+    if (
+        indicator
+        and unit
+        and unit.pk in editable
+        and not unit.path.startswith(indicator.owner_unit.path)
+    ):
+        errors.add(
+            number,
+            "indicator_code",
+            _("Indicator %(indicator)s is not reported by unit %(unit)s.")
+            % {"indicator": indicator.code, "unit": unit.code},
+        )
+    if indicator and period and indicator.frequency != period.kind:
+        errors.add(
+            number,
+            "period",
+            _("Indicator %(indicator)s is reported per %(frequency)s, not per %(kind)s.")
+            % {
+                "indicator": indicator.code,
+                "frequency": indicator.get_frequency_display().lower(),
+                "kind": period.get_kind_display().lower(),
+            },
+        )
+
+    comment = None
+    if has_comment:
+        typed = _text(row.cells.get("comment"))
+        comment = unescape_formula(typed)  # "'=x" is how Veikart's own files write "=x"
+        if len(comment) > MAX_COMMENT:
+            errors.add(
+                number,
+                "comment",
+                _("The comment is longer than %(limit)d characters.") % {"limit": MAX_COMMENT},
+            )
+        elif typed.startswith(FORMULA_PREFIXES):
+            errors.add(
+                number,
+                "comment",
+                _(
+                    "The comment starts with “%(char)s”, which spreadsheet programs run as a "
+                    "formula. Start it with a word, or put an apostrophe (') in front."
+                )
+                % {"char": typed[0]},
+            )
+
+    if raw_value is None or (isinstance(raw_value, str) and not raw_value.strip()):
+        return None  # no value given: the row changes nothing
+    value = None
+    try:
+        value = parse_value(raw_value)
+    except ValueError as error:
+        errors.add(number, "value", str(error))
+    if value is not None and indicator is not None:
+        try:
+            indicator.check_value(value)
+        except ValidationError as error:
+            for message in error.messages:
+                errors.add(number, "value", message)
+    if len(errors.items) > before:
+        return None
+    return Change(number, indicator, unit, period, value, comment)
+
+
+def apply_changes(changes: list[Change], *, user) -> dict[str, int]:
+    """Upsert the values; an unchanged value (and comment) is left alone. Call in a transaction."""
+    now = timezone.now()
+    stored = {
+        (m.indicator_id, m.unit_id, m.period_id): m
+        for m in Measurement.objects.select_for_update().filter(
+            indicator__in={c.indicator.pk for c in changes},
+            unit__in={c.unit.pk for c in changes},
+            period__in={c.period.pk for c in changes},
+        )
+    }
+    created, updated, unchanged = [], 0, 0
+    for change in changes:
+        current = stored.get(change.key)
+        if current is None:
+            created.append(
+                Measurement(
+                    indicator=change.indicator,
+                    unit=change.unit,
+                    period=change.period,
+                    value=change.value,
+                    comment=change.comment or "",
+                    entered_by=user,
+                    entered_at=now,
+                )
+            )
+            continue
+        comment = current.comment if change.comment is None else change.comment
+        if current.value == change.value and current.comment == comment:
+            unchanged += 1
+            continue
+        # version + 1 tells an editor holding the old version that the value changed under them.
+        Measurement.objects.filter(pk=current.pk).update(
+            value=change.value,
+            comment=comment,
+            entered_by=user,
+            entered_at=now,
+            version=F("version") + 1,
+        )
+        updated += 1
+    Measurement.objects.bulk_create(created)
+    return {"created": len(created), "updated": updated, "unchanged": unchanged}
+
+
+@handler(JobKind.IMPORT_MEASUREMENTS)
+def import_measurements(job: Job) -> None:
+    try:
+        sheet = read_spreadsheet(bytes(job.upload or b""), file_format=job.payload["format"])
+    except FileRejected as rejected:
+        error = {"row": rejected.row, "column": None, "message": rejected.message}
+        raise JobFailed([error]) from None
+    job.report_progress(10)
+    changes = check_rows(sheet.rows, sheet.header, user=job.created_by, job=job)
+    empty = len(sheet.rows) - len(changes)
+    job.report_progress(80)
+    try:
+        job.complete(lambda: {**apply_changes(changes, user=job.created_by), "empty": empty})
+    except IntegrityError:
+        raise JobFailed(
+            [{"message": _("Someone saved values at the same time. Upload the file again.")}]
+        ) from None

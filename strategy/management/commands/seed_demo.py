@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import time
+
+from django.core.management.base import BaseCommand, CommandError
+
+from goals.models import ReportState
+from indicators.models import Indicator
+from strategy.demo import DEMO_PASSWORD, DEMO_USERNAMES, SCALES, DemoDataError, seed_demo
+from strategy.loading import FixtureError
+
+
+class Command(BaseCommand):
+    help = (
+        "Replace the generated demo data (units, indicators, targets, measurements, progress "
+        "reports) and upsert the demo users. The same --seed gives the same data."
+    )
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument(
+            "--scale",
+            choices=list(SCALES),
+            default="small",
+            help="small: the loaded units, for development and tests; ntnu: about 60 units; "
+            "national: about 600 units, for load tests.",
+        )
+        parser.add_argument("--seed", type=int, default=1, help="Same seed, same data.")
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing when generated data is already there (keeps what users entered).",
+        )
+
+    def handle(self, *args, scale: str, seed: int, if_empty: bool, **options) -> None:
+        if if_empty and Indicator.objects.filter(is_generated=True).exists():
+            self.stdout.write(
+                "Demo data is already there; logins: "
+                f"{', '.join(DEMO_USERNAMES)} (password: {DEMO_PASSWORD})."
+            )
+            return
+        started = time.perf_counter()
+        try:
+            result = seed_demo(scale=scale, seed=seed)
+        except (DemoDataError, FixtureError) as error:
+            raise CommandError(f"Nothing was generated. {error}") from error
+        elapsed = time.perf_counter() - started
+
+        states = ", ".join(f"{result.reports[state]:,} {state}" for state in ReportState.values)
+        lines = [
+            f"Demo data, scale {result.scale}, seed {result.seed}:",
+            f"  units         {result.units:,} ({result.generated_units:,} generated)",
+            f"  indicators    {result.indicators:,}",
+            f"  targets       {result.targets:,} milestones",
+            f"  measurements  {result.measurements:,}",
+            f"  reports       {result.report_total:,}: {states}; "
+            f"{result.missing_reports:,} not reported",
+            f"  users         {', '.join(result.users)} (password: {DEMO_PASSWORD})",
+            f"  elapsed       {elapsed:.1f} s",
+        ]
+        self.stdout.write(self.style.SUCCESS(lines[0]))
+        self.stdout.write("\n".join(lines[1:]))

@@ -1,0 +1,174 @@
+"""A real Celery worker, a real Redis and the test database: the queue end to end.
+
+The worker runs as a subprocess (`celery -A config worker`) against the test database, so these
+tests need PostgreSQL (which CI runs) and commit their data (`transactional_db`). They use Redis
+database 5 (VEIKART_TEST_REDIS_URL), which they empty first.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from config.celery import app
+from indicators.models import Measurement
+from jobs.models import Job, JobState
+from tests.factories import IndicatorFactory
+from tests.spreadsheets.conftest import csv_bytes, row
+
+REDIS_URL = os.environ.get("VEIKART_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+CLOSED_PORT_URL = "redis://127.0.0.1:1/5"  # nothing listens on port 1: the broker is "down"
+
+
+def redis_is_up() -> bool:
+    import redis
+
+    try:
+        return bool(redis.Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping())
+    except redis.RedisError:
+        return False
+
+
+pytestmark = [
+    pytest.mark.worker,
+    pytest.mark.skipif(
+        settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",
+        reason="the worker subprocess shares the test database: PostgreSQL only (CI runs it)",
+    ),
+    pytest.mark.skipif(
+        not os.environ.get("CI") and not redis_is_up(), reason=f"needs Redis at {REDIS_URL}"
+    ),
+]
+
+
+def point_celery_at(url: str) -> None:
+    """Make this process publish to `url` instead of running tasks eagerly."""
+    from kombu import pools
+
+    pools.reset()  # kombu keeps connection pools per broker URL; start from none
+    app._pool = None
+    app.amqp._producer_pool = None
+    app.conf.broker_url = url
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def broker():
+    """Yields a switch: broker("up") or broker("down"). Restores eager tasks afterwards."""
+    saved = (app.conf.broker_url, app.conf.task_always_eager)
+    yield lambda state: point_celery_at(REDIS_URL if state == "up" else CLOSED_PORT_URL)
+    point_celery_at(saved[0])
+    app.conf.task_always_eager = saved[1]
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup, django_db_blocker, tmp_path_factory):
+    """`celery -A config worker` against the test database and Redis, stopped after the module."""
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    database = connection.settings_dict
+    database_url = (
+        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
+        f"{database['PORT'] or 5432}/{database['NAME']}"
+    )
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "CELERY_BROKER_URL": REDIS_URL,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+    }
+    with log.open("w") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--loglevel=info",
+                "--concurrency=1",
+                "--without-mingle",
+                "--without-gossip",
+                "--without-heartbeat",
+            ],
+            cwd=settings.BASE_DIR,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        wait_for(
+            lambda: "ready." in log.read_text(), timeout=30, what="the worker to start", log=log
+        )
+        yield log
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+
+def wait_for(condition, *, timeout: float, what: str, log: Path) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}; worker log:\n{log.read_text()[-3000:]}")
+
+
+def upload_values(client, indicator) -> Job:
+    content = csv_bytes([row(indicator, "12,5", comment="from the worker")])
+    response = client.post(
+        reverse("spreadsheets:import"), {"file": SimpleUploadedFile("values.csv", content)}
+    )
+    assert response.status_code == 302
+    return Job.objects.get()
+
+
+def job_state(job: Job) -> str:
+    return Job.objects.without_files().get(pk=job.pk).state
+
+
+def test_a_real_worker_imports_an_uploaded_file(transactional_db, client, personas, worker, broker):
+    broker("up")
+    indicator = IndicatorFactory(code="IDI-W")
+    client.force_login(personas.idi_reporter)
+    job = upload_values(client, indicator)
+    wait_for(lambda: job_state(job) == JobState.DONE, timeout=30, what="the import", log=worker)
+    measurement = Measurement.objects.get()
+    assert (measurement.value, measurement.comment) == (12.5, "from the worker")
+    assert measurement.entered_by == personas.idi_reporter
+
+
+def test_with_the_broker_down_the_upload_is_kept_and_the_sweep_runs_it_later(
+    transactional_db, client, personas, worker, broker
+):
+    broker("down")
+    indicator = IndicatorFactory(code="IDI-W")
+    client.force_login(personas.idi_reporter)
+    job = upload_values(client, indicator)
+    assert job.state == JobState.QUEUED
+    assert Measurement.objects.count() == 0
+
+    broker("up")
+    later = timezone.now() + datetime.timedelta(minutes=settings.JOBS_REQUEUE_AFTER_MINUTES + 1)
+    assert Job.objects.requeue_stale(now=later) == 1
+    wait_for(lambda: job_state(job) == JobState.DONE, timeout=30, what="the import", log=worker)
+    assert Measurement.objects.count() == 1
