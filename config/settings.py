@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "ops",
+    "pgtrigger",
+    "pghistory",
     "strategy",
     "goals",
     "indicators",
@@ -81,6 +83,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "goals.middleware.HistoryMiddleware",
     # Last, as django-axes asks: it turns a lockout flagged during authentication into a response.
     "axes.middleware.AxesMiddleware",
 ]
@@ -101,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "strategy.context_processors.demo_data",
                 "ops.context_processors.single_sign_on",
+                "goals.context_processors.reporting",
             ],
         },
     },
@@ -125,7 +129,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "strategy:home"
+LOGIN_REDIRECT_URL = "goals:landing"
 LOGOUT_REDIRECT_URL = "login"
 
 AUTHENTICATION_BACKENDS = [
@@ -274,6 +278,10 @@ REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=2)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 MY_UNIT_URL_NAME = "goals:my_unit"
 MY_UNIT_PATH = "/my-unit/"
+
+# History of reports and measurements: django-pghistory's triggers (PostgreSQL only), with the
+# user and URL of each changing request.
+PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="veikart@localhost")

@@ -10,6 +10,8 @@ handler500 = "ops.views.server_error"
 
 urlpatterns = [
     path("", include("strategy.urls")),
+    path("", include("goals.urls")),
+    path("", include("indicators.urls")),
     path("data/", include("spreadsheets.urls")),
     path("jobs/", include("jobs.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),

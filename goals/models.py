@@ -3,20 +3,69 @@
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
-from django.db.models import F, Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from strategy.models import Area, Pillar, Strategy, TranslationStatus, Unit, code_validator
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+# Longest narrative, next steps, risks or comment accepted from a form: about ten pages of text.
+MAX_TEXT_LENGTH = 20_000
+
+
+class EditConflict(Exception):
+    """A save or workflow step based on a version someone else has changed meanwhile.
+
+    `current` is the object as it now stands in the database, so the user can be shown what
+    changed and by whom.
+    """
+
+    def __init__(self, current: models.Model) -> None:
+        super().__init__(f"{current} was changed meanwhile")
+        self.current = current
+
+
+class TransitionRefused(Exception):
+    """A workflow step that the report's current state does not allow."""
+
+    def __init__(self, current: models.Model) -> None:
+        super().__init__(f"{current} is {getattr(current, 'state', '?')}")
+        self.current = current
+
 
 class DevelopmentGoalQuerySet(models.QuerySet):
     def of_strategy(self, strategy: Strategy) -> DevelopmentGoalQuerySet:
         return self.filter(area__strategy=strategy)
+
+    def reported_on_by(self, unit: Unit, period: ReportingPeriod) -> DevelopmentGoalQuerySet:
+        """The goals a unit reports on in a period.
+
+        A unit reports on the goals of the period's strategy served by an active indicator that
+        it measures (owned by the unit or a unit above it) or that a unit below it owns, and on
+        any goal it already has a report for in the period (e.g. one started before its
+        indicators were retired). Listing all ~20 goals for every department would bury the few
+        each one works on; attaching an indicator to a goal is how a unit takes a goal up.
+        """
+        from indicators.models import Indicator
+
+        owns_indicator = Indicator.objects.active().filter(
+            Q(owner_unit__path__startswith=unit.path)
+            | Q(owner_unit__code__in=unit.path.strip("/").split("/")),
+            goal=OuterRef("pk"),
+        )
+        has_report = ProgressReport.objects.filter(goal=OuterRef("pk"), unit=unit, period=period)
+        return self.of_strategy(period.strategy_id).filter(
+            Exists(owns_indicator) | Exists(has_report)
+        )
 
 
 class DevelopmentGoal(models.Model):
@@ -183,6 +232,10 @@ class ReportingPeriod(models.Model):
         """Negative once the deadline has passed."""
         return (self.deadline - (today or timezone.localdate())).days
 
+    def is_writable_by(self, user: AbstractBaseUser) -> bool:
+        """Closed periods are read-only for everyone except administrators."""
+        return self.is_open or user.is_superuser
+
 
 class ReportStatus(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
@@ -206,16 +259,30 @@ class ProgressReportQuerySet(models.QuerySet):
     def editable_by(self, user) -> ProgressReportQuerySet:
         return self.filter(unit__in=Unit.objects.editable_by(user))
 
+    def approvable_by(self, user) -> ProgressReportQuerySet:
+        return self.filter(unit__in=Unit.objects.approvable_by(user))
+
     def for_period(self, period: ReportingPeriod) -> ProgressReportQuerySet:
         return self.filter(period=period)
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ProgressReport(models.Model):
     """One unit's status and narrative for one goal in one period.
 
     `version` grows by one on every save, so that an edit based on an older version can be
-    refused instead of silently overwriting someone else's change.
+    refused instead of silently overwriting someone else's change. Edits and workflow steps go
+    through `edit()`, `submit()`, `approve()` and `return_to_reporter()`, each one conditional
+    UPDATE (`... WHERE version = n AND state IN (...)`), so of two concurrent steps one wins and
+    the other is refused with the report as it now stands.
+
+    History: every insert, update and delete is recorded by django-pghistory's PostgreSQL
+    triggers (with the user and URL from `goals.middleware.HistoryMiddleware`). Triggers also
+    catch admin edits, `QuerySet.update()` and raw SQL, which model signals would miss.
     """
+
+    CONTENT_FIELDS = ("status", "narrative", "next_steps", "risks")
+    EDITABLE_STATES = ("draft", "returned")
 
     goal = models.ForeignKey(
         DevelopmentGoal, on_delete=models.PROTECT, related_name="reports", verbose_name=_("goal")
@@ -312,3 +379,132 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.goal.code} · {self.unit.code} · {self.period.code}"
+
+    def get_absolute_url(self) -> str:
+        return report_url(self.unit, self.period, self.goal)
+
+    @property
+    def is_editable_state(self) -> bool:
+        return self.state in self.EDITABLE_STATES
+
+    def content(self) -> dict[str, str]:
+        return {field: getattr(self, field) for field in self.CONTENT_FIELDS}
+
+    def edit(self, *, by: AbstractBaseUser, based_on: int, **content: str) -> None:
+        """Save the draft's content, unless someone saved it after version `based_on`.
+
+        `based_on` is the version the user's form was built from; 0 means the report did not
+        exist yet. Saving the same content twice (a double click) is not a conflict.
+        """
+        content = {field: content[field] for field in self.CONTENT_FIELDS}
+        with transaction.atomic():
+            if self.pk is None:
+                self._create(by=by, based_on=based_on, content=content)
+                return
+            if based_on == self.version and content == self.content() and self.is_editable_state:
+                return
+            updated = ProgressReport.objects.filter(
+                pk=self.pk, version=based_on, state__in=self.EDITABLE_STATES
+            ).update(**content, version=F("version") + 1, updated_by=by, updated_at=timezone.now())
+            if not updated:
+                self._refuse(content)
+        self.refresh_from_db()
+
+    def _create(self, *, by, based_on: int, content: dict[str, str]) -> None:
+        if based_on != 0:
+            self._refuse(content)
+        try:
+            with transaction.atomic():
+                for field, value in content.items():
+                    setattr(self, field, value)
+                self.created_by = self.updated_by = by
+                self.save(force_insert=True)
+        except IntegrityError:
+            # Someone (or a second click) created it first.
+            self.pk = None
+            self._refuse(content)
+
+    def _refuse(self, content: dict[str, str]) -> None:
+        current = (
+            ProgressReport.objects.select_related("updated_by")
+            .filter(goal=self.goal_id, unit=self.unit_id, period=self.period_id)
+            .first()
+        )
+        if current is None:
+            raise EditConflict(self)
+        if current.content() == content and current.is_editable_state:
+            self._take(current)
+            return
+        if not current.is_editable_state:
+            raise TransitionRefused(current)
+        raise EditConflict(current)
+
+    def _take(self, current: ProgressReport) -> None:
+        for field in current._meta.concrete_fields:
+            setattr(self, field.attname, getattr(current, field.attname))
+        self._state.adding = False
+
+    def submit(self, *, by: AbstractBaseUser, based_on: int | None = None) -> None:
+        """Send a draft or a returned report to the approvers."""
+        self._transition(
+            by=by,
+            based_on=based_on,
+            allowed_from=self.EDITABLE_STATES,
+            to=ReportState.SUBMITTED,
+            stamp="submitted",
+        )
+
+    def approve(self, *, by: AbstractBaseUser, based_on: int | None = None) -> None:
+        """Approve a submitted report; it is read-only from then on."""
+        self._transition(
+            by=by,
+            based_on=based_on,
+            allowed_from=(ReportState.SUBMITTED,),
+            to=ReportState.APPROVED,
+            stamp="approved",
+        )
+
+    def return_to_reporter(
+        self, *, by: AbstractBaseUser, comment: str, based_on: int | None = None
+    ) -> None:
+        """Send a submitted report back with a comment the reporter sees."""
+        self._transition(
+            by=by,
+            based_on=based_on,
+            allowed_from=(ReportState.SUBMITTED,),
+            to=ReportState.RETURNED,
+            stamp="returned",
+            extra={"return_comment": comment},
+        )
+
+    def _transition(self, *, by, based_on, allowed_from, to, stamp, extra=None) -> None:
+        based_on = self.version if based_on is None else based_on
+        with transaction.atomic():
+            updated = ProgressReport.objects.filter(
+                pk=self.pk, version=based_on, state__in=allowed_from
+            ).update(
+                state=to,
+                version=F("version") + 1,
+                updated_by=by,
+                updated_at=timezone.now(),
+                **{f"{stamp}_by": by, f"{stamp}_at": timezone.now()},
+                **(extra or {}),
+            )
+            if not updated:
+                current = ProgressReport.objects.select_related("updated_by", f"{stamp}_by").get(
+                    pk=self.pk
+                )
+                # The same person clicking twice: the step has happened, nothing to refuse.
+                if current.state == to and getattr(current, f"{stamp}_by_id") == by.pk:
+                    self._take(current)
+                    return
+                if current.state not in allowed_from:
+                    raise TransitionRefused(current)
+                raise EditConflict(current)
+        self.refresh_from_db()
+
+
+def report_url(unit: Unit, period: ReportingPeriod, goal: DevelopmentGoal) -> str:
+    from django.urls import reverse
+
+    return reverse("goals:report", args=[unit.code, period.code, goal.pk])

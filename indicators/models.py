@@ -2,20 +2,62 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from goals.models import DevelopmentGoal, PeriodKind, ReportingPeriod
+from goals.models import DevelopmentGoal, EditConflict, PeriodKind, ReportingPeriod
 from strategy.models import TranslationStatus, Unit, code_validator
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
 MAX_DECIMALS = 6
+MAX_DIGITS = 20
+# Digits allowed before the decimal point: max_digits less the decimal places.
+MAX_WHOLE_DIGITS = MAX_DIGITS - MAX_DECIMALS
+
+
+def parse_decimal(text: str) -> Decimal:
+    """Read a number as people type it ("1 234,5", "1234.5", "-3"), or say what is wrong.
+
+    Refuses NUL bytes, NaN and infinities, exponents, and more than 14 digits before or 6 after
+    the decimal point (what the database columns hold), each with its own message.
+    """
+    if "\x00" in text:
+        raise ValidationError(_("The value contains a NUL character; type the number again."))
+    cleaned = text.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
+    cleaned = cleaned.replace("\u2212", "-").replace(",", ".")
+    if not cleaned:
+        raise ValidationError(_("Enter a number."))
+    if len(cleaned) > 50:
+        raise ValidationError(_("“%(text)s…” is not a number.") % {"text": text[:20]})
+    if cleaned.lower().lstrip("+-") in {"nan", "snan", "inf", "infinity"}:
+        raise ValidationError(_("Enter a finite number, not “%(text)s”.") % {"text": text.strip()})
+    if not all(char in "0123456789.+-" for char in cleaned) or cleaned.count(".") > 1:
+        raise ValidationError(_("“%(text)s” is not a number.") % {"text": text.strip()[:40]})
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise ValidationError(
+            _("“%(text)s” is not a number.") % {"text": text.strip()[:40]}
+        ) from None
+    _sign, digits, exponent = value.as_tuple()
+    whole = len(digits) + exponent
+    if whole > MAX_WHOLE_DIGITS:
+        raise ValidationError(
+            _("The number is too large: use at most %(digits)d digits before the decimal point.")
+            % {"digits": MAX_WHOLE_DIGITS}
+        )
+    return value
 
 
 class Measure(models.TextChoices):
@@ -68,6 +110,22 @@ class IndicatorQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> IndicatorQuerySet:
         return self.filter(owner_unit__in=Unit.objects.visible_to(user))
+
+    def reported_by(self, unit: Unit) -> IndicatorQuerySet:
+        """The indicators a unit gives values for: those owned by the unit or a unit above it
+        (an owner's indicator is measured throughout its subtree)."""
+        return self.filter(owner_unit__code__in=unit.path.strip("/").split("/"))
+
+    def without_value_in(self, periods: list[ReportingPeriod], *, unit: Unit) -> IndicatorQuerySet:
+        """Indicators for which `unit` has not given a value in the open period their frequency
+        belongs to (a yearly indicator in "2025", a tertial one in "2025-T3")."""
+        condition = Q()
+        for period in periods:
+            has_value = Measurement.objects.filter(
+                indicator=OuterRef("pk"), unit=unit, period=period
+            )
+            condition |= Q(frequency=period.kind) & ~Exists(has_value)
+        return self.filter(condition) if condition else self.none()
 
 
 class Indicator(models.Model):
@@ -179,6 +237,12 @@ class Indicator(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def parse_value(self, text: str) -> Decimal:
+        """A typed value as a number this indicator accepts, or a ValidationError saying why not."""
+        value = parse_decimal(text)
+        self.check_value(value)
+        return value
+
     def check_value(self, value: Decimal) -> None:
         """Refuse a value outside the measure's bounds or with more decimals than allowed."""
         low, high = Measure(self.measure).bounds
@@ -237,8 +301,13 @@ class MeasurementQuerySet(models.QuerySet):
         return self.filter(period=period)
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Measurement(models.Model):
-    """The value of one indicator for one unit in one period."""
+    """The value of one indicator for one unit in one period.
+
+    Saved through `Measurement.record()`, which refuses a value based on an outdated version.
+    Every change is recorded by django-pghistory's triggers (see `goals.models.ProgressReport`).
+    """
 
     indicator = models.ForeignKey(
         Indicator,
@@ -300,3 +369,50 @@ class Measurement(models.Model):
                 self.indicator.check_value(self.value)
             except ValidationError as error:
                 raise ValidationError({"value": error.messages}) from error
+
+    @classmethod
+    def record(
+        cls,
+        *,
+        indicator: Indicator,
+        unit: Unit,
+        period: ReportingPeriod,
+        value: Decimal,
+        comment: str,
+        by: AbstractBaseUser,
+        based_on: int,
+    ) -> Measurement:
+        """Save a value, unless someone changed it after version `based_on` (0: no value yet).
+
+        One conditional UPDATE (or an INSERT guarded by the unique constraint), so of two
+        concurrent saves one wins and the other raises `EditConflict` with the value as it
+        now stands. Saving what is already stored (a double click) is not a conflict.
+        """
+        indicator.check_value(value)
+        key = {"indicator": indicator, "unit": unit, "period": period}
+        with transaction.atomic():
+            if based_on:
+                updated = cls.objects.filter(**key, version=based_on).update(
+                    value=value,
+                    comment=comment,
+                    version=F("version") + 1,
+                    entered_by=by,
+                    entered_at=timezone.now(),
+                )
+                if updated:
+                    return cls.objects.select_related("entered_by").get(**key)
+            else:
+                try:
+                    with transaction.atomic():
+                        return cls.objects.create(
+                            **key, value=value, comment=comment, entered_by=by
+                        )
+                except IntegrityError:
+                    pass
+            current = cls.objects.select_related("entered_by").filter(**key).first()
+            if current is None:
+                # Deleted meanwhile (e.g. in the admin): nothing to overwrite.
+                return cls.objects.create(**key, value=value, comment=comment, entered_by=by)
+            if current.value == value and current.comment == comment:
+                return current
+            raise EditConflict(current)

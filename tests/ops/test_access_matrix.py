@@ -34,6 +34,16 @@ ACCESS = {
     "password_change_done": USER,
     "strategy:home": USER,
     "strategy:detail": USER,
+    # Reporting (issue 3): a unit's pages answer 404 outside the user's subtree, edits need a
+    # reporter or approver role; tests/goals and tests/indicators hold the persona matrix.
+    "goals:landing": USER,
+    "goals:my_unit": USER,
+    "goals:unit": USER,
+    "goals:report": USER,
+    "goals:report_review": USER,
+    "indicators:grid": USER,
+    "indicators:measurement_save": USER,
+    "indicators:attach": USER,
     # Import and export (issue 5): each user's own jobs and units, see tests/spreadsheets and
     # tests/jobs for the per-persona checks.
     "spreadsheets:index": USER,

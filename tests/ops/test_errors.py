@@ -47,5 +47,5 @@ def test_an_unreachable_database_answers_503_and_asks_to_try_again(quiet_client)
 def test_an_unknown_page_is_a_404_in_the_site_layout(quiet_client):
     response = quiet_client.get("/no-such-page/")
     assert response.status_code == 404
-    assert "Page not found" in response.content.decode()
+    assert "Not found" in response.content.decode()
     assert "Log out" in response.content.decode()

@@ -70,10 +70,10 @@ def test_the_login_page_offers_single_sign_on_when_switched_on(client, provider)
     assert reverse("oidc_authentication_init") in page
 
 
-def test_a_new_user_signs_in_and_has_no_role_until_given_one(client, provider, strategy):
+def test_a_new_user_signs_in_and_has_no_role_until_given_one(client, provider, strategy, settings):
     response = client.get(start_login(client, provider))
     assert response.status_code == 302
-    assert response.url == reverse("strategy:home")
+    assert response.url == reverse(settings.LOGIN_REDIRECT_URL)
     assert logged_in_as(client) == "olanor@ntnu.no"
     user = get_user_model().objects.get(username="olanor@ntnu.no")
     assert (user.first_name, user.email, user.memberships.count()) == ("Ola", CLAIMS["email"], 0)

@@ -1,0 +1,317 @@
+"""My unit and the progress report pages: thin views over the models' verb methods."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from goals.access import Access
+from goals.forms import ReportForm, ReviewForm
+from goals.history import history_is_recorded, report_history
+from goals.models import (
+    DevelopmentGoal,
+    EditConflict,
+    PeriodKind,
+    ProgressReport,
+    ReportingPeriod,
+    ReportState,
+    TransitionRefused,
+)
+from indicators.models import Indicator, Measurement
+from strategy.models import Strategy, Unit
+
+
+@require_safe
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where a user arrives after logging in: reporters and approvers on their unit."""
+    if Access.of(request).can_edit_anything:
+        return redirect("goals:my_unit")
+    return redirect("strategy:home")
+
+
+@require_safe
+def my_unit(request: HttpRequest) -> HttpResponse:
+    """The user's own unit, or the one picked in the unit switcher (`?unit=CODE`)."""
+    if code := request.GET.get("unit", "").strip():
+        unit = get_unit_for_reader(request, code)
+        url = reverse("goals:unit", args=[unit.code])
+        period = request.GET.get("period", "").strip()
+        return redirect(f"{url}?{urlencode({'period': period})}" if period else url)
+    unit = Access.of(request).home_unit()
+    if unit is None:
+        return TemplateResponse(request, "goals/no_unit.html")
+    return redirect("goals:unit", unit.code)
+
+
+@require_safe
+def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_for_reader(request, code)
+    access = Access.of(request)
+    strategy = current_strategy()
+    open_periods = open_periods_of(strategy)
+    period = _chosen_period(request, strategy, open_periods)
+    goals = (
+        DevelopmentGoal.objects.reported_on_by(unit, period)
+        .select_related("area")
+        .order_by("area__order", "order", "code")
+    )
+    reports = {
+        report.goal_id: report
+        for report in ProgressReport.objects.filter(unit=unit, period=period).only(
+            "goal_id", "state", "status", "return_comment", "version"
+        )
+    }
+    lacking = (
+        Indicator.objects.active()
+        .reported_by(unit)
+        .without_value_in(open_periods, unit=unit)
+        .select_related("goal", "owner_unit")
+        .order_by("goal__area__order", "goal__order", "code")
+    )
+    awaiting = ProgressReport.objects.none()
+    if access.can_approve(unit):
+        awaiting = (
+            ProgressReport.objects.filter(
+                unit__path__startswith=unit.path,
+                state=ReportState.SUBMITTED,
+                period__strategy=strategy,
+                period__is_open=True,
+            )
+            .select_related("goal", "unit", "period", "submitted_by")
+            .order_by("submitted_at")
+        )
+    return TemplateResponse(
+        request,
+        "goals/unit_detail.html",
+        {
+            "unit": unit,
+            "period": period,
+            "open_periods": open_periods,
+            "periods": ReportingPeriod.objects.filter(strategy=strategy).order_by("-start", "end"),
+            "rows": [(goal, reports.get(goal.pk)) for goal in goals],
+            "lacking": lacking,
+            "awaiting": awaiting,
+            "units": access.visible_units().only("code", "name_en", "name_nb", "depth"),
+            "can_edit": access.can_edit(unit) and period.is_writable_by(request.user),
+            "period_writable": period.is_writable_by(request.user),
+            "nav_section": "unit",
+        },
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def report_detail(request: HttpRequest, code: str, period_code: str, goal_id: int) -> HttpResponse:
+    report = get_report_for_reader(request, code, period_code, goal_id)
+    if request.method != "POST":
+        return _render_report(request, report, form=_fresh_form(report))
+    if not (
+        Access.of(request).can_edit(report.unit) and report.period.is_writable_by(request.user)
+    ):
+        raise PermissionDenied
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        return _render_report(request, report, form=form)
+    data = form.cleaned_data
+    submitting = request.POST.get("action") == "submit"
+    try:
+        report.edit(
+            by=request.user,
+            based_on=data["version"],
+            **{field: data[field] for field in ProgressReport.CONTENT_FIELDS},
+        )
+        if submitting:
+            report.submit(by=request.user)
+    except (EditConflict, TransitionRefused) as refusal:
+        current = refusal.current
+        kept = ReportForm({**request.POST.dict(), "version": current.version})
+        kept.is_valid()
+        return _render_report(
+            request,
+            current,
+            form=kept,
+            conflict=Conflict.of(current, data, refused=isinstance(refusal, TransitionRefused)),
+        )
+    notice = _("Report submitted for approval.") if submitting else _("Draft saved.")
+    return _done(request, report, notice)
+
+
+@require_POST
+def report_review(request: HttpRequest, code: str, period_code: str, goal_id: int) -> HttpResponse:
+    report = get_report_for_reader(request, code, period_code, goal_id)
+    if report.pk is None:
+        raise Http404
+    if not (
+        Access.of(request).can_approve(report.unit) and report.period.is_writable_by(request.user)
+    ):
+        raise PermissionDenied
+    form = ReviewForm(request.POST)
+    if not form.is_valid():
+        return _render_report(request, report, form=_fresh_form(report), review_form=form)
+    data = form.cleaned_data
+    try:
+        if data["decision"] == ReviewForm.APPROVE:
+            report.approve(by=request.user, based_on=data["version"])
+            notice = _("Report approved.")
+        else:
+            report.return_to_reporter(
+                by=request.user, comment=data["comment"], based_on=data["version"]
+            )
+            notice = _("Report returned to the reporter with your comment.")
+    except (EditConflict, TransitionRefused) as refusal:
+        current = refusal.current
+        return _render_report(
+            request,
+            current,
+            form=_fresh_form(current),
+            conflict=Conflict.of(current, None, refused=isinstance(refusal, TransitionRefused)),
+        )
+    return _done(request, report, notice)
+
+
+# Lookups: every one starts from the user and answers 404 for what they may not read.
+
+
+def get_unit_for_reader(request: HttpRequest, code: str) -> Unit:
+    unit = get_object_or_404(Unit, code=code)
+    if not Access.of(request).can_view(unit):
+        raise Http404
+    return unit
+
+
+def get_report_for_reader(
+    request: HttpRequest, code: str, period_code: str, goal_id: int
+) -> ProgressReport:
+    """The report (unsaved if not started yet) for a unit, period and goal the user may read."""
+    unit = get_unit_for_reader(request, code)
+    goal = get_object_or_404(DevelopmentGoal.objects.select_related("area"), pk=goal_id)
+    period = get_object_or_404(ReportingPeriod, strategy=goal.area.strategy_id, code=period_code)
+    report = (
+        ProgressReport.objects.select_related(
+            "submitted_by", "approved_by", "returned_by", "updated_by"
+        )
+        .filter(goal=goal, unit=unit, period=period)
+        .first()
+    )
+    if report is None:
+        report = ProgressReport(goal=goal, unit=unit, period=period)
+    else:
+        report.goal, report.unit, report.period = goal, unit, period
+    return report
+
+
+def current_strategy() -> Strategy:
+    strategy = Strategy.objects.filter(is_current=True).first() or Strategy.objects.first()
+    if strategy is None:
+        raise Http404
+    return strategy
+
+
+def open_periods_of(strategy: Strategy) -> list[ReportingPeriod]:
+    """Open periods, the year first: a unit may have e.g. "2025" and "2025-T3" open at once."""
+    order = {kind: index for index, kind in enumerate(PeriodKind.values)}
+    periods = ReportingPeriod.objects.open().filter(strategy=strategy)
+    return sorted(periods, key=lambda period: (order.get(period.kind, 99), period.start))
+
+
+def _chosen_period(
+    request: HttpRequest, strategy: Strategy, open_periods: list[ReportingPeriod]
+) -> ReportingPeriod:
+    if code := request.GET.get("period", "").strip():
+        return get_object_or_404(ReportingPeriod, strategy=strategy, code=code)
+    if open_periods:
+        return open_periods[0]
+    period = ReportingPeriod.objects.filter(strategy=strategy).order_by("-end", "-start").first()
+    if period is None:
+        raise Http404
+    return period
+
+
+# Rendering
+
+
+@dataclass
+class Conflict:
+    """What the user is told when their save or step was refused."""
+
+    current: ProgressReport
+    by: str
+    refused_state: bool
+    differing: list[tuple[str, str]]
+
+    @classmethod
+    def of(cls, current: ProgressReport, mine: dict | None, *, refused: bool) -> Conflict:
+        who = current.updated_by
+        differing = []
+        if mine is not None:
+            for field in ProgressReport.CONTENT_FIELDS:
+                if mine.get(field) != getattr(current, field):
+                    label = str(ProgressReport._meta.get_field(field).verbose_name).capitalize()
+                    shown = (
+                        current.get_status_display()
+                        if field == "status"
+                        else getattr(current, field)
+                    )
+                    differing.append((label, shown))
+        return cls(
+            current=current,
+            by=(who.get_full_name() or who.get_username()) if who else _("someone"),
+            refused_state=refused,
+            differing=differing,
+        )
+
+
+def _fresh_form(report: ProgressReport) -> ReportForm:
+    return ReportForm(initial={**report.content(), "version": report.version if report.pk else 0})
+
+
+def _render_report(request: HttpRequest, report: ProgressReport, **context) -> TemplateResponse:
+    access = Access.of(request)
+    writable = report.period.is_writable_by(request.user)
+    values = (
+        Measurement.objects.filter(
+            indicator__goal=report.goal_id,
+            unit__path__startswith=report.unit.path,
+            period__start__gte=report.period.start,
+            period__end__lte=report.period.end,
+        )
+        .select_related("indicator", "period", "unit")
+        .order_by("indicator__code", "period__start")
+    )
+    context = {
+        "report": report,
+        "unit": report.unit,
+        "period": report.period,
+        "goal": report.goal,
+        "can_edit": access.can_edit(report.unit) and writable and report.is_editable_state,
+        "can_review": access.can_approve(report.unit)
+        and writable
+        and report.state == ReportState.SUBMITTED,
+        "period_writable": writable,
+        "history": report_history(report),
+        "history_recorded": history_is_recorded(),
+        "values": values,
+        "review_form": ReviewForm(initial={"version": report.version}),
+        "nav_section": "unit",
+        **context,
+    }
+    template = "goals/report_detail.html"
+    if request.htmx:
+        template += "#report"
+    return TemplateResponse(request, template, context)
+
+
+def _done(request: HttpRequest, report: ProgressReport, notice: str) -> HttpResponse:
+    """After a successful change: the page's partial for htmx, else a redirect (PRG)."""
+    if request.htmx:
+        return _render_report(request, report, form=_fresh_form(report), notice=notice)
+    messages.success(request, notice)
+    return redirect(report.get_absolute_url())

@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext_lazy as _
+
+from goals.forms import version_field
+from goals.models import DevelopmentGoal, ReportingPeriod
+from indicators.models import Indicator, parse_decimal
+from strategy.models import Strategy
+
+MAX_COMMENT_LENGTH = 2_000
+MAX_DEFINITION_LENGTH = 5_000
+
+
+class MeasurementForm(forms.Form):
+    """One cell of the measurement grid: a value, a comment, and the version it was based on."""
+
+    value = forms.CharField(label=_("Value"), strip=False)
+    comment = forms.CharField(
+        label=_("Comment"), required=False, max_length=MAX_COMMENT_LENGTH, strip=True
+    )
+    version = version_field(0)
+
+    def __init__(self, *args, indicator: Indicator, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+
+    def clean_value(self):
+        return self.indicator.parse_value(self.cleaned_data["value"])
+
+    def clean_comment(self):
+        return self.cleaned_data["comment"].replace("\r\n", "\n")
+
+
+class DecimalTextField(forms.CharField):
+    """A number typed as text: "1 234,5" and "1234.5" both work, with clear messages."""
+
+    def __init__(self, **kwargs) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        return parse_decimal(text)
+
+
+class AttachIndicatorForm(forms.ModelForm):
+    """A new indicator a unit measures for a goal.
+
+    The hidden `token` becomes part of the indicator's code, which is unique: submitting the
+    same form twice cannot create two indicators.
+    """
+
+    baseline_value = DecimalTextField(label=_("Baseline value"))
+    target_value = DecimalTextField(label=_("Target value"))
+    token = forms.CharField(widget=forms.HiddenInput, max_length=32)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "goal",
+            "name",
+            "definition",
+            "measure",
+            "decimals",
+            "direction",
+            "baseline_value",
+            "baseline_period",
+            "target_value",
+            "target_period",
+            "frequency",
+            "accumulation",
+            "source",
+        ]
+        widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, strategy: Strategy, **kwargs) -> None:
+        kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4().hex)
+        super().__init__(*args, **kwargs)
+        self.fields["goal"].queryset = DevelopmentGoal.objects.of_strategy(strategy)
+        periods = ReportingPeriod.objects.filter(strategy=strategy).order_by("start", "-end")
+        for name in ("baseline_period", "target_period"):
+            self.fields[name].queryset = periods
+        self.fields["definition"].validators.append(MaxLengthValidator(MAX_DEFINITION_LENGTH))
+
+    def clean_token(self) -> str:
+        token = self.cleaned_data["token"]
+        if not token.isalnum():
+            raise ValidationError(_("The form is damaged; reload the page."))
+        return token.upper()[:8]

@@ -1,0 +1,260 @@
+"""The measurement grid (one form per cell, saved on its own) and attaching an indicator."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from goals.access import Access
+from goals.models import EditConflict, ReportingPeriod
+from goals.views import current_strategy, get_unit_for_reader, open_periods_of
+from indicators.forms import AttachIndicatorForm, MeasurementForm
+from indicators.models import Indicator, Measurement, Target
+from strategy.models import Unit
+
+
+@dataclass
+class Row:
+    """One indicator in one open period: the cell a user fills in."""
+
+    indicator: Indicator
+    period: ReportingPeriod
+    previous_period: ReportingPeriod | None
+    current: Measurement | None
+    previous: Measurement | None
+    milestone: Target | None
+    form: MeasurementForm | None = None
+    notice: str = ""
+    conflict: Measurement | None = None
+
+    @property
+    def prefix(self) -> str:
+        return f"m{self.indicator.pk}-{self.period.pk}"
+
+    def make_form(self, data=None, *, prefill: bool = False) -> MeasurementForm:
+        initial = {"version": self.current.version if self.current else 0}
+        if self.current:
+            initial |= {"value": shown(self.current.value), "comment": self.current.comment}
+        elif prefill and self.previous:
+            initial["value"] = shown(self.previous.value)
+        return MeasurementForm(data, indicator=self.indicator, prefix=self.prefix, initial=initial)
+
+
+@dataclass
+class Section:
+    period: ReportingPeriod
+    previous_period: ReportingPeriod | None
+    rows: list[Row] = field(default_factory=list)
+
+
+def shown(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.normalize():f}"
+
+
+@require_safe
+def measurement_grid(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_for_reader(request, code)
+    prefill = request.GET.get("prefill") == "last"
+    sections = _sections(unit)
+    for section in sections:
+        for row in section.rows:
+            row.form = row.make_form(prefill=prefill)
+    return _render_grid(request, unit, sections, prefill=prefill)
+
+
+@require_POST
+def measurement_save(
+    request: HttpRequest, code: str, indicator_id: int, period_code: str
+) -> HttpResponse:
+    unit = get_unit_for_reader(request, code)
+    indicator = get_object_or_404(
+        Indicator.objects.active().reported_by(unit).select_related("goal__area"), pk=indicator_id
+    )
+    period = get_object_or_404(
+        ReportingPeriod,
+        strategy=indicator.goal.area.strategy_id,
+        code=period_code,
+        kind=indicator.frequency,
+    )
+    if not (Access.of(request).can_edit(unit) and period.is_writable_by(request.user)):
+        raise PermissionDenied
+    row = _row(indicator, unit, period)
+    form = row.make_form(request.POST)
+    if form.is_valid():
+        try:
+            row.current = Measurement.record(
+                indicator=indicator,
+                unit=unit,
+                period=period,
+                value=form.cleaned_data["value"],
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+                based_on=form.cleaned_data["version"],
+            )
+        except EditConflict as conflict:
+            row.current = row.conflict = conflict.current
+            # Keep what the user typed; the next save knowingly replaces the newer value.
+            form = row.make_form(
+                {**request.POST.dict(), f"{row.prefix}-version": row.current.version}
+            )
+            form.is_valid()
+        else:
+            row.notice = _("Saved.")
+            if not request.htmx:
+                messages.success(
+                    request,
+                    _("Saved %(indicator)s for %(period)s.")
+                    % {"indicator": indicator.name, "period": period.code},
+                )
+                return redirect(f"{reverse('indicators:grid', args=[unit.code])}#row-{row.prefix}")
+            form = row.make_form()
+    row.form = form
+    if request.htmx:
+        return TemplateResponse(
+            request,
+            "indicators/measurement_grid.html#row",
+            {"row": row, "unit": unit, "can_edit": True},
+        )
+    sections = _sections(unit)
+    for section in sections:
+        section.rows = [row if other.prefix == row.prefix else other for other in section.rows]
+        for other in section.rows:
+            if other is not row:
+                other.form = other.make_form()
+    return _render_grid(request, unit, sections)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def indicator_attach(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_for_reader(request, code)
+    if not Access.of(request).can_edit(unit):
+        raise PermissionDenied
+    strategy = current_strategy()
+    if request.method != "POST":
+        initial = {}
+        if (goal := request.GET.get("goal", "")).isdigit():
+            initial["goal"] = goal
+        form = AttachIndicatorForm(strategy=strategy, initial=initial)
+        return TemplateResponse(
+            request,
+            "indicators/indicator_attach.html",
+            {"unit": unit, "form": form, "nav_section": "unit"},
+        )
+    form = AttachIndicatorForm(request.POST, strategy=strategy)
+    if form.is_valid():
+        indicator = form.save(commit=False)
+        indicator.owner_unit = unit
+        indicator.code = f"{unit.code}-{form.cleaned_data['token']}"
+        try:
+            with transaction.atomic():
+                indicator.save()
+        except IntegrityError:
+            # The same form sent twice: the first one created it.
+            if not Indicator.objects.filter(code=indicator.code, owner_unit=unit).exists():
+                raise
+        messages.success(
+            request,
+            _("Indicator “%(name)s” attached to %(goal)s. Enter its values below.")
+            % {"name": indicator.name, "goal": indicator.goal.code},
+        )
+        return redirect("indicators:grid", unit.code)
+    return TemplateResponse(
+        request,
+        "indicators/indicator_attach.html",
+        {"unit": unit, "form": form, "nav_section": "unit"},
+    )
+
+
+def _sections(unit: Unit) -> list[Section]:
+    """The indicators the unit gives values for (its own and its ancestors'), grouped by the
+    open period their frequency belongs to, with this and last period's values and milestones:
+    a fixed number of queries."""
+    periods = open_periods_of(current_strategy())
+    sections = [Section(period, period.previous()) for period in periods]
+    indicators = list(
+        Indicator.objects.active()
+        .reported_by(unit)
+        .filter(frequency__in={p.kind for p in periods})
+        .select_related("goal", "owner_unit", "target_period", "baseline_period")
+        .order_by("goal__area__order", "goal__order", "code")
+    )
+    period_ids = {p.pk for p in periods} | {
+        s.previous_period.pk for s in sections if s.previous_period
+    }
+    values = {
+        (m.indicator_id, m.period_id): m
+        for m in Measurement.objects.filter(
+            unit=unit, indicator__in=indicators, period__in=period_ids
+        ).select_related("entered_by")
+    }
+    milestones = {
+        (t.indicator_id, t.period_id): t
+        for t in Target.objects.filter(indicator__in=indicators, period__in=period_ids)
+    }
+    for section in sections:
+        previous_id = section.previous_period.pk if section.previous_period else None
+        for indicator in indicators:
+            if indicator.frequency != section.period.kind:
+                continue
+            section.rows.append(
+                Row(
+                    indicator=indicator,
+                    period=section.period,
+                    previous_period=section.previous_period,
+                    current=values.get((indicator.pk, section.period.pk)),
+                    previous=values.get((indicator.pk, previous_id)),
+                    milestone=milestones.get((indicator.pk, section.period.pk)),
+                )
+            )
+    return sections
+
+
+def _row(indicator: Indicator, unit: Unit, period: ReportingPeriod) -> Row:
+    previous_period = period.previous()
+    values = {
+        m.period_id: m
+        for m in Measurement.objects.filter(
+            indicator=indicator,
+            unit=unit,
+            period__in=[p for p in (period, previous_period) if p is not None],
+        ).select_related("entered_by")
+    }
+    return Row(
+        indicator=indicator,
+        period=period,
+        previous_period=previous_period,
+        current=values.get(period.pk),
+        previous=values.get(previous_period.pk) if previous_period else None,
+        milestone=Target.objects.filter(indicator=indicator, period=period).first(),
+    )
+
+
+def _render_grid(
+    request: HttpRequest, unit: Unit, sections: list[Section], *, prefill: bool = False
+) -> TemplateResponse:
+    access = Access.of(request)
+    template = "indicators/measurement_grid.html"
+    if request.htmx and request.method == "GET":
+        template += "#grid"
+    return TemplateResponse(
+        request,
+        template,
+        {
+            "unit": unit,
+            "sections": sections,
+            "prefill": prefill,
+            "can_edit": access.can_edit(unit),
+            "is_superuser": request.user.is_superuser,
+            "nav_section": "unit",
+        },
+    )
