@@ -20,8 +20,8 @@ OUT="${OUT:-/tmp/veikart-load}"
 trap 'kill "$(cat /tmp/veikart-bench.pid)" 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf "http://$GUNICORN_BIND/healthz" >/dev/null && break; sleep 0.2; done
 
-.venv/bin/locust -f bench/locustfile.py --headless -u "$USERS" -r 10 -t "$DURATION" \
-  --host "http://$GUNICORN_BIND" --csv "$OUT" --only-summary --loglevel WARNING 2>&1 | tail -40
+.venv/bin/locust -f bench/locustfile.py --headless -u "$USERS" -r "${RATE:-10}" -t "$DURATION" \
+  --host "http://$GUNICORN_BIND" --csv "$OUT" --only-summary --loglevel WARNING ${LOCUST_ARGS:-} 2>&1 | tail -40
 .venv/bin/python - "$OUT" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1] + "_stats.csv")))
