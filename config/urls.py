@@ -1,8 +1,12 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from accounts.views import set_language
+from ops import views as ops_views
+
+handler500 = "ops.views.server_error"
 
 urlpatterns = [
     path("", include("strategy.urls")),
@@ -13,6 +17,19 @@ urlpatterns = [
     path("jobs/", include("jobs.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("healthz", ops_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("ops.oidc")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.urls import reverse
@@ -20,6 +21,11 @@ def one_of_each(personas):
     MeasurementFactory()
     ProgressReportFactory()
     Group.objects.create(name="Editors")
+    # django-axes' login records, which administrators read and clear (unlock) in the admin.
+    attempt = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "IDI", "path_info": "/"}
+    AccessAttempt.objects.create(**attempt, failures_since_start=1, get_data="", post_data="")
+    AccessLog.objects.create(**attempt)
+    AccessFailureLog.objects.create(**attempt)
     assert Membership.objects.exists()
     _background_samples(personas)
 

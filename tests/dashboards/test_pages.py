@@ -40,7 +40,7 @@ def test_overview_shows_one_card_per_area_with_status_in_words(client, personas,
     assert page.count('class="area-card card"') == 5
     assert "Research" in page
     assert "Off track" in page and "On track" in page
-    assert "vendor/plotly.min.js" in page
+    assert "vendor/plotly-strict.min.js" in page
 
 
 def test_htmx_filter_request_gets_only_the_panel(client, personas, dashboard_data):

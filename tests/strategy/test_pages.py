@@ -5,7 +5,13 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from strategy.models import Strategy
 
-PUBLIC_NAMES = {"login", "set_language"}
+PUBLIC_NAMES = {
+    "login",
+    "set_language",
+    "healthz",
+    "oidc_authentication_init",  # with OIDC_ENABLED=true
+    "oidc_authentication_callback",
+}
 
 
 def page_urls(strategy: Strategy) -> list[str]:

@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import logging
+import sys
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+logger = logging.getLogger("veikart.health")
+
+DATABASE_DOWN = (OperationalError, InterfaceError)
+
+
+def database_status() -> str:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        logger.exception("health: database unreachable", extra={"event": "health_database"})
+        return "unavailable"
+    return "ok"
+
+
+def broker_status() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "not used"  # no broker configured: tasks run in the web process
+    from kombu import Connection
+
+    try:
+        with Connection(settings.CELERY_BROKER_URL, connect_timeout=2) as broker:
+            broker.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+    except Exception:
+        logger.exception("health: broker unreachable", extra={"event": "health_broker"})
+        return "unavailable"
+    return "ok"
+
+
+@login_not_required
+@require_safe
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Whether this web process can reach its database and broker: 200 or 503, for the load
+    balancer and monitoring. Says nothing about hosts, versions or errors (those are logged)."""
+    checks = {"database": database_status(), "broker": broker_status()}
+    healthy = all(status != "unavailable" for status in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 handler: a generic page, or a 503 'try again shortly' page if the database is
+    unreachable. Rendered without the request, so neither needs the database nor shows details.
+    Django has already logged the exception (django.request)."""
+    exception = sys.exc_info()[1]
+    if isinstance(exception, DATABASE_DOWN):
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(loader.render_to_string("500.html"), status=500)

@@ -1,0 +1,78 @@
+"""The project's URLs plus views that fail on purpose or expose what a role allows."""
+
+from __future__ import annotations
+
+from django.db import OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template import engines
+from django.urls import path
+
+from config.urls import handler500
+from config.urls import urlpatterns as project_urlpatterns
+from strategy.models import Unit
+
+__all__ = ["handler500", "urlpatterns"]
+
+
+def boom(request: HttpRequest) -> HttpResponse:
+    secret = "SELECT password FROM auth_user"  # would be shown by a debug page
+    raise RuntimeError(f"boom: {secret}")
+
+
+def database_down(request: HttpRequest) -> HttpResponse:
+    raise OperationalError("connection to server at 127.0.0.1, port 5432 failed")
+
+
+CHART_PAGE = """{% extends "base.html" %}{% load static %}
+{% block head %}{% include "_plotly_head.html" %}{% endblock %}
+{% block content %}<h1>Chart</h1><div id="chart"></div>{{ figure|json_script:"chart-data" }}
+{% endblock %}
+{% block scripts %}<script src="{% static 'vendor/plotly-strict.min.js' %}" defer></script>
+<script src="/test/chart.js" defer></script>{% endblock %}"""
+
+CHART_SCRIPT = """
+document.addEventListener("DOMContentLoaded", function () {
+  var figure = JSON.parse(document.getElementById("chart-data").textContent);
+  Plotly.newPlot("chart", figure.data, figure.layout, {responsive: true}).then(function () {
+    document.body.setAttribute("data-chart", "drawn");
+  });
+});
+"""
+
+
+def chart(request: HttpRequest) -> HttpResponse:
+    """A page drawing bars and lines with the strict plotly.js build, as the dashboards do."""
+    figure = {
+        "data": [
+            {"type": "bar", "name": "Target", "x": ["2023", "2024", "2025"], "y": [3, 4, 5]},
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": "Value",
+                "x": ["2023", "2024", "2025"],
+                "y": [2, 4.5, 4],
+            },
+        ],
+        "layout": {"title": {"text": "Graduates per year"}, "hovermode": "x unified"},
+    }
+    template = engines["django"].from_string(CHART_PAGE)
+    return HttpResponse(template.render({"figure": figure}, request))
+
+
+def chart_script(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(CHART_SCRIPT, content_type="text/javascript")
+
+
+def editable_units(request: HttpRequest) -> HttpResponse:
+    codes = Unit.objects.editable_by(request.user).values_list("code", flat=True)
+    return HttpResponse(",".join(sorted(codes)) or "-")
+
+
+urlpatterns = [
+    *project_urlpatterns,
+    path("test/boom/", boom),
+    path("test/database-down/", database_down),
+    path("test/editable-units/", editable_units),
+    path("test/chart/", chart),
+    path("test/chart.js", chart_script),
+]
