@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pghistory
@@ -454,14 +455,20 @@ class ProgressReport(models.Model):
             stamp="submitted",
         )
 
-    def approve(self, *, by: AbstractBaseUser, based_on: int | None = None) -> None:
-        """Approve a submitted report; it is read-only from then on."""
+    def approve(
+        self, *, by: AbstractBaseUser, comment: str = "", based_on: int | None = None
+    ) -> None:
+        """Approve a submitted report; it is read-only from then on.
+
+        `comment` is for the reporter's e-mail only; it is not stored with the report.
+        """
         self._transition(
             by=by,
             based_on=based_on,
             allowed_from=(ReportState.SUBMITTED,),
             to=ReportState.APPROVED,
             stamp="approved",
+            comment=comment,
         )
 
     def return_to_reporter(
@@ -475,9 +482,18 @@ class ProgressReport(models.Model):
             to=ReportState.RETURNED,
             stamp="returned",
             extra={"return_comment": comment},
+            comment=comment,
         )
 
-    def _transition(self, *, by, based_on, allowed_from, to, stamp, extra=None) -> None:
+    def _transition(
+        self, *, by, based_on, allowed_from, to, stamp, extra=None, comment: str = ""
+    ) -> None:
+        """Take a workflow step as one conditional UPDATE; e-mail about it once it commits.
+
+        `stamp` names the step ("submitted", "approved", "returned") and its `*_by`/`*_at`
+        fields. A repeated click or a refused step sends no e-mail, and neither does a step
+        whose transaction rolls back.
+        """
         based_on = self.version if based_on is None else based_on
         with transaction.atomic():
             updated = ProgressReport.objects.filter(
@@ -501,7 +517,17 @@ class ProgressReport(models.Model):
                 if current.state not in allowed_from:
                     raise TransitionRefused(current)
                 raise EditConflict(current)
+            transaction.on_commit(
+                partial(_announce_step, step=stamp, report_id=self.pk, by=by, comment=comment)
+            )
         self.refresh_from_db()
+
+
+def _announce_step(**step) -> None:
+    # Imported here: notifications depends on goals, not the other way round.
+    from notifications.workflow import report_step_announce
+
+    report_step_announce(**step)
 
 
 def report_url(unit: Unit, period: ReportingPeriod, goal: DevelopmentGoal) -> str:
