@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "jobs",
     "spreadsheets",
     "notifications",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -109,6 +110,17 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "en": ("nb",)}
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+if not DEBUG:
+    # collectstatic writes gzip and Brotli copies that WhiteNoise serves (plotly.js: 4.8 MB → 1.5).
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    }
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "dashboards.finders.PlotlyFinder",  # plotly.js from the plotly package, only that file
+]
 
 # Celery. Without CELERY_BROKER_URL tasks run eagerly, so `make run` needs no services.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("strategy.urls")),
     path("", include("goals.urls")),
     path("", include("indicators.urls")),
+    path("dashboard/", include("dashboards.urls")),
     path("data/", include("spreadsheets.urls")),
     path("jobs/", include("jobs.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),

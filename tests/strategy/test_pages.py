@@ -77,7 +77,7 @@ def test_strategy_page_uses_a_fixed_number_of_queries(
     client, personas, strategy, django_assert_max_num_queries
 ):
     client.force_login(personas.rector)
-    # 11: one of them asks whether to show "My unit" in the navigation.
+    # 11: one of them asks whether to show "My unit" and "Dashboards" in the navigation.
     with django_assert_max_num_queries(11):
         client.get(strategy.get_absolute_url())
 

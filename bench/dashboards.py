@@ -1,0 +1,209 @@
+"""Benchmark the dashboards on PostgreSQL at the ntnu and national scales. Run by hand:
+
+    .venv/bin/python bench/dashboards.py                    # seeds (once) and measures both
+    .venv/bin/python bench/dashboards.py --scales ntnu --requests 50
+
+Each scale gets its own database `veikart_bench_<scale>`, created, migrated and seeded with
+`seed_demo --scale <scale>` on the first run (`--national-from veikart_seedtime` copies an
+already seeded database instead of seeding national again). The measuring runs in a child
+process with DEBUG off and Django's test Client, logged in as the rector, and prints for every
+dashboard page the time of the first request after a write (computing) and p50/p95 over the
+following ones (from the cache), beside a bare view that renders base.html and one raw SQL
+query computing the overview's figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PG = "postgres://postgres@127.0.0.1:5432/"
+PAGES = [
+    ("overview", "/dashboard/?period=2024"),
+    ("area", "/dashboard/area/RES/?period=2024"),
+    ("pillar", "/dashboard/area/RES/pillar/RES-P2/?period=2024"),
+    ("goal", "/dashboard/area/RES/goal/RES-3/?period=2024"),
+    ("unit (faculty)", "/dashboard/unit/IE/?period=2024"),
+    ("completeness", "/dashboard/completeness/?period=2024"),
+]
+
+# The overview's figures in one statement: per area, the indicators' values for 2024 at their
+# reporting units (period of the indicator's frequency ending last by 2024-12-31), rolled up by
+# sum or mean straight over the reporting units, scored against the linear trajectory, and
+# counted. Simpler than the method (no own-value override, no carrying, no milestones), so it
+# is a lower bound for the work the page does.
+RAW_SQL = """
+WITH ref AS (
+  SELECT DISTINCT ON (kind) id, kind, "end" FROM goals_reportingperiod
+  WHERE "end" <= DATE '2024-12-31' ORDER BY kind, "end" DESC
+), val AS (
+  SELECT i.id, g.area_id, i.baseline_value b, i.target_value t, i.direction,
+         bp."end" AS b_end, tp."end" AS t_end, ref."end" AS r_end,
+         CASE i.aggregation WHEN 'mean' THEN avg(m.value) ELSE sum(m.value) END AS actual,
+         count(m.id) AS reported
+  FROM indicators_indicator i
+  JOIN goals_developmentgoal g ON g.id = i.goal_id
+  JOIN ref ON ref.kind = i.frequency
+  LEFT JOIN goals_reportingperiod bp ON bp.id = i.baseline_period_id
+  LEFT JOIN goals_reportingperiod tp ON tp.id = i.target_period_id
+  LEFT JOIN indicators_measurement m ON m.indicator_id = i.id AND m.period_id = ref.id
+  WHERE i.active
+  GROUP BY i.id, g.area_id, bp."end", tp."end", ref."end"
+), scored AS (
+  SELECT area_id, reported,
+    CASE WHEN actual IS NULL OR t IS NULL OR b IS NULL THEN 'no_data'
+         WHEN t = b THEN 'level'
+         ELSE CASE
+           WHEN (actual - b) / (t - b) >= 1 THEN 'on_track'
+           WHEN ((actual - b) / (t - b)) / GREATEST(0.0001, LEAST(1.0,
+                 ((extract(year from r_end) - extract(year from b_end)) * 12
+                  + extract(month from r_end) - extract(month from b_end))
+               / NULLIF((extract(year from t_end) - extract(year from b_end)) * 12
+                  + extract(month from t_end) - extract(month from b_end), 0))) >= 0.95
+             THEN 'on_track'
+           ELSE 'behind' END
+    END AS status,
+    CASE WHEN actual IS NOT NULL AND t <> b THEN (actual - b) / (t - b) END AS progress
+  FROM val
+)
+SELECT area_id, status, count(*), sum(reported),
+       percentile_cont(0.5) WITHIN GROUP (ORDER BY progress)
+FROM scored GROUP BY area_id, status
+"""
+
+
+def run(cmd: list[str], env: dict | None = None) -> None:
+    subprocess.run(cmd, check=True, cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+def database_exists(name: str) -> bool:
+    out = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-tAc",
+            f"SELECT 1 FROM pg_database WHERE datname = '{name}'",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout.strip() == "1"
+
+
+def prepare(scale: str, national_from: str | None) -> str:
+    name = f"veikart_bench_{scale}"
+    url = PG + name
+    env = {"DATABASE_URL": url}
+    python = str(ROOT / ".venv" / "bin" / "python")
+    if not database_exists(name):
+        if scale == "national" and national_from:
+            print(f"copying {national_from} into {name} …", flush=True)
+            run(["createdb", "-h", "127.0.0.1", "-U", "postgres", "-T", national_from, name])
+            run([python, "manage.py", "migrate", "--noinput", "-v0"], env)
+        else:
+            print(f"seeding {name} (scale {scale}) …", flush=True)
+            run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name])
+            run([python, "manage.py", "migrate", "--noinput", "-v0"], env)
+            run([python, "manage.py", "load_strategy"], env)
+            run([python, "manage.py", "seed_demo", "--scale", scale], env)
+    return url
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def measure(requests: int) -> None:
+    """In the child process: DATABASE_URL points at the bench database."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+
+    from dashboards.models import DataVersion
+    from indicators.models import Measurement
+
+    settings.ROOT_URLCONF = "bench.urls"
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="rector"))
+    counts = {
+        "units": django.apps.apps.get_model("strategy", "Unit").objects.count(),
+        "indicators": django.apps.apps.get_model("indicators", "Indicator").objects.count(),
+        "measurements": Measurement.objects.count(),
+    }
+    print("data:", ", ".join(f"{v} {k}" for k, v in counts.items()))
+
+    def timed(url: str) -> float:
+        start = time.perf_counter()
+        response = client.get(url)
+        elapsed = (time.perf_counter() - start) * 1000
+        assert response.status_code == 200, (url, response.status_code)
+        return elapsed
+
+    def series(url: str) -> list[float]:
+        timed(url)  # warm-up
+        return [timed(url) for _ in range(requests)]
+
+    bare = series("/bench/bare/")
+    raw = []
+    with connection.cursor() as cursor:
+        for _ in range(max(5, requests // 5)):
+            start = time.perf_counter()
+            cursor.execute(RAW_SQL)
+            cursor.fetchall()
+            raw.append((time.perf_counter() - start) * 1000)
+    bare95, raw50 = percentile(bare, 0.95), statistics.median(raw)
+    print(f"{'page':<16}{'computing':>11}{'p50':>9}{'p95':>9}{'p95/bare':>10}{'p95/SQL':>9}")
+    print(f"{'bare base.html':<16}{'':>11}{statistics.median(bare):>9.1f}{bare95:>9.1f}")
+    print(f"{'raw SQL':<16}{'':>11}{raw50:>9.1f}{percentile(raw, 0.95):>9.1f}")
+    for name, url in PAGES:
+        DataVersion.bump()  # as after a write: the next request computes the page
+        cold = timed(url)
+        times = [timed(url) for _ in range(requests)]
+        p95 = percentile(times, 0.95)
+        print(
+            f"{name:<16}{cold:>11.0f}{statistics.median(times):>9.1f}{p95:>9.1f}"
+            f"{p95 / bare95:>10.2f}{p95 / raw50:>9.2f}"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", nargs="+", default=["ntnu", "national"])
+    parser.add_argument("--requests", type=int, default=100)
+    parser.add_argument("--national-from", default=None, help="copy this seeded database")
+    parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        measure(args.requests)
+        return
+    for scale in args.scales:
+        url = prepare(scale, args.national_from)
+        print(f"\n== {scale} ({url}) ==", flush=True)
+        env = {
+            "DATABASE_URL": url,
+            "DEBUG": "false",
+            "SECRET_KEY": "bench-only-not-secret",
+            "ALLOWED_HOSTS": "testserver",
+            "PYTHONPATH": str(ROOT),
+        }
+        run([sys.executable, __file__, "--measure", "--requests", str(args.requests)], env)
+
+
+if __name__ == "__main__":
+    main()

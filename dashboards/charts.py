@@ -1,0 +1,188 @@
+"""Plotly figures built on the server; static/js/dashboards.js draws them with Plotly.newPlot.
+
+Each function returns the figure as a plain dict for `json_script`. Colours are Okabe–Ito and
+every status is also written out in the hover text and labels, never shown by colour alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import plotly.graph_objects as go
+
+from dashboards.scoring import Status
+from dashboards.tables import STATUS_COLOURS, STATUS_ICONS, STATUS_LABELS
+
+FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
+BLUE, ORANGE, GREY, BLACK = "#0072B2", "#E69F00", "#777777", "#000000"
+
+
+def _layout(**extra) -> dict[str, Any]:
+    return {
+        "font": FONT,
+        "margin": {"l": 40, "r": 10, "t": 10, "b": 40},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        **extra,
+    }
+
+
+def _plain(fig: go.Figure) -> dict[str, Any]:
+    return fig.to_plotly_json()
+
+
+def sparkline(labels: list[str], values: list[float | None], name: str) -> dict[str, Any]:
+    fig = go.Figure(
+        go.Scatter(
+            x=labels,
+            y=values,
+            mode="lines+markers",
+            line={"color": BLUE, "width": 2},
+            marker={"size": 4},
+            name=name,
+            hovertemplate="%{x}: %{y:.0f} %<extra></extra>",
+            connectgaps=False,
+        ),
+        layout=_layout(
+            height=60,
+            margin={"l": 2, "r": 2, "t": 4, "b": 4},
+            xaxis={"visible": False, "fixedrange": True},
+            yaxis={"visible": False, "fixedrange": True},
+            showlegend=False,
+        ),
+    )
+    return _plain(fig)
+
+
+def sunburst(nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    """nodes: id, parent, label, status, href (area → pillar → goal)."""
+    fig = go.Figure(
+        go.Sunburst(
+            ids=[n["id"] for n in nodes],
+            parents=[n["parent"] for n in nodes],
+            labels=[n["label"] for n in nodes],
+            values=[n.get("value", 1) for n in nodes],
+            branchvalues="total",
+            marker={
+                "colors": [STATUS_COLOURS[n["status"]] for n in nodes],
+                "line": {"color": "#ffffff", "width": 1},
+            },
+            customdata=[f"{STATUS_ICONS[n['status']]} {STATUS_LABELS[n['status']]}" for n in nodes],
+            hovertemplate="%{label}<br>%{customdata}<extra></extra>",
+            texttemplate="%{label}<br>%{customdata}",
+            insidetextorientation="horizontal",
+            maxdepth=3,
+        ),
+        layout=_layout(height=460, margin={"l": 0, "r": 0, "t": 0, "b": 0}),
+    )
+    return _plain(fig)
+
+
+def progress_lines(series: list[tuple[str, list[str], list[float | None]]]) -> dict[str, Any]:
+    """Progress (percent of the way to target) over periods, one line per goal."""
+    palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+    symbols = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star"]
+    fig = go.Figure(
+        layout=_layout(height=320, yaxis={"title": {"text": "%"}, "rangemode": "tozero"})
+    )
+    for n, (name, labels, values) in enumerate(series):
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=values,
+                name=name,
+                mode="lines+markers",
+                line={"color": palette[n % len(palette)]},
+                marker={"symbol": symbols[n % len(symbols)], "size": 8},
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:.0f}} %<extra></extra>",
+            )
+        )
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    return _plain(fig)
+
+
+def indicator_trend(
+    *,
+    labels: list[str],
+    actuals: list[float | None],
+    trajectory: list[tuple[str, float]],
+    target: tuple[str, float] | None,
+    names: dict[str, str],
+) -> dict[str, Any]:
+    """Actual values against the expected trajectory and the target."""
+    fig = go.Figure(layout=_layout(height=280, xaxis={"type": "category"}))
+    if trajectory:
+        fig.add_trace(
+            go.Scatter(
+                x=[t[0] for t in trajectory],
+                y=[t[1] for t in trajectory],
+                name=names["trajectory"],
+                mode="lines",
+                line={"color": GREY, "dash": "dash"},
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=actuals,
+            name=names["actual"],
+            mode="lines+markers",
+            line={"color": BLUE, "width": 3},
+            marker={"size": 8},
+        )
+    )
+    if target:
+        fig.add_trace(
+            go.Scatter(
+                x=[target[0]],
+                y=[target[1]],
+                name=names["target"],
+                mode="markers",
+                marker={
+                    "symbol": "star",
+                    "size": 14,
+                    "color": ORANGE,
+                    "line": {"color": BLACK, "width": 1},
+                },
+            )
+        )
+    categories = sorted({*labels, *(t[0] for t in trajectory), *([target[0]] if target else [])})
+    fig.update_xaxes(categoryorder="array", categoryarray=categories)
+    fig.update_layout(legend={"orientation": "h", "y": -0.25})
+    return _plain(fig)
+
+
+def heatmap(rows: list[str], columns: list[str], statuses: list[list[Status]]) -> dict[str, Any]:
+    """Units × goals, one cell per reported status, with the status written in the cell."""
+    order = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.NO_DATA]
+    # Cell centres (0.5, 1.5, ...) keep clear of the colour-band edges.
+    z = [[order.index(s) + 0.5 for s in row] for row in statuses]
+    text = [[STATUS_ICONS[s] for s in row] for row in statuses]
+    hover = [[str(STATUS_LABELS[s]) for s in row] for row in statuses]
+    scale = []
+    for n, status in enumerate(order):
+        scale += [[n / 4, STATUS_COLOURS[status]], [(n + 1) / 4, STATUS_COLOURS[status]]]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=columns,
+            y=rows,
+            zmin=0,
+            zmax=4,
+            colorscale=scale,
+            showscale=False,
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
+            xgap=2,
+            ygap=2,
+        ),
+        layout=_layout(
+            height=max(200, 34 * len(rows) + 80),
+            margin={"l": 70, "r": 10, "t": 10, "b": 60},
+            yaxis={"autorange": "reversed", "type": "category"},
+            xaxis={"type": "category", "side": "bottom"},
+        ),
+    )
+    return _plain(fig)

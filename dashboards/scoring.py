@@ -1,0 +1,419 @@
+"""The scoring method of the dashboards, as pure functions over plain data.
+
+Nothing here touches the database: `dashboards.data` loads the rows in a fixed number of
+queries and hands them over as the dataclasses below. docs/scoring.md explains every rule with
+worked examples; tests/dashboards/test_scoring.py checks those examples.
+"""
+
+from __future__ import annotations
+
+import datetime
+import itertools
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+# Thresholds of docs/scoring.md. A progress ratio is actual progress / expected progress.
+ON_TRACK_RATIO = Decimal("0.95")
+AT_RISK_RATIO = Decimal("0.75")
+# "Maintain" indicators (and increase/decrease ones whose target equals the baseline): the
+# deviation from the level to hold, relative to that level.
+MAINTAIN_ON_TRACK = Decimal("0.05")
+MAINTAIN_AT_RISK = Decimal("0.10")
+
+INCREASE, DECREASE, MAINTAIN = "increase", "decrease", "maintain"
+PER_PERIOD, CUMULATIVE = "per_period", "cumulative"
+SUM, MEAN, NONE = "sum", "mean", "none"
+
+
+class Status(StrEnum):
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    OFF_TRACK = "off_track"
+    NO_DATA = "no_data"
+
+
+# From worst to best: the order in which statuses are lined up to take the middle one.
+STATUS_RANK = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.ON_TRACK: 2}
+STATUS_ORDER = (Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.NO_DATA)
+
+# A unit's own reported status (ProgressReport.status) on the computed scale. "Not started"
+# says nothing about progress and is left out.
+REPORTED_AS_STATUS = {
+    "on_track": Status.ON_TRACK,
+    "achieved": Status.ON_TRACK,
+    "at_risk": Status.AT_RISK,
+    "off_track": Status.OFF_TRACK,
+}
+
+
+# --- Plain data -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    id: int
+    code: str
+    kind: str
+    start: datetime.date
+    end: datetime.date
+    deadline: datetime.date | None = None
+
+
+@dataclass(frozen=True)
+class UnitNode:
+    id: int
+    code: str
+    parent_id: int | None
+    name: str = ""
+    kind: str = ""
+    depth: int = 0
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    id: int
+    code: str
+    direction: str
+    accumulation: str = PER_PERIOD
+    aggregation: str = SUM
+    frequency: str = "year"
+    owner_unit_id: int = 0
+    goal_id: int = 0
+    decimals: int = 0
+    baseline_value: Decimal | None = None
+    baseline_period: Period | None = None
+    target_value: Decimal | None = None
+    target_period: Period | None = None
+    milestones: tuple[tuple[Period, Decimal], ...] = ()
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A unit's own value for the reference period; `period` is where it was measured."""
+
+    value: Decimal
+    period: Period
+
+    def is_fresh(self, reference: Period) -> bool:
+        return self.period.id == reference.id
+
+
+class Tree:
+    """The unit tree: parent → children, in code order."""
+
+    def __init__(self, units: Iterable[UnitNode]):
+        self.units: dict[int, UnitNode] = {u.id: u for u in units}
+        self.children: dict[int, list[int]] = {uid: [] for uid in self.units}
+        for unit in sorted(self.units.values(), key=lambda u: u.code):
+            if unit.parent_id in self.children:
+                self.children[unit.parent_id].append(unit.id)
+
+    def subtree(self, unit_id: int) -> list[int]:
+        """The unit and all units below it, parents before children."""
+        out, stack = [], [unit_id]
+        while stack:
+            uid = stack.pop()
+            out.append(uid)
+            stack.extend(reversed(self.children.get(uid, [])))
+        return out
+
+    def leaves(self, unit_id: int) -> list[int]:
+        return [u for u in self.subtree(unit_id) if not self.children[u]]
+
+
+# --- Periods and the trajectory -------------------------------------------------------------
+
+
+def months_between(earlier: datetime.date, later: datetime.date) -> int:
+    """Whole months from one period end to another: 2018-12-31 → 2024-12-31 is 72."""
+    return (later.year - earlier.year) * 12 + (later.month - earlier.month)
+
+
+def reference_period(periods: Sequence[Period], chosen: Period, kind: str) -> Period | None:
+    """The period an indicator of frequency `kind` is read at when the dashboard shows `chosen`:
+    the latest period of that kind that has ended by the end of `chosen`."""
+    candidates = [p for p in periods if p.kind == kind and p.end <= chosen.end]
+    return max(candidates, key=lambda p: p.end) if candidates else None
+
+
+def trajectory(spec: IndicatorSpec) -> list[tuple[Period, Decimal]]:
+    """The knots of the expected path: baseline, milestones in between, target."""
+    if spec.baseline_period is None or spec.target_period is None:
+        return []
+    if spec.baseline_value is None or spec.target_value is None:
+        return []
+    knots = {spec.baseline_period.end: (spec.baseline_period, spec.baseline_value)}
+    for period, value in spec.milestones:
+        if spec.baseline_period.end < period.end < spec.target_period.end:
+            knots[period.end] = (period, value)
+    knots[spec.target_period.end] = (spec.target_period, spec.target_value)
+    return [knots[end] for end in sorted(knots)]
+
+
+def expected_value(spec: IndicatorSpec, period: Period) -> Decimal | None:
+    """The value expected at the end of `period` on the straight line between the trajectory's
+    knots; before the baseline it is the baseline, after the target period the target."""
+    knots = trajectory(spec)
+    if not knots:
+        return None
+    if period.end <= knots[0][0].end:
+        return knots[0][1]
+    for (p0, v0), (p1, v1) in itertools.pairwise(knots):
+        if period.end <= p1.end:
+            elapsed = months_between(p0.end, period.end)
+            span = months_between(p0.end, p1.end)
+            return v0 + (v1 - v0) * Decimal(elapsed) / Decimal(span)
+    return knots[-1][1]
+
+
+# --- Unit roll-up ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """A unit's value for one indicator and period, and how much of it was reported.
+
+    `expected` counts the reporting units (active leaves of the subtree, or the unit itself),
+    `reported` those whose figure for the period is in, `carried` those whose latest running
+    total of a cumulative indicator comes from an earlier period.
+    """
+
+    value: Decimal | None
+    reported: int
+    expected: int
+    carried: int = 0
+
+    @property
+    def missing(self) -> int:
+        return self.expected - self.reported - self.carried
+
+
+def observations_for(
+    measurements: Iterable[tuple[int, Decimal, Period]],
+    *,
+    accumulation: str,
+    reference: Period,
+) -> dict[int, Observation]:
+    """Each unit's own observation for `reference` from its measurements (unit, value, period),
+    which must all be of the indicator's frequency.
+
+    Per-period: only the value of the reference period counts. Cumulative: the latest running
+    total up to the reference period, never a sum over periods.
+    """
+    out: dict[int, Observation] = {}
+    for unit_id, value, period in measurements:
+        if period.id == reference.id:
+            out[unit_id] = Observation(value, period)
+        elif accumulation == CUMULATIVE and period.end < reference.end:
+            current = out.get(unit_id)
+            if current is None or current.period.end < period.end:
+                out[unit_id] = Observation(value, period)
+    return out
+
+
+def rollup(
+    tree: Tree,
+    unit_id: int,
+    observations: Mapping[int, Observation],
+    *,
+    aggregation: str,
+    reference: Period,
+) -> Rollup:
+    """The value of `unit_id`: its own fresh measurement if present, else its children's
+    values combined by `aggregation` (sum or mean of the children that have a value), else a
+    carried running total of its own; units without data are missing, never zero."""
+    own = observations.get(unit_id)
+    children = tree.children.get(unit_id, [])
+    if aggregation == NONE or not children:
+        if own is None:
+            return Rollup(None, 0, 1)
+        fresh = own.is_fresh(reference)
+        return Rollup(own.value, int(fresh), 1, int(not fresh))
+    parts = [
+        rollup(tree, child, observations, aggregation=aggregation, reference=reference)
+        for child in children
+    ]
+    expected = sum(p.expected for p in parts)
+    if own is not None and own.is_fresh(reference):
+        return Rollup(own.value, expected, expected)
+    values = [p.value for p in parts if p.value is not None]
+    if values:
+        total = sum(values, Decimal(0))
+        value = total if aggregation == SUM else total / len(values)
+        return Rollup(
+            value, sum(p.reported for p in parts), expected, sum(p.carried for p in parts)
+        )
+    if own is not None:
+        return Rollup(own.value, 0, expected, expected)
+    return Rollup(None, 0, expected)
+
+
+# --- Indicator status -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Score:
+    status: Status
+    actual: Decimal | None = None
+    expected: Decimal | None = None
+    progress: Decimal | None = None  # share of the way from baseline to target
+    expected_progress: Decimal | None = None
+    ratio: Decimal | None = None  # progress / expected progress
+    deviation: Decimal | None = None  # maintain: |actual − level| / |level|
+    reached: bool = False
+    reason: str = ""
+
+
+def score(spec: IndicatorSpec, actual: Decimal | None, reference: Period | None) -> Score:
+    """Where `actual` stands against the trajectory at `reference`; see docs/scoring.md."""
+    if actual is None or reference is None:
+        return Score(Status.NO_DATA, reason="no value")
+    expected = expected_value(spec, reference)
+    if expected is None:
+        return Score(Status.NO_DATA, actual=actual, reason="no baseline or target")
+    baseline, target = spec.baseline_value, spec.target_value
+    if spec.direction == MAINTAIN or baseline == target:
+        return _score_level(spec, actual, expected)
+    progress = (actual - baseline) / (target - baseline)
+    expected_progress = (expected - baseline) / (target - baseline)
+    reached = progress >= 1
+    if reached:
+        status, ratio = Status.ON_TRACK, None
+        if expected_progress > 0:
+            ratio = progress / expected_progress
+    elif expected_progress <= 0:
+        # Nothing was expected yet: fine unless the value moved the wrong way.
+        ratio = None
+        status = Status.ON_TRACK if progress >= 0 else Status.AT_RISK
+    else:
+        ratio = progress / expected_progress
+        status = ratio_status(ratio)
+    return Score(
+        status,
+        actual=actual,
+        expected=expected,
+        progress=progress,
+        expected_progress=expected_progress,
+        ratio=ratio,
+        reached=reached,
+    )
+
+
+def ratio_status(ratio: Decimal) -> Status:
+    if ratio >= ON_TRACK_RATIO:
+        return Status.ON_TRACK
+    if ratio >= AT_RISK_RATIO:
+        return Status.AT_RISK
+    return Status.OFF_TRACK
+
+
+def _score_level(spec: IndicatorSpec, actual: Decimal, level: Decimal) -> Score:
+    """Hold a level: maintain, or increase/decrease whose target equals the baseline."""
+    on_right_side = (spec.direction == INCREASE and actual >= level) or (
+        spec.direction == DECREASE and actual <= level
+    )
+    if on_right_side:
+        return Score(
+            Status.ON_TRACK,
+            actual=actual,
+            expected=level,
+            deviation=Decimal(0),
+            progress=Decimal(1),
+            reached=True,
+        )
+    if level == 0:
+        deviation = Decimal(0) if actual == 0 else None
+    else:
+        deviation = abs(actual - level) / abs(level)
+    if deviation is None or deviation > MAINTAIN_AT_RISK:
+        status = Status.OFF_TRACK
+    elif deviation > MAINTAIN_ON_TRACK:
+        status = Status.AT_RISK
+    else:
+        status = Status.ON_TRACK
+    return Score(status, actual=actual, expected=level, deviation=deviation)
+
+
+# --- Goals, pillars, areas ------------------------------------------------------------------
+
+
+def middle_status(statuses: Iterable[Status]) -> Status:
+    """Line the statuses up from worst to best and take the middle one; with an even number
+    the worse of the two middle ones. Statuses without data are left out."""
+    scored = sorted((s for s in statuses if s in STATUS_RANK), key=STATUS_RANK.__getitem__)
+    if not scored:
+        return Status.NO_DATA
+    return scored[(len(scored) - 1) // 2]
+
+
+def median(values: Iterable[Decimal]) -> Decimal | None:
+    ordered = sorted(values)
+    if not ordered:
+        return None
+    mid = len(ordered) // 2
+    if len(ordered) % 2:
+        return ordered[mid]
+    return (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def status_counts(statuses: Iterable[Status]) -> dict[Status, int]:
+    counts = Counter(statuses)
+    return {status: counts.get(status, 0) for status in STATUS_ORDER}
+
+
+def reported_status(report_statuses: Iterable[str]) -> Status:
+    """The units' own view of a goal: the middle of their reported statuses."""
+    return middle_status(REPORTED_AS_STATUS[s] for s in report_statuses if s in REPORTED_AS_STATUS)
+
+
+def disagrees(computed: Status, reported: Status) -> bool:
+    return Status.NO_DATA not in (computed, reported) and computed != reported
+
+
+@dataclass
+class GoalResult:
+    goal_id: int
+    status: Status
+    indicator_scores: dict[int, Score]
+    reported: Status
+    report_counts: dict[Status, int] = field(default_factory=dict)
+
+    @property
+    def disagreement(self) -> bool:
+        return disagrees(self.status, self.reported)
+
+    @property
+    def progress(self) -> Decimal | None:
+        return median(s.progress for s in self.indicator_scores.values() if s.progress is not None)
+
+
+@dataclass
+class GroupResult:
+    """An area's or a pillar's goals: each goal counted once."""
+
+    status: Status
+    counts: dict[Status, int]
+    progress: Decimal | None
+    goal_ids: list[int]
+
+
+def group(goals: Sequence[GoalResult]) -> GroupResult:
+    """A group's status is the middle of its goals' statuses; its progress the median progress
+    of its indicators, each indicator counted once even if its goal sits in two pillars."""
+    unique = {g.goal_id: g for g in goals}
+    progress = median(
+        s.progress
+        for g in unique.values()
+        for s in g.indicator_scores.values()
+        if s.progress is not None
+    )
+    return GroupResult(
+        status=middle_status(g.status for g in unique.values()),
+        counts=status_counts(g.status for g in unique.values()),
+        progress=progress,
+        goal_ids=list(unique),
+    )

@@ -1,0 +1,43 @@
+"""Bump the dashboards' data version on every write they depend on.
+
+Bulk operations (`bulk_create`, `QuerySet.update`) send no signals: code that writes in bulk
+(seed_demo, imports) calls `DataVersion.bump()` itself or runs before the server starts.
+"""
+
+from __future__ import annotations
+
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+from dashboards.models import DataVersion
+from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod
+from indicators.models import Indicator, Measurement, Target
+from strategy.models import Area, Pillar, Strategy, Unit
+
+WATCHED = [
+    Strategy,
+    Area,
+    Pillar,
+    Unit,
+    DevelopmentGoal,
+    GoalPillar,
+    ReportingPeriod,
+    ProgressReport,
+    Indicator,
+    Target,
+    Measurement,
+]
+
+
+def _bump(sender, **kwargs) -> None:
+    if kwargs.get("raw"):
+        return  # loaddata: fixtures load before anything is cached
+    DataVersion.bump()
+
+
+def connect() -> None:
+    for model in WATCHED:
+        post_save.connect(_bump, sender=model, dispatch_uid=f"dashboards-save-{model.__name__}")
+        post_delete.connect(_bump, sender=model, dispatch_uid=f"dashboards-del-{model.__name__}")
+    m2m_changed.connect(
+        _bump, sender=DevelopmentGoal.pillars.through, dispatch_uid="dashboards-goal-pillars"
+    )

@@ -1,0 +1,147 @@
+"""Dashboard tables: built once, shown on screen and exported as CSV or XLSX with the same text.
+
+Every figure is formatted here, so the page and the exports cannot disagree.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.http import HttpResponse
+from django.utils.formats import number_format
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dashboards.scoring import Status
+
+STATUS_LABELS = {
+    Status.ON_TRACK: gettext_lazy("On track"),
+    Status.AT_RISK: gettext_lazy("At risk"),
+    Status.OFF_TRACK: gettext_lazy("Off track"),
+    Status.NO_DATA: gettext_lazy("No data"),
+}
+# Shapes that tell the statuses apart without colour.
+STATUS_ICONS = {
+    Status.ON_TRACK: "✓",
+    Status.AT_RISK: "!",
+    Status.OFF_TRACK: "✕",
+    Status.NO_DATA: "–",
+}
+# Okabe–Ito: distinguishable with the common colour-vision deficiencies.
+STATUS_COLOURS = {
+    Status.ON_TRACK: "#009E73",
+    Status.AT_RISK: "#E69F00",
+    Status.OFF_TRACK: "#D55E00",
+    Status.NO_DATA: "#BBBBBB",
+}
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def escape_cell(text: str) -> str:
+    """Keep a spreadsheet from reading exported text as a formula (CSV and XLSX alike)."""
+    if text and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    number: float | None = None  # the figure as shown, for XLSX and sorting
+    status: Status | None = None
+    href: str = ""
+
+
+@dataclass
+class Table:
+    name: str
+    caption: str
+    headers: list[str]
+    rows: list[list[Cell]] = field(default_factory=list)
+
+    def add(self, *cells: Cell | str) -> None:
+        self.rows.append([c if isinstance(c, Cell) else Cell(str(c)) for c in cells])
+
+    def text_rows(self) -> list[list[str]]:
+        return [[c.text for c in row] for row in self.rows]
+
+
+def fmt_number(value: Decimal | None, decimals: int) -> Cell:
+    if value is None:
+        return Cell("")
+    rounded = round(value, decimals)
+    return Cell(number_format(rounded, decimals, use_l10n=False), float(rounded))
+
+
+def fmt_percent(share: Decimal | None) -> Cell:
+    """A share (0.84) as a whole percentage ("84 %")."""
+    if share is None:
+        return Cell("")
+    whole = round(share * 100)
+    return Cell(f"{whole} %", float(whole))
+
+
+def fmt_ratio(ratio: Decimal | None) -> Cell:
+    if ratio is None:
+        return Cell("")
+    rounded = round(ratio, 2)
+    return Cell(f"{rounded:.2f}", float(rounded))
+
+
+def fmt_status(status: Status) -> Cell:
+    return Cell(str(STATUS_LABELS[status]), status=status)
+
+
+def fmt_count(n: int) -> Cell:
+    return Cell(str(n), float(n))
+
+
+def export_name(table: Table, extension: str) -> str:
+    return f"veikart-{slugify(table.name)}.{extension}"
+
+
+def to_csv(table: Table) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export_name(table, "csv")}"'
+    response.write("\ufeff")  # so that Excel reads UTF-8
+    writer = csv.writer(response)
+    writer.writerow([escape_cell(h) for h in table.headers])
+    for row in table.rows:
+        writer.writerow([escape_cell(c.text) for c in row])
+    return response
+
+
+def to_xlsx(table: Table) -> HttpResponse:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", table.name)[:31])
+    sheet.append([escape_cell(h) for h in table.headers])
+    for row in table.rows:
+        sheet.append([c.number if c.number is not None else escape_cell(c.text) for c in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{export_name(table, "xlsx")}"'
+    return response
+
+
+def export(tables: list[Table], params) -> HttpResponse | None:
+    """The download asked for by `?format=csv|xlsx&table=name`, or None for the page itself."""
+    fmt = params.get("format")
+    if fmt not in ("csv", "xlsx"):
+        return None
+    name = params.get("table") or tables[0].name
+    table = next((t for t in tables if t.name == name), None)
+    if table is None:
+        return HttpResponse(_("No such table."), status=404, content_type="text/plain")
+    return to_csv(table) if fmt == "csv" else to_xlsx(table)

@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from tests.browser.conftest import assert_accessible, log_in, screenshot
+from tests.dashboards.conftest import build
+
+
+def wait_for_charts(page) -> None:
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-figure]')].every(el => el.dataset.drawn)"
+    )
+
+
+def test_rector_drills_down_from_the_overview_to_a_unit(page, live_server, personas, strategy):
+    build(1)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, "rector")
+
+    page.get_by_role("link", name="Dashboards").click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Strategy overview")
+    page.get_by_label("Period", exact=True).select_option("2024")
+    page.wait_for_url(re.compile(r"period=2024"))
+    wait_for_charts(page)
+    assert page.locator(".area-card").count() == 5
+    assert_accessible(page)
+    screenshot(page, "dashboard-overview")
+
+    page.get_by_role("link", name="RES Research").first.click()
+    page.wait_for_load_state()
+    wait_for_charts(page)
+    assert "Research" in page.get_by_role("heading", level=1).inner_text()
+    assert_accessible(page)
+    screenshot(page, "dashboard-area")
+
+    page.get_by_role("link", name=re.compile("RES-P2")).first.click()
+    page.wait_for_load_state()
+    wait_for_charts(page)
+    assert "RES-P2" in page.get_by_role("heading", level=1).inner_text()
+    assert_accessible(page)
+    screenshot(page, "dashboard-pillar")
+
+    page.get_by_role("link", name=re.compile(r"^RES-3 ")).first.click()
+    page.wait_for_load_state()
+    wait_for_charts(page)
+    assert "RES-3" in page.get_by_role("heading", level=1).inner_text()
+    assert page.get_by_role("table", name="Progress reports").is_visible()
+    assert_accessible(page)
+    screenshot(page, "dashboard-goal")
+
+    page.get_by_role("link", name=re.compile(r"^IDI ")).first.click()
+    page.wait_for_load_state()
+    assert "IDI" in page.get_by_role("heading", level=1).inner_text()
+    assert_accessible(page)
+    screenshot(page, "dashboard-unit-department")
+
+    page.goto(f"{live_server.url}/dashboard/unit/IE/?period=2024")
+    wait_for_charts(page)
+    assert_accessible(page)
+    screenshot(page, "dashboard-unit-faculty")
+
+
+def test_period_filter_updates_the_url_and_the_back_button_restores_it(
+    page, live_server, personas, strategy
+):
+    build(1)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    log_in(page, live_server, "rector")
+    page.goto(f"{live_server.url}/dashboard/?period=2024")
+    wait_for_charts(page)
+
+    page.get_by_label("Period", exact=True).select_option("2023")
+    page.wait_for_url(re.compile(r"period=2023"))
+    wait_for_charts(page)
+    assert "2023" in page.get_by_role("heading", level=1).inner_text()
+    assert_accessible(page)
+
+    page.go_back()
+    page.wait_for_url(re.compile(r"period=2024"))
+    page.wait_for_load_state()
+    wait_for_charts(page)
+    assert "2024" in page.get_by_role("heading", level=1).inner_text()
+    assert page.get_by_label("Period", exact=True).input_value() == "2024"
+
+    page.reload()
+    wait_for_charts(page)
+    assert "2024" in page.get_by_role("heading", level=1).inner_text()
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="CSV — Strategy areas").click()
+    path = download_info.value.path()
+    text = Path(path).read_text(encoding="utf-8-sig")
+    assert text.startswith("Area,Status")
+    assert "RES Research" in text
+
+
+def test_completeness_page_is_accessible(page, live_server, personas, strategy):
+    build(1)
+    log_in(page, live_server, "rector")
+    page.goto(f"{live_server.url}/dashboard/completeness/?period=2024")
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Reporting completeness")
+    assert_accessible(page)
+    screenshot(page, "dashboard-completeness")

@@ -1,0 +1,225 @@
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from dashboards.tables import Cell, Table, escape_cell, to_csv, to_xlsx
+from tests.factories import ProgressReportFactory, goal, period, unit
+
+PAGES = [
+    "/dashboard/",
+    "/dashboard/area/RES/",
+    "/dashboard/area/RES/pillar/RES-P2/",
+    "/dashboard/area/RES/goal/RES-3/",
+    "/dashboard/unit/NTNU/",
+    "/dashboard/unit/IE/",
+    "/dashboard/completeness/",
+]
+
+
+def get(client, url, **params):
+    return client.get(url, {"period": "2024", **params})
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_rector_opens_every_dashboard_page(client, personas, dashboard_data, url):
+    dashboard_data(1)
+    client.force_login(personas.rector)
+    response = get(client, url)
+    assert response.status_code == 200
+    assert b'id="dashboard"' in response.content
+
+
+def test_overview_shows_one_card_per_area_with_status_in_words(client, personas, dashboard_data):
+    dashboard_data(1)
+    client.force_login(personas.rector)
+    page = get(client, "/dashboard/").content.decode()
+    assert page.count('class="area-card card"') == 5
+    assert "Research" in page
+    assert "Off track" in page and "On track" in page
+    assert "vendor/plotly.min.js" in page
+
+
+def test_htmx_filter_request_gets_only_the_panel(client, personas, dashboard_data):
+    dashboard_data(1)
+    client.force_login(personas.rector)
+    response = client.get("/dashboard/", {"period": "2023"}, headers={"HX-Request": "true"})
+    body = response.content.decode()
+    assert "<html" not in body
+    assert "2023" in body and 'name="period"' in body
+
+
+def test_history_restore_gets_the_whole_page(client, personas, dashboard_data):
+    dashboard_data(1)
+    client.force_login(personas.rector)
+    response = client.get(
+        "/dashboard/",
+        {"period": "2023"},
+        headers={"HX-Request": "true", "HX-History-Restore-Request": "true"},
+    )
+    assert b"<html" in response.content
+
+
+def test_completeness_page_has_no_charts_and_does_not_load_plotly(client, personas, dashboard_data):
+    dashboard_data(1)
+    client.force_login(personas.rector)
+    page = get(client, "/dashboard/completeness/").content.decode()
+    assert "plotly" not in page
+    assert "Not started" in page or "Incomplete" in page
+
+
+def test_unknown_period_area_goal_and_unit_are_404(client, personas, dashboard_data):
+    client.force_login(personas.rector)
+    assert client.get("/dashboard/", {"period": "1999"}).status_code == 404
+    assert get(client, "/dashboard/area/NOPE/").status_code == 404
+    assert get(client, "/dashboard/area/RES/goal/EDU-1/").status_code == 404
+    assert get(client, "/dashboard/area/RES/pillar/EDU-P1/").status_code == 404
+    assert get(client, "/dashboard/unit/NOPE/").status_code == 404
+
+
+# --- Permission -----------------------------------------------------------------------------
+
+
+def test_faculty_leader_sees_only_their_subtree(client, personas, dashboard_data):
+    dashboard_data(1)
+    client.force_login(personas.ie_leader)
+    page = get(client, "/dashboard/").content.decode()
+    assert "Faculty of Information Technology" in page
+    assert 'value="NV"' not in page and 'value="NTNU"' not in page
+    csv_text = get(client, "/dashboard/", format="csv").content.decode()
+    # Only IE's cumulative indicator is in scope: 2 reporting departments, 1 reported in 2024.
+    research = next(line for line in csv_text.splitlines() if line.startswith("RES"))
+    assert research.split(",")[-4:-1] == ["1", "6", "17 %"]
+
+
+@pytest.mark.parametrize(
+    "url", ["/dashboard/unit/NV/", "/dashboard/unit/NTNU/", "/dashboard/?unit=NV"]
+)
+def test_faculty_leader_gets_404_outside_their_subtree(client, personas, dashboard_data, url):
+    client.force_login(personas.ie_leader)
+    assert client.get(url).status_code == 404
+
+
+def test_outsider_gets_404_and_no_dashboard_link(client, personas):
+    client.force_login(personas.outsider)
+    assert client.get("/dashboard/").status_code == 404
+    assert b"/dashboard/" not in client.get("/strategy/ntnu-2018-2025/").content
+
+
+def test_rector_has_a_dashboard_link(client, personas):
+    client.force_login(personas.rector)
+    assert b'href="/dashboard/"' in client.get("/strategy/ntnu-2018-2025/").content
+
+
+def test_dashboards_need_login(client):
+    response = client.get("/dashboard/")
+    assert response.status_code == 302
+    assert "/login/" in response.url
+
+
+# --- Query counts ---------------------------------------------------------------------------
+
+
+# Computing: session, user, demo banner, cache key (memberships, data version), strategy,
+# periods, memberships, units, areas, pillars, goal links, goals, targets, indicators,
+# measurements, reports. From the cache: session, user, demo banner, cache key.
+QUERIES = 17
+CACHED_QUERIES = 5
+
+
+@pytest.mark.parametrize("url", PAGES)
+@pytest.mark.parametrize("scale", [1, 3])
+def test_dashboard_pages_use_a_fixed_number_of_queries(
+    client, personas, dashboard_data, django_assert_max_num_queries, url, scale
+):
+    dashboard_data(scale)
+    client.force_login(personas.rector)
+    with django_assert_max_num_queries(QUERIES):
+        assert get(client, url).status_code == 200
+    with django_assert_max_num_queries(CACHED_QUERIES):
+        assert get(client, url).status_code == 200
+
+
+def test_a_new_measurement_shows_on_the_next_request(client, personas, dashboard_data):
+    from tests.factories import MeasurementFactory
+
+    made = dashboard_data(1)["indicators"]
+    client.force_login(personas.rector)
+    url = "/dashboard/area/RES/goal/RES-3/"
+    cumulative = next(i for i in made if i.accumulation == "cumulative")
+    before = get(client, url, format="csv", table="indicators").content.decode()
+    assert f"{cumulative.code} {cumulative.name},2024,45," in before
+    MeasurementFactory(indicator=cumulative, unit=unit("ITK"), period=period("2024"), value=7)
+    after = get(client, url, format="csv", table="indicators").content.decode()
+    row = next(line for line in after.splitlines() if line.startswith(cumulative.code))
+    assert row.startswith(f"{cumulative.code} {cumulative.name},2024,52,")
+    assert row.endswith(",2,6")  # ITK now counts as reported
+
+
+# --- Exports --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
+def test_escape_cell_defuses_formulas(text):
+    assert escape_cell(text) == "'" + text
+
+
+def test_escape_cell_leaves_other_text_alone():
+    assert escape_cell("Research") == "Research"
+    assert escape_cell("") == ""
+
+
+def test_csv_and_xlsx_escape_the_same_way():
+    table = Table("t", "T", ["=Header"], [[Cell("=HYPERLINK(1)")], [Cell("12", 12.0)]])
+    rows = list(csv.reader(io.StringIO(to_csv(table).content.decode("utf-8-sig"))))
+    assert rows == [["'=Header"], ["'=HYPERLINK(1)"], ["12"]]
+    sheet = load_workbook(io.BytesIO(to_xlsx(table).content)).active
+    assert [c.value for c in sheet["A"]] == ["'=Header", "'=HYPERLINK(1)", 12]
+
+
+def test_narrative_starting_with_a_formula_is_escaped_in_the_goal_export(
+    client, personas, dashboard_data
+):
+    ProgressReportFactory(
+        goal=goal("RES-3"),
+        unit=unit("IMF"),
+        period=period("2024"),
+        narrative="=cmd|' /C calc'!A0",
+        state="submitted",
+    )
+    client.force_login(personas.rector)
+    response = get(client, "/dashboard/area/RES/goal/RES-3/", format="csv", table="reports")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "'=cmd|" in response.content.decode()
+    xlsx = get(client, "/dashboard/area/RES/goal/RES-3/", format="xlsx", table="reports")
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["D2"].value.startswith("'=cmd")
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_table_on_a_page_downloads_with_the_figures_shown(
+    client, personas, dashboard_data, url
+):
+    dashboard_data(1)
+    client.force_login(personas.rector)
+    response = get(client, url)
+    for table in response.context["tables"]:
+        exported = get(client, url, format="csv", table=table.name).content.decode("utf-8-sig")
+        rows = list(csv.reader(io.StringIO(exported)))
+        assert rows[1:] == [[escape_cell(t) for t in row] for row in table.text_rows()]
+        for row in table.text_rows()[:3]:
+            for text in row:
+                if text and not text.startswith(("'", "=")):
+                    assert (
+                        text.replace("&", "&amp;").replace("'", "&#x27;")
+                        in (response.content.decode())
+                        or text.replace("'", "&#x27;") in response.content.decode()
+                    )
+
+
+def test_unknown_export_table_is_404(client, personas, dashboard_data):
+    client.force_login(personas.rector)
+    assert get(client, "/dashboard/", format="csv", table="nope").status_code == 404
