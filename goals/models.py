@@ -215,9 +215,26 @@ class ReportingPeriod(models.Model):
         self.is_open = True
         self.save(update_fields=["is_open"])
 
-    def close(self) -> None:
-        self.is_open = False
-        self.save(update_fields=["is_open"])
+    def close(self, *, by: AbstractBaseUser | None = None) -> bool:
+        """Close the period for reporting and freeze its dashboard figures "as reported".
+
+        The snapshot (dashboards.models.PeriodSnapshot) is taken in the same transaction as the
+        close, so it holds exactly the figures at the moment of closing, whatever is corrected
+        later. Closing a closed period does nothing (False); re-opening and closing again takes
+        a new snapshot. 1–3 s for a period at NTNU's scale, see docs/scoring.md.
+        """
+        from dashboards.models import PeriodSnapshot
+
+        with transaction.atomic():
+            # The row lock makes two simultaneous closes take one snapshot between them.
+            locked = ReportingPeriod.objects.select_for_update().filter(pk=self.pk, is_open=True)
+            if locked.first() is None:
+                self.is_open = False
+                return False
+            self.is_open = False
+            self.save(update_fields=["is_open"])
+            PeriodSnapshot.take(period=self, by=by)
+        return True
 
     def previous(self) -> ReportingPeriod | None:
         """The period of the same kind just before this one."""
