@@ -1,7 +1,7 @@
 """Bump the dashboards' data version on every write they depend on.
 
-Bulk operations (`bulk_create`, `QuerySet.update`) send no signals: code that writes in bulk
-(seed_demo, imports) calls `DataVersion.bump()` itself or runs before the server starts.
+Bulk operations (`bulk_create`, `QuerySet.update`) send no signals: the querysets of measurements,
+progress reports and indicators bump the version themselves (dashboards.versioning).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from dashboards.versioning import BumpsDataVersionQuerySet
 from strategy.models import Area, Pillar, Strategy, TranslationStatus, Unit, code_validator
 
 if TYPE_CHECKING:
@@ -270,7 +271,20 @@ class ReportState(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-class ProgressReportQuerySet(models.QuerySet):
+def user_stamp(verbose_name: str) -> models.ForeignKey:
+    """Who did something to a record; kept (as unknown) if the user is deleted."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=verbose_name,
+    )
+
+
+class ProgressReportQuerySet(BumpsDataVersionQuerySet):
     def visible_to(self, user) -> ProgressReportQuerySet:
         return self.filter(unit__in=Unit.objects.visible_to(user))
 
@@ -324,55 +338,15 @@ class ProgressReport(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("created by"),
-    )
+    created_by = user_stamp(_("created by"))
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("updated by"),
-    )
+    updated_by = user_stamp(_("updated by"))
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True, editable=False)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("submitted by"),
-    )
+    submitted_by = user_stamp(_("submitted by"))
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True, editable=False)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("approved by"),
-    )
+    approved_by = user_stamp(_("approved by"))
     returned_at = models.DateTimeField(_("returned at"), null=True, blank=True, editable=False)
-    returned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("returned by"),
-    )
+    returned_by = user_stamp(_("returned by"))
 
     objects = ProgressReportQuerySet.as_manager()
 

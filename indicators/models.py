@@ -6,7 +6,6 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
 import pghistory
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, models, transaction
@@ -14,7 +13,8 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from goals.models import DevelopmentGoal, EditConflict, PeriodKind, ReportingPeriod
+from dashboards.versioning import BumpsDataVersionQuerySet
+from goals.models import DevelopmentGoal, EditConflict, PeriodKind, ReportingPeriod, user_stamp
 from strategy.models import TranslationStatus, Unit, code_validator
 
 if TYPE_CHECKING:
@@ -101,7 +101,7 @@ class Aggregation(models.TextChoices):
     NONE = "none", _("Not combined")
 
 
-class IndicatorQuerySet(models.QuerySet):
+class IndicatorQuerySet(BumpsDataVersionQuerySet):
     def active(self) -> IndicatorQuerySet:
         return self.filter(active=True)
 
@@ -290,7 +290,7 @@ class Target(models.Model):
         return f"{self.indicator.code} {self.period.code}: {self.value}"
 
 
-class MeasurementQuerySet(models.QuerySet):
+class MeasurementQuerySet(BumpsDataVersionQuerySet):
     def visible_to(self, user) -> MeasurementQuerySet:
         return self.filter(unit__in=Unit.objects.visible_to(user))
 
@@ -327,15 +327,7 @@ class Measurement(models.Model):
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=MAX_DECIMALS)
     comment = models.TextField(_("comment"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        editable=False,
-        related_name="+",
-        verbose_name=_("entered by"),
-    )
+    entered_by = user_stamp(_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
 
     objects = MeasurementQuerySet.as_manager()

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
@@ -25,3 +26,9 @@ def person(user) -> str:
     if user is None:
         return gettext("someone")
     return user.get_full_name() or user.get_username()
+
+
+@register.filter
+def figure(value, decimals: int = 0) -> str:
+    """A value with the indicator's decimals and thousands grouped, as people read figures."""
+    return floatformat(value, f"{decimals}g")

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import Measurement
-from tests.factories import IndicatorFactory, MeasurementFactory, TargetFactory, period
+from tests.factories import IndicatorFactory, MeasurementFactory, TargetFactory, period, unit
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 
@@ -41,6 +41,19 @@ def test_grid_shows_last_periods_value_and_the_target_beside_each_cell(reporter_
     assert "Last period (2024)" in page
     assert "120.5" in page
     assert "140.0" in page
+
+
+def test_grid_groups_thousands_and_says_whose_target_an_inherited_indicator_has(
+    reporter_client, strategy
+):
+    inherited = IndicatorFactory(
+        owner_unit=unit("NTNU"), measure="nok", decimals=0, target_value=Decimal("550704528")
+    )
+    MeasurementFactory(indicator=inherited, period=period("2024"), value=Decimal("6803883"))
+    page = reporter_client.get(reverse("indicators:grid", args=["IDI"])).content.decode()
+    assert "6,803,883" in page
+    assert "550,704,528" in page
+    assert "for NTNU as a whole" in page
 
 
 def test_copy_from_last_period_prefills_empty_cells_without_saving(reporter_client, indicator):

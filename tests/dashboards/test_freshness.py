@@ -1,0 +1,72 @@
+"""Dashboards are cached; every way of writing data must make the next request see it."""
+
+from __future__ import annotations
+
+from dashboards.models import DataVersion
+from goals.models import ProgressReport
+from indicators.models import Measurement
+from strategy.models import Unit
+from tests.factories import IndicatorFactory, MeasurementFactory, ProgressReportFactory, period
+
+GOAL_PAGE = "/dashboard/area/RES/goal/RES-3/"
+
+
+def indicator_row(client, code: str) -> str:
+    response = client.get(GOAL_PAGE, {"period": "2024", "format": "csv", "table": "indicators"})
+    return next(line for line in response.content.decode().splitlines() if line.startswith(code))
+
+
+def report_rows(client) -> str:
+    return client.get(GOAL_PAGE, {"period": "2024"}).content.decode()
+
+
+def test_a_value_changed_in_the_grid_shows_on_the_next_request(client, personas, dashboard_data):
+    made = dashboard_data(1)["indicators"]
+    cumulative = next(i for i in made if i.accumulation == "cumulative")
+    client.force_login(personas.rector)
+    before = indicator_row(client, cumulative.code)
+    stored = Measurement.objects.filter(indicator=cumulative, period=period("2024")).first()
+
+    Measurement.record(  # what the measurement grid calls: a conditional UPDATE
+        indicator=cumulative,
+        unit=stored.unit,
+        period=stored.period,
+        value=stored.value + 100,
+        comment="corrected",
+        by=personas.idi_reporter,
+        based_on=stored.version,
+    )
+
+    assert indicator_row(client, cumulative.code) != before
+
+
+def test_a_submitted_report_shows_on_the_next_request(client, personas, dashboard_data):
+    dashboard_data(1)
+    reported = ProgressReport.objects.filter(goal__code="RES-3", period__code="2024")
+    quiet_unit = Unit.objects.exclude(reports__in=reported).get(code="IMF")
+    report = ProgressReportFactory(
+        unit=quiet_unit, period=period("2024"), status="at_risk", narrative="Slower than hoped."
+    )
+    client.force_login(personas.rector)
+    assert "<td>Draft</td><td>Slower than hoped." in report_rows(client)
+
+    report.submit(by=personas.idi_reporter)  # the workflow writes with a conditional UPDATE
+
+    assert "<td>Submitted</td><td>Slower than hoped." in report_rows(client)
+
+
+def test_bulk_writes_bump_the_data_version(strategy):
+    unsaved = MeasurementFactory.build(indicator=IndicatorFactory())
+    version = DataVersion.current()
+    Measurement.objects.bulk_create([unsaved])
+    assert DataVersion.current() == version + 1
+    ProgressReportFactory()
+    version = DataVersion.current()
+    ProgressReport.objects.update(narrative="Changed in bulk")
+    assert DataVersion.current() == version + 1
+
+
+def test_a_write_that_changes_nothing_leaves_the_cache_alone(strategy):
+    version = DataVersion.current()
+    ProgressReport.objects.filter(narrative="no such report").update(narrative="x")
+    assert DataVersion.current() == version
