@@ -275,10 +275,8 @@ IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=10_000)
 REMINDER_DAYS_BEFORE = env.list("REMINDER_DAYS_BEFORE", cast=int, default=[14, 3])
 REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=2)
 
-# Absolute links in e-mails; the My unit page's path until it can be reversed.
+# Absolute links in e-mails.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
-MY_UNIT_URL_NAME = "goals:my_unit"
-MY_UNIT_PATH = "/my-unit/"
 
 # History of reports and measurements: django-pghistory's triggers (PostgreSQL only), with the
 # user and URL of each changing request.

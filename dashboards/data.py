@@ -92,6 +92,8 @@ class DashboardData:
     indicators: list[IndicatorRow]
     measurements: dict[int, list[MeasurementRow]] = field(default_factory=dict)
     reports: list[ReportRow] = field(default_factory=list)
+    # The latest "as reported" snapshot of the period ({"figures", "taken_at"}), if closed.
+    snapshot: dict | None = None
 
     @property
     def scope_ids(self) -> set[int]:
@@ -259,7 +261,10 @@ def load(
         )
     ]
 
+    from dashboards.models import PeriodSnapshot
+
     return DashboardData(
+        snapshot=PeriodSnapshot.objects.latest_figures(period.id),
         strategy=strategy,
         periods=sorted(periods, key=lambda p: (p.end, p.kind)),
         period=period,

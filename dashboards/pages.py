@@ -16,6 +16,7 @@ from django.utils.translation import ngettext
 from dashboards import charts, scoring
 from dashboards.data import COUNTED_STATES, DashboardData, GoalRow
 from dashboards.scoring import STATUS_ORDER, GoalResult, Status
+from dashboards.snapshots import comparison_table
 from dashboards.summary import IndicatorResult, Summary, summarise, trend_periods
 from dashboards.tables import (
     STATUS_LABELS,
@@ -282,11 +283,18 @@ def overview(data: DashboardData) -> dict[str, Any]:
     context["charts"].append({"id": "sunburst", "figure": charts.sunburst(nodes)})
     all_goals = [summary.goals[g.id] for g in data.goals]
     counts = scoring.status_counts(g.status for g in all_goals)
+    as_reported = comparison_table(
+        data,
+        summary,
+        [("areas", a.id, f"{a.code} {a.name}") for a in data.areas]
+        + [("goals", g.id, f"{g.code} {g.title}") for g in data.goals],
+    )
     context.update(
         cards=cards,
-        tables=[areas_table, goals_table],
+        tables=[areas_table, goals_table, *([as_reported] if as_reported else [])],
         areas_table=areas_table,
         goals_table=goals_table,
+        as_reported_table=as_reported,
         counts=counts,
         text_summary=_status_sentence(counts, len(all_goals)),
         sunburst_summary=_sunburst_sentence(data, summary),
@@ -601,11 +609,23 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
                 Cell(data.period.code),
                 Cell(report.return_comment),
             )
+    as_reported = comparison_table(
+        data,
+        summary,
+        [("goals", row.id, f"{row.code} {row.title}")]
+        + [
+            ("indicators", ind.row.spec.id, f"{ind.row.spec.code} {ind.row.name}")
+            for ind in sorted(indicators, key=lambda r: r.row.spec.code)
+        ],
+    )
     context.update(
         indicators_table=indicators_table,
         reports_table=reports_table,
         comments_table=comments_table,
-        tables=[indicators_table, reports_table, comments_table] + [b["table"] for b in blocks],
+        as_reported_table=as_reported,
+        tables=[indicators_table, reports_table, comments_table]
+        + [b["table"] for b in blocks]
+        + ([as_reported] if as_reported else []),
         crumbs=[
             (_("Overview"), _url("overview", query=query)),
             (area_row.name, _url("area", area_row.code, query=query)),

@@ -65,7 +65,7 @@ def _page(
         context = build(data)
         # Keep the page's figures, not the raw rows they came from.
         context["data"] = dataclasses.replace(
-            data, measurements={}, reports=[], indicators=[], tree=Tree([])
+            data, measurements={}, reports=[], indicators=[], tree=Tree([]), snapshot=None
         )
         context.pop("summary", None)
         for chart in context["charts"]:

@@ -51,7 +51,7 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
     @admin.action(description=_("Close the selected periods"))
     def close_periods(self, request, queryset) -> None:
         for period in queryset:
-            period.close()
+            period.close(by=request.user)
         count = queryset.count()
         self.message_user(
             request,

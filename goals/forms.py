@@ -68,7 +68,10 @@ class ReviewForm(forms.Form):
         label=_("Comment for the reporter"),
         required=False,
         max_length=MAX_TEXT_LENGTH,
-        help_text=_("Required when you return the report: say what needs to change."),
+        help_text=_(
+            "E-mailed to the reporter. Required when you return the report: say what needs "
+            "to change."
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = version_field(1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import TYPE_CHECKING
 
 import pghistory
@@ -215,9 +216,26 @@ class ReportingPeriod(models.Model):
         self.is_open = True
         self.save(update_fields=["is_open"])
 
-    def close(self) -> None:
-        self.is_open = False
-        self.save(update_fields=["is_open"])
+    def close(self, *, by: AbstractBaseUser | None = None) -> bool:
+        """Close the period for reporting and freeze its dashboard figures "as reported".
+
+        The snapshot (dashboards.models.PeriodSnapshot) is taken in the same transaction as the
+        close, so it holds exactly the figures at the moment of closing, whatever is corrected
+        later. Closing a closed period does nothing (False); re-opening and closing again takes
+        a new snapshot. 1–3 s for a period at NTNU's scale, see docs/scoring.md.
+        """
+        from dashboards.models import PeriodSnapshot
+
+        with transaction.atomic():
+            # The row lock makes two simultaneous closes take one snapshot between them.
+            locked = ReportingPeriod.objects.select_for_update().filter(pk=self.pk, is_open=True)
+            if locked.first() is None:
+                self.is_open = False
+                return False
+            self.is_open = False
+            self.save(update_fields=["is_open"])
+            PeriodSnapshot.take(period=self, by=by)
+        return True
 
     def previous(self) -> ReportingPeriod | None:
         """The period of the same kind just before this one."""
@@ -428,14 +446,20 @@ class ProgressReport(models.Model):
             stamp="submitted",
         )
 
-    def approve(self, *, by: AbstractBaseUser, based_on: int | None = None) -> None:
-        """Approve a submitted report; it is read-only from then on."""
+    def approve(
+        self, *, by: AbstractBaseUser, comment: str = "", based_on: int | None = None
+    ) -> None:
+        """Approve a submitted report; it is read-only from then on.
+
+        `comment` is for the reporter's e-mail only; it is not stored with the report.
+        """
         self._transition(
             by=by,
             based_on=based_on,
             allowed_from=(ReportState.SUBMITTED,),
             to=ReportState.APPROVED,
             stamp="approved",
+            comment=comment,
         )
 
     def return_to_reporter(
@@ -449,9 +473,18 @@ class ProgressReport(models.Model):
             to=ReportState.RETURNED,
             stamp="returned",
             extra={"return_comment": comment},
+            comment=comment,
         )
 
-    def _transition(self, *, by, based_on, allowed_from, to, stamp, extra=None) -> None:
+    def _transition(
+        self, *, by, based_on, allowed_from, to, stamp, extra=None, comment: str = ""
+    ) -> None:
+        """Take a workflow step as one conditional UPDATE; e-mail about it once it commits.
+
+        `stamp` names the step ("submitted", "approved", "returned") and its `*_by`/`*_at`
+        fields. A repeated click or a refused step sends no e-mail, and neither does a step
+        whose transaction rolls back.
+        """
         based_on = self.version if based_on is None else based_on
         with transaction.atomic():
             updated = ProgressReport.objects.filter(
@@ -475,7 +508,17 @@ class ProgressReport(models.Model):
                 if current.state not in allowed_from:
                     raise TransitionRefused(current)
                 raise EditConflict(current)
+            transaction.on_commit(
+                partial(_announce_step, step=stamp, report_id=self.pk, by=by, comment=comment)
+            )
         self.refresh_from_db()
+
+
+def _announce_step(**step) -> None:
+    # Imported here: notifications depends on goals, not the other way round.
+    from notifications.workflow import report_step_announce
+
+    report_step_announce(**step)
 
 
 def report_url(unit: Unit, period: ReportingPeriod, goal: DevelopmentGoal) -> str:

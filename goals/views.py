@@ -159,7 +159,7 @@ def report_review(request: HttpRequest, code: str, period_code: str, goal_id: in
     data = form.cleaned_data
     try:
         if data["decision"] == ReviewForm.APPROVE:
-            report.approve(by=request.user, based_on=data["version"])
+            report.approve(by=request.user, comment=data["comment"], based_on=data["version"])
             notice = _("Report approved.")
         else:
             report.return_to_reporter(

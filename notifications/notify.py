@@ -2,8 +2,8 @@
 
 Each renders `templates/notifications/email/<name>_subject.txt` and `_body.txt` in the
 recipient's language (accounts.Profile) and sends one message per recipient. Call them after the
-transaction that caused them has committed (`transaction.on_commit`), or from a task.
-Workflow e-mails (report submitted, returned, approved) belong here too.
+transaction that caused them has committed (`transaction.on_commit`), or from a task: the
+workflow e-mails are queued by `notifications.workflow` and sent by `notifications.tasks`.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import language_of
@@ -25,12 +25,7 @@ def absolute_url(path: str) -> str:
 
 
 def my_unit_url() -> str:
-    """Absolute link to the My unit page (reversed once it exists, else its known path)."""
-    try:
-        path = reverse(settings.MY_UNIT_URL_NAME)
-    except NoReverseMatch:
-        path = settings.MY_UNIT_PATH
-    return absolute_url(path)
+    return absolute_url(reverse("goals:my_unit"))
 
 
 def _send(user, template: str, context: dict[str, Any]) -> None:
@@ -65,4 +60,45 @@ def notify_deadline_reminder(
             "units": units,
             "my_unit_url": my_unit_url(),
         },
+    )
+
+
+def _name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name() or user.get_username()
+
+
+def _report_context(report, **extra: Any) -> dict[str, Any]:
+    return {
+        "report": report,
+        "report_url": absolute_url(report.get_absolute_url()),
+        **extra,
+    }
+
+
+def notify_report_submitted(*, user, report, by) -> None:
+    """Tell an approver of the report's unit that `by` submitted it for approval."""
+    _send(
+        user,
+        "notifications/email/report_submitted",
+        _report_context(report, by=_name(by)),
+    )
+
+
+def notify_report_returned(*, user, report, by, comment: str) -> None:
+    """Tell the reporter that `by` returned their report, with the approver's comment."""
+    _send(
+        user,
+        "notifications/email/report_returned",
+        _report_context(report, by=_name(by), comment=comment),
+    )
+
+
+def notify_report_approved(*, user, report, by, comment: str = "") -> None:
+    """Tell the reporter that `by` approved their report, with the approver's comment if any."""
+    _send(
+        user,
+        "notifications/email/report_approved",
+        _report_context(report, by=_name(by), comment=comment),
     )

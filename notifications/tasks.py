@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import smtplib
+
 from celery import shared_task
 from django.utils import timezone
 
 from jobs.tasks import TRANSIENT_ERRORS
 from notifications.reminders import deadline_reminders_send
+from notifications.workflow import report_step_send
 
 
 @shared_task(
@@ -17,3 +20,19 @@ from notifications.reminders import deadline_reminders_send
 def send_deadline_reminders() -> int:
     """Beat, daily: safe to run any number of times a day."""
     return deadline_reminders_send(today=timezone.localdate())
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(*TRANSIENT_ERRORS, smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_report_step_email(
+    *, step: str, report_id: int, user_id: int, by_id: int, comment: str = ""
+) -> bool:
+    """One workflow e-mail (report submitted, returned or approved) to one person."""
+    return report_step_send(
+        step=step, report_id=report_id, user_id=user_id, by_id=by_id, comment=comment
+    )

@@ -251,13 +251,94 @@ def about_sheet(period: ReportingPeriod, user) -> SheetData:
     )
 
 
-#: The export's sheets in order. Dashboard figures (issue 4's strategy.scoring) will be one more
-#: builder here, taking (period, user) and returning SheetData like the others.
+def dashboard_sheet(period: ReportingPeriod, user) -> SheetData:
+    """The dashboards' figures for the period as the exporting person's overview shows them
+    (dashboards.data and dashboards.summary, formatted by dashboards.tables), and, for a closed
+    period seen as a whole, the figures as reported when it was closed."""
+    from django.http import Http404, QueryDict
+
+    from dashboards.data import load
+    from dashboards.scoring import Status
+    from dashboards.snapshots import changed, comparable, figures_of
+    from dashboards.summary import summarise
+    from dashboards.tables import fmt_count, fmt_number, fmt_percent, fmt_status
+
+    header = [
+        _("Level"),
+        _("Code"),
+        _("Name"),
+        _("Status"),
+        _("Progress (%)"),
+        _("Value"),
+        _("Units reported"),
+        _("Units expected"),
+        _("Status as reported"),
+        _("Progress as reported (%)"),
+        _("Value as reported"),
+        _("Changed since closing"),
+    ]
+    title = _("Dashboard figures")
+    params = QueryDict(mutable=True)
+    params["period"] = period.code
+    try:
+        data = load(user, params, today=timezone.localdate())
+    except Http404:  # no unit to show: an empty sheet
+        return SheetData(title=title, header=header, rows=[])
+    summary = summarise(data)
+    current = figures_of(data, summary)
+    reported = data.snapshot["figures"] if comparable(data) else None
+
+    def shown(cell) -> Any:
+        return cell.number if cell.number is not None else cell.text
+
+    def row(level: str, kind: str, key: int, code: str, name: str) -> list[Any]:
+        now = current[kind][str(key)]
+        before = reported.get(kind, {}).get(str(key)) if reported else None
+        decimals = now.get("decimals", 0)
+
+        def figures(entry) -> list[Any]:
+            if entry is None:
+                return ["", None, None]
+            value = entry.get("value")
+            return [
+                fmt_status(Status(entry["status"])).text,
+                shown(fmt_percent(_decimal_or_none(entry.get("progress")))),
+                shown(fmt_number(_decimal_or_none(value), decimals)) if value else None,
+            ]
+
+        status, progress, value = figures(now)
+        coverage = [now.get("reported"), now.get("expected")]
+        counts = [shown(fmt_count(n)) if n is not None else None for n in coverage]
+        mark = ""
+        if reported is not None:
+            mark = _("Changed") if changed(kind, key, reported, current) else ""
+        return [level, code, name, status, progress, value, *counts, *figures(before), mark]
+
+    def rows():
+        for area in data.areas:
+            yield row(_("Area"), "areas", area.id, area.code, area.name)
+        for pillar in data.pillars:
+            yield row(_("Pillar"), "pillars", pillar.id, pillar.code, pillar.name)
+        for goal in data.goals:
+            yield row(_("Goal"), "goals", goal.id, goal.code, goal.title)
+        for result in sorted(summary.indicators.values(), key=lambda r: r.row.spec.code):
+            spec = result.row.spec
+            yield row(_("Indicator"), "indicators", spec.id, spec.code, result.row.name)
+
+    return SheetData(title=title, header=header, rows=rows())
+
+
+def _decimal_or_none(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+#: The export's sheets in order: builders taking (period, user) and returning SheetData.
 PERIOD_SHEETS: list[Callable[[ReportingPeriod, Any], SheetData]] = [
     about_sheet,
     goal_sheet,
     indicator_sheet,
     report_sheet,
+    dashboard_sheet,
 ]
 
 

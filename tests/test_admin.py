@@ -32,6 +32,7 @@ def one_of_each(personas):
 
 def _background_samples(personas):
     from accounts.models import Profile
+    from dashboards.models import PeriodSnapshot
     from jobs.models import Job, JobKind
     from notifications.models import SentReminder
     from tests.factories import period
@@ -39,6 +40,7 @@ def _background_samples(personas):
     Profile.objects.create(user=personas.idi_reporter, language="nb")
     Job.objects.create(kind=JobKind.EXPORT_PERIOD, created_by=personas.idi_reporter)
     SentReminder.objects.create(user=personas.idi_reporter, period=period(), kind="before-14")
+    PeriodSnapshot.objects.create(period=period(), figures={})
 
 
 def admin_url(info: tuple[str, str], page: str) -> str:

@@ -125,8 +125,9 @@ def test_dashboards_need_login(client):
 
 # Computing: session, user, demo banner, cache key (memberships, data version), strategy,
 # periods, memberships, units, areas, pillars, goal links, goals, targets, indicators,
-# measurements, reports. From the cache: session, user, demo banner, cache key.
-QUERIES = 17
+# measurements, reports, the period's latest "as reported" snapshot. From the cache: session,
+# user, demo banner, cache key.
+QUERIES = 18
 CACHED_QUERIES = 5
 
 

@@ -139,7 +139,13 @@ def test_the_export_has_sheets_for_goals_indicators_and_reports(
 ):
     client.force_login(personas.rector)
     workbook, _ = download(client, export(client, django_capture_on_commit_callbacks))
-    assert workbook.sheetnames == ["About", "Areas and goals", "Indicators", "Progress reports"]
+    assert workbook.sheetnames == [
+        "About",
+        "Areas and goals",
+        "Indicators",
+        "Progress reports",
+        "Dashboard figures",
+    ]
     goals = rows_of(workbook["Areas and goals"])
     assert {"Area code": "RES", "Goal code": "RES-3"}.items() <= next(
         g for g in goals if g["Goal code"] == "RES-3"

@@ -1,0 +1,91 @@
+"""E-mails for the steps of a progress report's workflow.
+
+A submitted report goes to the approvers of its unit (an approver role on the unit or a unit
+above it), never to the person who submitted it; a returned or approved report goes to the
+person who submitted it, with the approver's comment. The model verbs call `report_step_announce`
+once their transaction has committed (`transaction.on_commit`), so a step that rolls back or is
+refused sends nothing. It queues one Celery task per recipient: a slow or failing SMTP server
+holds neither the request nor the other recipients, and a retry resends one message only.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth import get_user_model
+
+from strategy.models import Membership, Role
+
+logger = logging.getLogger(__name__)
+
+SUBMITTED = "submitted"
+RETURNED = "returned"
+APPROVED = "approved"
+STEPS = (SUBMITTED, RETURNED, APPROVED)
+
+
+def approvers_of(unit, *, exclude=None) -> list[int]:
+    """Ids of the active users with an e-mail address and an approver role on `unit` or above."""
+    ancestors = unit.path.strip("/").split("/")
+    users = (
+        Membership.objects.filter(
+            role=Role.APPROVER,
+            unit__code__in=ancestors,
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .values_list("user_id", flat=True)
+        .distinct()
+    )
+    return sorted(set(users) - {getattr(exclude, "pk", exclude)})
+
+
+def recipients_of(step: str, report, *, by) -> list[int]:
+    """Ids of the people to tell that `by` took `step` on `report`."""
+    if step == SUBMITTED:
+        return approvers_of(report.unit, exclude=by)
+    reporter = (
+        get_user_model().objects.filter(pk=report.submitted_by_id, is_active=True).exclude(email="")
+    )
+    return list(reporter.values_list("pk", flat=True))
+
+
+def report_step_announce(*, step: str, report_id: int, by, comment: str = "") -> None:
+    """Queue the e-mails for a workflow step that has just committed.
+
+    Never raises: the step has happened whatever becomes of its e-mails, so a broker that cannot
+    be reached is logged rather than turned into an error page.
+    """
+    from goals.models import ProgressReport
+    from notifications.tasks import send_report_step_email
+
+    try:
+        report = ProgressReport.objects.select_related("unit").get(pk=report_id)
+        recipients = recipients_of(step, report, by=by)
+    except Exception:
+        logger.exception("Could not find who to tell that report %s was %s", report_id, step)
+        return
+    for user_id in recipients:
+        try:
+            send_report_step_email.delay(
+                step=step, report_id=report_id, user_id=user_id, by_id=by.pk, comment=comment
+            )
+        except Exception:
+            logger.exception("Could not send the e-mail that report %s was %s", report_id, step)
+
+
+def report_step_send(*, step: str, report_id: int, user_id: int, by_id: int, comment: str) -> bool:
+    """Send one workflow e-mail; False if the report or the recipient has gone meanwhile."""
+    from goals.models import ProgressReport
+    from notifications import notify
+
+    report = (
+        ProgressReport.objects.select_related("goal", "unit", "period").filter(pk=report_id).first()
+    )
+    users = get_user_model().objects.select_related("profile").in_bulk([user_id, by_id])
+    if report is None or user_id not in users:
+        return False
+    send = getattr(notify, f"notify_report_{step}")
+    extra = {} if step == SUBMITTED else {"comment": comment}
+    send(user=users[user_id], report=report, by=users.get(by_id), **extra)
+    return True
