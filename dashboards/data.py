@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.http import Http404, QueryDict
@@ -70,8 +71,9 @@ class ReportRow:
     return_comment: str
 
 
-@dataclass(frozen=True)
-class MeasurementRow:
+class MeasurementRow(NamedTuple):
+    """A tuple, not a dataclass: a national page loads over a million of them."""
+
     unit_id: int
     value: Decimal
     period: Period
@@ -92,6 +94,20 @@ class DashboardData:
     indicators: list[IndicatorRow]
     measurements: dict[int, list[MeasurementRow]] = field(default_factory=dict)
     reports: list[ReportRow] = field(default_factory=list)
+    # indicator id → period id → its measurements of that period, built on first use.
+    _by_period: dict[int, dict[int, list[MeasurementRow]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def measurements_in(self, indicator_id: int, period_id: int) -> list[MeasurementRow]:
+        """The indicator's measurements of one period (indexed once per indicator)."""
+        index = self._by_period.get(indicator_id)
+        if index is None:
+            index = defaultdict(list)
+            for m in self.measurements.get(indicator_id, ()):
+                index[m.period.id].append(m)
+            self._by_period[indicator_id] = index
+        return index.get(period_id, [])
 
     @property
     def scope_ids(self) -> set[int]:
@@ -113,6 +129,11 @@ def current_strategy() -> Strategy:
 
 def _period(p: ReportingPeriod) -> Period:
     return Period(p.id, p.code, p.kind, p.start, p.end, p.deadline)
+
+
+def _labels(model, name: str) -> dict[str, str]:
+    """A choice field's value → label in the active language, as get_FOO_display gives it."""
+    return {k: str(v) for k, v in model._meta.get_field(name).flatchoices}
 
 
 def default_period(periods: list[Period], today) -> Period:
@@ -231,15 +252,18 @@ def load(
     rows = rows.values_list("indicator_id", "unit_id", "period_id", "value", "comment")
     for indicator_id, unit_id, period_id, value, comment in rows:
         measurements[indicator_id].append(MeasurementRow(unit_id, value, by_id[period_id], comment))
+    # get_FOO_display() per row is slow (it rebuilds the choices' lookup every call).
+    status_labels = _labels(ProgressReport, "status")
+    state_labels = _labels(ProgressReport, "state")
 
     reports = [
         ReportRow(
             r.goal_id,
             r.unit_id,
             r.status,
-            r.get_status_display(),
+            status_labels.get(r.status, r.status),
             r.state,
-            r.get_state_display(),
+            state_labels.get(r.state, r.state),
             r.narrative,
             r.next_steps,
             r.risks,

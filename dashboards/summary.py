@@ -64,12 +64,13 @@ def indicator_result(
     if reference is None or at not in data.tree.units:
         empty = Rollup(None, 0, 0)
         return IndicatorResult(row, reference, empty, scoring.score(spec, None, reference))
+    if spec.accumulation == scoring.CUMULATIVE:
+        rows = data.measurements.get(spec.id, ())
+    else:
+        # Per period: only the reference period's values count (scoring.observations_for).
+        rows = data.measurements_in(spec.id, reference.id)
     observations = scoring.observations_for(
-        (
-            (m.unit_id, m.value, m.period)
-            for m in data.measurements.get(spec.id, ())
-            if m.period.kind == spec.frequency
-        ),
+        ((m.unit_id, m.value, m.period) for m in rows if m.period.kind == spec.frequency),
         accumulation=spec.accumulation,
         reference=reference,
     )
