@@ -15,12 +15,13 @@ from typing import NamedTuple
 from django.db.models import Q
 from django.http import Http404, QueryDict
 
-from dashboards.scoring import IndicatorSpec, Period, Tree, UnitNode
+from dashboards.scoring import CUMULATIVE, IndicatorSpec, Period, Tree, UnitNode, reference_period
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
 from indicators.models import Indicator, Measurement, Target
 from strategy.models import Area, Pillar, Strategy, Unit
 
 COUNTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
+TREND_COUNT = 8  # periods in the overview's sparklines and the area and pillar trends
 
 
 @dataclass(frozen=True)
@@ -136,6 +137,15 @@ def _labels(model, name: str) -> dict[str, str]:
     return {k: str(v) for k, v in model._meta.get_field(name).flatchoices}
 
 
+def periods_up_to(periods: list[Period], chosen: Period, count: int = TREND_COUNT) -> list[Period]:
+    """The chosen period and the `count - 1` ones of its kind before it, oldest first."""
+    same_kind = sorted(
+        (p for p in periods if p.kind == chosen.kind and p.end <= chosen.end),
+        key=lambda p: (p.end, p.kind),
+    )
+    return same_kind[-count:]
+
+
 def default_period(periods: list[Period], today) -> Period:
     """The latest year whose reporting deadline has passed, else the earliest year."""
     years = [p for p in periods if p.kind == "year"] or periods
@@ -150,12 +160,21 @@ def load(
     today,
     unit_code: str | None = None,
     with_ancestor_indicators: bool = False,
+    trend: int | None = None,
+    goal: tuple[str, str] | None = None,
 ) -> DashboardData:
     """Everything a dashboard page shows for `user`, scoped by the GET params `period` and
     `unit` (or `unit_code`); 404 for a unit the user cannot see.
 
     `with_ancestor_indicators` adds the indicators owned by the visible units above the scope,
     so that a unit page can show the unit's share in them (from the unit's own subtree only).
+
+    Two ways to load less, for pages that need less (the default loads everything):
+    `trend=n` loads, of per-period indicators, only the values of the periods they are read at
+    (`scoring.reference_period`) for the chosen period and the n - 1 periods of its kind before
+    it (`periods_up_to`); cumulative indicators keep all their values up to the chosen period.
+    Figures for other periods cannot be computed from such data. `goal=(area code, goal code)`
+    loads only that goal's indicators, values and progress reports.
     """
     strategy = current_strategy()
     periods = [_period(p) for p in ReportingPeriod.objects.filter(strategy=strategy)]
@@ -212,6 +231,8 @@ def load(
         ancestors = [u.path for u in units if scope.path.startswith(u.path) and u.id != scope.id]
         owners |= Q(owner_unit__path__in=ancestors)
     indicator_qs = Indicator.objects.active().filter(owners, goal__area__strategy=strategy)
+    if goal is not None:
+        indicator_qs = indicator_qs.filter(goal__area__code=goal[0], goal__code=goal[1])
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
     for indicator_id, period_id, value in Target.objects.filter(
         indicator__in=indicator_qs.values("id")
@@ -249,6 +270,16 @@ def load(
         unit__path__startswith=scope.path,
         period__end__lte=period.end,
     ).order_by()  # the model's ordering would sort a large result over four joins
+    if trend is not None:
+        kinds = {p.kind for p in periods}
+        read_at = {
+            ref.id
+            for chosen in periods_up_to(periods, period, trend)
+            for kind in kinds
+            if (ref := reference_period(periods, chosen, kind)) is not None
+        }
+        cumulative = indicator_qs.filter(accumulation=CUMULATIVE).values("id")
+        rows = rows.filter(Q(period_id__in=read_at) | Q(indicator__in=cumulative))
     rows = rows.values_list("indicator_id", "unit_id", "period_id", "value", "comment")
     for indicator_id, unit_id, period_id, value, comment in rows:
         measurements[indicator_id].append(MeasurementRow(unit_id, value, by_id[period_id], comment))
@@ -270,7 +301,9 @@ def load(
             r.return_comment,
         )
         for r in ProgressReport.objects.filter(
-            period_id=period.id, unit__path__startswith=scope.path
+            Q(goal__area__code=goal[0], goal__code=goal[1]) if goal else Q(),
+            period_id=period.id,
+            unit__path__startswith=scope.path,
         ).only(
             "goal_id",
             "unit_id",

@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dashboards import scoring
-from dashboards.data import COUNTED_STATES, DashboardData, IndicatorRow, ReportRow
+from dashboards.data import (
+    COUNTED_STATES,
+    TREND_COUNT,
+    DashboardData,
+    IndicatorRow,
+    ReportRow,
+    periods_up_to,
+)
 from dashboards.scoring import GoalResult, GroupResult, Period, Rollup, Score, Status
 
 
@@ -131,7 +138,6 @@ def summarise(data: DashboardData, period: Period | None = None) -> Summary:
     return Summary(period, results, goals, areas, pillars, coverage, reported)
 
 
-def trend_periods(data: DashboardData, count: int = 8) -> list[Period]:
+def trend_periods(data: DashboardData, count: int = TREND_COUNT) -> list[Period]:
     """The chosen period and the ones of its kind before it, oldest first."""
-    same_kind = [p for p in data.periods if p.kind == data.period.kind and p.end <= data.period.end]
-    return same_kind[-count:]
+    return periods_up_to(data.periods, data.period, count)
