@@ -161,7 +161,7 @@ def load(
     unit_code: str | None = None,
     with_ancestor_indicators: bool = False,
     trend: int | None = None,
-    goal: tuple[str, str] | None = None,
+    goal_filter: Q | None = None,
 ) -> DashboardData:
     """Everything a dashboard page shows for `user`, scoped by the GET params `period` and
     `unit` (or `unit_code`); 404 for a unit the user cannot see.
@@ -173,8 +173,10 @@ def load(
     `trend=n` loads, of per-period indicators, only the values of the periods they are read at
     (`scoring.reference_period`) for the chosen period and the n - 1 periods of its kind before
     it (`periods_up_to`); cumulative indicators keep all their values up to the chosen period.
-    Figures for other periods cannot be computed from such data. `goal=(area code, goal code)`
-    loads only that goal's indicators, values and progress reports.
+    Figures for other periods cannot be computed from such data. `goal_filter` (a filter on
+    DevelopmentGoal, e.g. `Q(area__code="RES")`) loads only the indicators, values and progress
+    reports of the goals it matches; the figures of those goals, and of groups made of them
+    only, are those of a full load.
     """
     strategy = current_strategy()
     periods = [_period(p) for p in ReportingPeriod.objects.filter(strategy=strategy)]
@@ -231,8 +233,9 @@ def load(
         ancestors = [u.path for u in units if scope.path.startswith(u.path) and u.id != scope.id]
         owners |= Q(owner_unit__path__in=ancestors)
     indicator_qs = Indicator.objects.active().filter(owners, goal__area__strategy=strategy)
-    if goal is not None:
-        indicator_qs = indicator_qs.filter(goal__area__code=goal[0], goal__code=goal[1])
+    chosen_goals = DevelopmentGoal.objects.filter(goal_filter).values("id") if goal_filter else None
+    if chosen_goals is not None:
+        indicator_qs = indicator_qs.filter(goal__in=chosen_goals)
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
     for indicator_id, period_id, value in Target.objects.filter(
         indicator__in=indicator_qs.values("id")
@@ -301,7 +304,7 @@ def load(
             r.return_comment,
         )
         for r in ProgressReport.objects.filter(
-            Q(goal__area__code=goal[0], goal__code=goal[1]) if goal else Q(),
+            Q(goal__in=chosen_goals) if chosen_goals is not None else Q(),
             period_id=period.id,
             unit__path__startswith=scope.path,
         ).only(

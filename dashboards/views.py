@@ -12,6 +12,7 @@ import hashlib
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
@@ -85,8 +86,13 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def area(request: HttpRequest, area: str) -> HttpResponse:
+    # The area's goals only (a goal serves pillars of its own area only).
     return _page(
-        request, "dashboards/group.html", lambda data: pages.area(data, area), trend=TREND_COUNT
+        request,
+        "dashboards/group.html",
+        lambda data: pages.area(data, area),
+        trend=TREND_COUNT,
+        goal_filter=Q(area__code=area),
     )
 
 
@@ -97,6 +103,7 @@ def pillar(request: HttpRequest, area: str, pillar: str) -> HttpResponse:
         "dashboards/group.html",
         lambda data: pages.pillar(data, area, pillar),
         trend=TREND_COUNT,
+        goal_filter=Q(area__code=area, pillars__code=pillar, pillars__area__code=area),
     )
 
 
@@ -107,7 +114,7 @@ def goal(request: HttpRequest, area: str, goal: str) -> HttpResponse:
         request,
         "dashboards/goal.html",
         lambda data: pages.goal(data, area, goal),
-        goal=(area, goal),
+        goal_filter=Q(area__code=area, code=goal),
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.db.models import Q
 from django.http import QueryDict
 
 from dashboards.data import TREND_COUNT, load
@@ -62,8 +63,36 @@ def test_trend_and_goal_loads_give_the_same_figures(personas, dashboard_data):
         assert _figures(summarise(one)) == _figures(summarise(full))
 
     full = load(personas.rector, QueryDict("period=2024"), today=None)
-    goal = load(personas.rector, QueryDict("period=2024"), today=None, goal=("RES", "RES-3"))
+    whole = summarise(full)
     res3 = next(g.id for g in full.goals if g.code == "RES-3")
+    goal = load(
+        personas.rector,
+        QueryDict("period=2024"),
+        today=None,
+        goal_filter=Q(area__code="RES", code="RES-3"),
+    )
     assert {r.spec.goal_id for r in goal.indicators} == {res3}
-    assert summarise(goal).goals[res3].status == summarise(full).goals[res3].status
-    assert summarise(goal).goals[res3].reported == summarise(full).goals[res3].reported
+    assert _goal(summarise(goal), res3) == _goal(whole, res3)
+
+    res = next(a.id for a in full.areas if a.code == "RES")
+    area = load(
+        personas.rector, QueryDict("period=2024"), today=None, goal_filter=Q(area__code="RES")
+    )
+    assert {r.spec.goal_id for r in area.indicators} < {r.spec.goal_id for r in full.indicators}
+    assert summarise(area).areas[res] == whole.areas[res]
+    assert summarise(area).area_coverage[res] == whole.area_coverage[res]
+    for p in full.pillars:
+        if p.area_id == res:
+            assert summarise(area).pillars[p.id] == whole.pillars[p.id]
+            one = load(
+                personas.rector,
+                QueryDict("period=2024"),
+                today=None,
+                goal_filter=Q(area__code="RES", pillars__code=p.code, pillars__area__code="RES"),
+            )
+            assert summarise(one).pillars[p.id] == whole.pillars[p.id]
+
+
+def _goal(summary, goal_id):
+    r = summary.goals[goal_id]
+    return r.status, r.reported, r.progress, r.indicator_scores, r.report_counts
