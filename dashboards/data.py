@@ -241,6 +241,7 @@ def load(
         indicator__in=indicator_qs.values("id")
     ).values_list("indicator_id", "period_id", "value"):
         milestones[indicator_id].append((by_id[period_id], value))
+    measure_labels = _labels(Indicator, "measure")
     indicators = [
         IndicatorRow(
             spec=IndicatorSpec(
@@ -261,7 +262,7 @@ def load(
             ),
             name=i.name,
             measure=i.measure,
-            measure_label=i.get_measure_display(),
+            measure_label=measure_labels.get(i.measure, i.measure),
             decimals=i.decimals,
         )
         for i in indicator_qs
