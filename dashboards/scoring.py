@@ -306,6 +306,15 @@ def score(spec: IndicatorSpec, actual: Decimal | None, reference: Period | None)
     )
 
 
+def score_rollup(spec: IndicatorSpec, rolled: Rollup, reference: Period | None) -> Score:
+    """`score` of a rolled-up value. A sum with units missing is a part of the whole measured
+    against the whole's target, so it is not scored (no data) until every unit is in; a mean
+    of the units that reported is a fair estimate and is scored."""
+    if spec.aggregation == SUM and rolled.value is not None and rolled.missing > 0:
+        return Score(Status.NO_DATA, actual=rolled.value, reason="incomplete sum")
+    return score(spec, rolled.value, reference)
+
+
 def ratio_status(ratio: Decimal) -> Status:
     if ratio >= ON_TRACK_RATIO:
         return Status.ON_TRACK

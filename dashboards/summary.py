@@ -84,7 +84,7 @@ def indicator_result(
     rolled = scoring.rollup(
         data.tree, at, observations, aggregation=spec.aggregation, reference=reference
     )
-    return IndicatorResult(row, reference, rolled, scoring.score(spec, rolled.value, reference))
+    return IndicatorResult(row, reference, rolled, scoring.score_rollup(spec, rolled, reference))
 
 
 def counted_reports(reports: list[ReportRow]) -> dict[int, list[ReportRow]]:

@@ -39,22 +39,22 @@ def by_hand(period_code: str) -> dict[str, list[str]]:
     kids = {uid: [c for c in units.values() if c.parent_id == uid] for uid in units}
 
     def value_of(uid, own, fresh, rule):
-        """(value, reported leaves, expected leaves)"""
+        """(value, reported leaves, expected leaves, leaves with a value: fresh or carried)"""
         if rule == "none" or not kids[uid]:
             if uid in own:
-                return own[uid], int(uid in fresh), 1
-            return None, 0, 1
+                return own[uid], int(uid in fresh), 1, 1
+            return None, 0, 1, 0
         parts = [value_of(c.id, own, fresh, rule) for c in kids[uid]]
         expected = sum(p[2] for p in parts)
         if uid in fresh:
-            return own[uid], expected, expected
+            return own[uid], expected, expected, expected
         values = [p[0] for p in parts if p[0] is not None]
         if values:
             total = sum(values) if rule == "sum" else sum(values) / len(values)
-            return total, sum(p[1] for p in parts), expected
+            return total, sum(p[1] for p in parts), expected, sum(p[3] for p in parts)
         if uid in own:
-            return own[uid], 0, expected
-        return None, 0, expected
+            return own[uid], 0, expected, expected
+        return None, 0, expected, 0
 
     indicator_rows = []
     for ind in Indicator.objects.filter(active=True).select_related(
@@ -81,7 +81,9 @@ def by_hand(period_code: str) -> dict[str, list[str]]:
             ) and (m.unit_id not in latest or latest[m.unit_id] < m.period.end):
                 own[m.unit_id] = float(m.value)
                 latest[m.unit_id] = m.period.end
-        actual, reported, expected = value_of(ind.owner_unit_id, own, fresh, ind.aggregation)
+        actual, reported, expected, covered = value_of(
+            ind.owner_unit_id, own, fresh, ind.aggregation
+        )
 
         base, target = float(ind.baseline_value), float(ind.target_value)
         knots = [(ind.baseline_period.end, base)]
@@ -95,8 +97,8 @@ def by_hand(period_code: str) -> dict[str, list[str]]:
                 exp = v0 + (v1 - v0) * months(d0, ref.end) / months(d0, d1)
                 break
         progress = None
-        if actual is None:
-            status = "no_data"
+        if actual is None or (ind.aggregation == "sum" and covered < expected):
+            status = "no_data"  # a sum of some units is not judged against the whole's target
         elif ind.direction == "maintain" or base == target:
             dev = abs(actual - target) / abs(target)
             status = "on_track" if dev <= 0.05 else "at_risk" if dev <= 0.10 else "off_track"

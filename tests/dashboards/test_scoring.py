@@ -334,3 +334,44 @@ def test_disagreement_needs_both_statuses():
 def test_median_progress_of_an_even_number_is_the_mean_of_the_middle_two():
     assert scoring.median([D("0.2"), D("0.4"), D("0.6"), D("1")]) == D("0.5")
     assert scoring.median([]) is None
+
+
+# --- Scoring a roll-up: a partial sum is not judged against the whole's target ---------------
+
+
+def test_a_sum_with_units_missing_is_not_scored_against_the_whole_target():
+    # NV's target is for all three departments; only IBI and IKJ reported (5 + 7 = 12).
+    obs = observe({"IBI": "5", "IKJ": "7"}, year(2024))
+    result = scoring.score_rollup(
+        spec(baseline="10", target="30", aggregation="sum"), roll("NV", obs, "sum"), year(2024)
+    )
+    assert result.status == Status.NO_DATA
+    assert result.actual == D(12)  # still shown, with "2 of 3 reported" beside it
+
+
+def test_a_complete_sum_is_scored():
+    obs = observe({"IBI": "5", "IFY": "9", "IKJ": "7"}, year(2024))  # 21, all three in
+    rolled = roll("NV", obs, "sum")
+    result = scoring.score_rollup(
+        spec(baseline="10", target="30", aggregation="sum"), rolled, year(2024)
+    )
+    assert result == scoring.score(spec(baseline="10", target="30"), D(21), year(2024))
+    assert result.status != Status.NO_DATA
+
+
+def test_a_mean_of_the_units_that_reported_is_scored():
+    obs = observe({"IBI": "5", "IKJ": "7"}, year(2024))
+    result = scoring.score_rollup(
+        spec(baseline="4", target="8", aggregation="mean"), roll("NV", obs, "mean"), year(2024)
+    )
+    assert result.actual == D(6)
+    assert result.status != Status.NO_DATA
+
+
+def test_a_cumulative_sum_with_carried_totals_counts_as_complete():
+    rows = [(IDS["IDI"], D(25), year(2023)), (IDS["IEL"], D(20), year(2024))]
+    obs = scoring.observations_for(rows, accumulation="cumulative", reference=year(2024))
+    cumulative = spec(baseline="10", target="60", aggregation="sum", accumulation="cumulative")
+    result = scoring.score_rollup(cumulative, roll("IE", obs, "sum"), year(2024))
+    assert result.actual == D(45)
+    assert result.status != Status.NO_DATA
