@@ -219,6 +219,19 @@ STORAGES = {
     },
 }
 
+# Cache (the dashboards' computed pages). With CACHE_URL (e.g. redis://127.0.0.1:6379/1) all
+# processes share one Redis cache, so N gunicorn workers compute a page once; without it each
+# process has its own local-memory cache.
+CACHE_URL = env.str("CACHE_URL", default="")
+if CACHE_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "veikart",
+        }
+    }
+
 # Celery. Without CELERY_BROKER_URL tasks run eagerly, so `make run` needs no services.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_URL)

@@ -10,16 +10,18 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Q
 from django.http import Http404, QueryDict
 
-from dashboards.scoring import IndicatorSpec, Period, Tree, UnitNode
+from dashboards.scoring import CUMULATIVE, IndicatorSpec, Period, Tree, UnitNode, reference_period
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
 from indicators.models import Indicator, Measurement, Target
 from strategy.models import Area, Pillar, Strategy, Unit
 
 COUNTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
+TREND_COUNT = 8  # periods in the overview's sparklines and the area and pillar trends
 
 
 @dataclass(frozen=True)
@@ -70,8 +72,9 @@ class ReportRow:
     return_comment: str
 
 
-@dataclass(frozen=True)
-class MeasurementRow:
+class MeasurementRow(NamedTuple):
+    """A tuple, not a dataclass: a national page loads over a million of them."""
+
     unit_id: int
     value: Decimal
     period: Period
@@ -94,6 +97,20 @@ class DashboardData:
     reports: list[ReportRow] = field(default_factory=list)
     # The latest "as reported" snapshot of the period ({"figures", "taken_at"}), if closed.
     snapshot: dict | None = None
+    # indicator id → period id → its measurements of that period, built on first use.
+    _by_period: dict[int, dict[int, list[MeasurementRow]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def measurements_in(self, indicator_id: int, period_id: int) -> list[MeasurementRow]:
+        """The indicator's measurements of one period (indexed once per indicator)."""
+        index = self._by_period.get(indicator_id)
+        if index is None:
+            index = defaultdict(list)
+            for m in self.measurements.get(indicator_id, ()):
+                index[m.period.id].append(m)
+            self._by_period[indicator_id] = index
+        return index.get(period_id, [])
 
     @property
     def scope_ids(self) -> set[int]:
@@ -117,6 +134,20 @@ def _period(p: ReportingPeriod) -> Period:
     return Period(p.id, p.code, p.kind, p.start, p.end, p.deadline)
 
 
+def _labels(model, name: str) -> dict[str, str]:
+    """A choice field's value → label in the active language, as get_FOO_display gives it."""
+    return {k: str(v) for k, v in model._meta.get_field(name).flatchoices}
+
+
+def periods_up_to(periods: list[Period], chosen: Period, count: int = TREND_COUNT) -> list[Period]:
+    """The chosen period and the `count - 1` ones of its kind before it, oldest first."""
+    same_kind = sorted(
+        (p for p in periods if p.kind == chosen.kind and p.end <= chosen.end),
+        key=lambda p: (p.end, p.kind),
+    )
+    return same_kind[-count:]
+
+
 def default_period(periods: list[Period], today) -> Period:
     """The latest year whose reporting deadline has passed, else the earliest year."""
     years = [p for p in periods if p.kind == "year"] or periods
@@ -131,12 +162,23 @@ def load(
     today,
     unit_code: str | None = None,
     with_ancestor_indicators: bool = False,
+    trend: int | None = None,
+    goal_filter: Q | None = None,
 ) -> DashboardData:
     """Everything a dashboard page shows for `user`, scoped by the GET params `period` and
     `unit` (or `unit_code`); 404 for a unit the user cannot see.
 
     `with_ancestor_indicators` adds the indicators owned by the visible units above the scope,
     so that a unit page can show the unit's share in them (from the unit's own subtree only).
+
+    Two ways to load less, for pages that need less (the default loads everything):
+    `trend=n` loads, of per-period indicators, only the values of the periods they are read at
+    (`scoring.reference_period`) for the chosen period and the n - 1 periods of its kind before
+    it (`periods_up_to`); cumulative indicators keep all their values up to the chosen period.
+    Figures for other periods cannot be computed from such data. `goal_filter` (a filter on
+    DevelopmentGoal, e.g. `Q(area__code="RES")`) loads only the indicators, values and progress
+    reports of the goals it matches; the figures of those goals, and of groups made of them
+    only, are those of a full load.
     """
     strategy = current_strategy()
     periods = [_period(p) for p in ReportingPeriod.objects.filter(strategy=strategy)]
@@ -193,11 +235,15 @@ def load(
         ancestors = [u.path for u in units if scope.path.startswith(u.path) and u.id != scope.id]
         owners |= Q(owner_unit__path__in=ancestors)
     indicator_qs = Indicator.objects.active().filter(owners, goal__area__strategy=strategy)
+    chosen_goals = DevelopmentGoal.objects.filter(goal_filter).values("id") if goal_filter else None
+    if chosen_goals is not None:
+        indicator_qs = indicator_qs.filter(goal__in=chosen_goals)
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
     for indicator_id, period_id, value in Target.objects.filter(
         indicator__in=indicator_qs.values("id")
     ).values_list("indicator_id", "period_id", "value"):
         milestones[indicator_id].append((by_id[period_id], value))
+    measure_labels = _labels(Indicator, "measure")
     indicators = [
         IndicatorRow(
             spec=IndicatorSpec(
@@ -218,7 +264,7 @@ def load(
             ),
             name=i.name,
             measure=i.measure,
-            measure_label=i.get_measure_display(),
+            measure_label=measure_labels.get(i.measure, i.measure),
             decimals=i.decimals,
         )
         for i in indicator_qs
@@ -230,25 +276,40 @@ def load(
         unit__path__startswith=scope.path,
         period__end__lte=period.end,
     ).order_by()  # the model's ordering would sort a large result over four joins
+    if trend is not None:
+        kinds = {p.kind for p in periods}
+        read_at = {
+            ref.id
+            for chosen in periods_up_to(periods, period, trend)
+            for kind in kinds
+            if (ref := reference_period(periods, chosen, kind)) is not None
+        }
+        cumulative = indicator_qs.filter(accumulation=CUMULATIVE).values("id")
+        rows = rows.filter(Q(period_id__in=read_at) | Q(indicator__in=cumulative))
     rows = rows.values_list("indicator_id", "unit_id", "period_id", "value", "comment")
     for indicator_id, unit_id, period_id, value, comment in rows:
         measurements[indicator_id].append(MeasurementRow(unit_id, value, by_id[period_id], comment))
+    # get_FOO_display() per row is slow (it rebuilds the choices' lookup every call).
+    status_labels = _labels(ProgressReport, "status")
+    state_labels = _labels(ProgressReport, "state")
 
     reports = [
         ReportRow(
             r.goal_id,
             r.unit_id,
             r.status,
-            r.get_status_display(),
+            status_labels.get(r.status, r.status),
             r.state,
-            r.get_state_display(),
+            state_labels.get(r.state, r.state),
             r.narrative,
             r.next_steps,
             r.risks,
             r.return_comment,
         )
         for r in ProgressReport.objects.filter(
-            period_id=period.id, unit__path__startswith=scope.path
+            Q(goal__in=chosen_goals) if chosen_goals is not None else Q(),
+            period_id=period.id,
+            unit__path__startswith=scope.path,
         ).only(
             "goal_id",
             "unit_id",

@@ -226,30 +226,33 @@ def rollup(
     """The value of `unit_id`: its own fresh measurement if present, else its children's
     values combined by `aggregation` (sum or mean of the children that have a value), else a
     carried running total of its own; units without data are missing, never zero."""
+    return Rollup(*_rollup(tree.children, unit_id, observations, aggregation, reference.id))
+
+
+def _rollup(children_of, unit_id, observations, aggregation, reference_id):
+    """`rollup` as a plain tuple (value, reported, expected, carried): a dashboard rolls up
+    tens of thousands of indicators and periods, each over its owner's subtree."""
     own = observations.get(unit_id)
-    children = tree.children.get(unit_id, [])
+    children = children_of.get(unit_id)
     if aggregation == NONE or not children:
         if own is None:
-            return Rollup(None, 0, 1)
-        fresh = own.is_fresh(reference)
-        return Rollup(own.value, int(fresh), 1, int(not fresh))
+            return None, 0, 1, 0
+        fresh = own.period.id == reference_id
+        return own.value, int(fresh), 1, int(not fresh)
     parts = [
-        rollup(tree, child, observations, aggregation=aggregation, reference=reference)
-        for child in children
+        _rollup(children_of, child, observations, aggregation, reference_id) for child in children
     ]
-    expected = sum(p.expected for p in parts)
-    if own is not None and own.is_fresh(reference):
-        return Rollup(own.value, expected, expected)
-    values = [p.value for p in parts if p.value is not None]
+    expected = sum(p[2] for p in parts)
+    if own is not None and own.period.id == reference_id:
+        return own.value, expected, expected, 0
+    values = [p[0] for p in parts if p[0] is not None]
     if values:
         total = sum(values, Decimal(0))
         value = total if aggregation == SUM else total / len(values)
-        return Rollup(
-            value, sum(p.reported for p in parts), expected, sum(p.carried for p in parts)
-        )
+        return value, sum(p[1] for p in parts), expected, sum(p[3] for p in parts)
     if own is not None:
-        return Rollup(own.value, 0, expected, expected)
-    return Rollup(None, 0, expected)
+        return own.value, 0, expected, expected
+    return None, 0, expected, 0
 
 
 # --- Indicator status -----------------------------------------------------------------------

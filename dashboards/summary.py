@@ -10,7 +10,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dashboards import scoring
-from dashboards.data import COUNTED_STATES, DashboardData, IndicatorRow, ReportRow
+from dashboards.data import (
+    COUNTED_STATES,
+    TREND_COUNT,
+    DashboardData,
+    IndicatorRow,
+    ReportRow,
+    periods_up_to,
+)
 from dashboards.scoring import GoalResult, GroupResult, Period, Rollup, Score, Status
 
 
@@ -64,12 +71,13 @@ def indicator_result(
     if reference is None or at not in data.tree.units:
         empty = Rollup(None, 0, 0)
         return IndicatorResult(row, reference, empty, scoring.score(spec, None, reference))
+    if spec.accumulation == scoring.CUMULATIVE:
+        rows = data.measurements.get(spec.id, ())
+    else:
+        # Per period: only the reference period's values count (scoring.observations_for).
+        rows = data.measurements_in(spec.id, reference.id)
     observations = scoring.observations_for(
-        (
-            (m.unit_id, m.value, m.period)
-            for m in data.measurements.get(spec.id, ())
-            if m.period.kind == spec.frequency
-        ),
+        ((m.unit_id, m.value, m.period) for m in rows if m.period.kind == spec.frequency),
         accumulation=spec.accumulation,
         reference=reference,
     )
@@ -130,7 +138,6 @@ def summarise(data: DashboardData, period: Period | None = None) -> Summary:
     return Summary(period, results, goals, areas, pillars, coverage, reported)
 
 
-def trend_periods(data: DashboardData, count: int = 8) -> list[Period]:
+def trend_periods(data: DashboardData, count: int = TREND_COUNT) -> list[Period]:
     """The chosen period and the ones of its kind before it, oldest first."""
-    same_kind = [p for p in data.periods if p.kind == data.period.kind and p.end <= data.period.end]
-    return same_kind[-count:]
+    return periods_up_to(data.periods, data.period, count)

@@ -41,6 +41,9 @@ STATUS_COLOURS = {
 }
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Rows of a table shown on screen. At national scale a goal has hundreds of indicators and
+# thousands of progress reports, too many to render and read; the downloads keep every row.
+SCREEN_ROWS = 100
 
 
 def escape_cell(text: str) -> str:
@@ -67,6 +70,14 @@ class Table:
 
     def add(self, *cells: Cell | str) -> None:
         self.rows.append([c if isinstance(c, Cell) else Cell(str(c)) for c in cells])
+
+    @property
+    def screen_rows(self) -> list[list[Cell]]:
+        return self.rows[:SCREEN_ROWS]
+
+    @property
+    def hidden_rows(self) -> int:
+        return max(0, len(self.rows) - SCREEN_ROWS)
 
     def text_rows(self) -> list[list[str]]:
         return [[c.text for c in row] for row in self.rows]

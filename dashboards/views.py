@@ -12,13 +12,14 @@ import hashlib
 from collections.abc import Callable
 
 from django.core.cache import cache
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_safe
 
 from dashboards import pages
-from dashboards.data import DashboardData, load
+from dashboards.data import TREND_COUNT, DashboardData, load
 from dashboards.models import DataVersion
 from dashboards.scoring import Tree
 from dashboards.tables import export
@@ -80,22 +81,41 @@ def _page(
 
 @require_safe
 def overview(request: HttpRequest) -> HttpResponse:
-    return _page(request, "dashboards/overview.html", pages.overview)
+    return _page(request, "dashboards/overview.html", pages.overview, trend=TREND_COUNT)
 
 
 @require_safe
 def area(request: HttpRequest, area: str) -> HttpResponse:
-    return _page(request, "dashboards/group.html", lambda data: pages.area(data, area))
+    # The area's goals only (a goal serves pillars of its own area only).
+    return _page(
+        request,
+        "dashboards/group.html",
+        lambda data: pages.area(data, area),
+        trend=TREND_COUNT,
+        goal_filter=Q(area__code=area),
+    )
 
 
 @require_safe
 def pillar(request: HttpRequest, area: str, pillar: str) -> HttpResponse:
-    return _page(request, "dashboards/group.html", lambda data: pages.pillar(data, area, pillar))
+    return _page(
+        request,
+        "dashboards/group.html",
+        lambda data: pages.pillar(data, area, pillar),
+        trend=TREND_COUNT,
+        goal_filter=Q(area__code=area, pillars__code=pillar, pillars__area__code=area),
+    )
 
 
 @require_safe
 def goal(request: HttpRequest, area: str, goal: str) -> HttpResponse:
-    return _page(request, "dashboards/goal.html", lambda data: pages.goal(data, area, goal))
+    # The goal's indicators only, with all their periods (the charts show their history).
+    return _page(
+        request,
+        "dashboards/goal.html",
+        lambda data: pages.goal(data, area, goal),
+        goal_filter=Q(area__code=area, code=goal),
+    )
 
 
 @require_safe
@@ -106,6 +126,7 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
         pages.unit,
         unit_code=code,
         with_ancestor_indicators=True,
+        trend=1,  # the chosen period only
     )
 
 
@@ -115,4 +136,5 @@ def completeness(request: HttpRequest) -> HttpResponse:
         request,
         "dashboards/completeness.html",
         lambda data: pages.completeness(data, timezone.localdate()),
+        trend=1,
     )

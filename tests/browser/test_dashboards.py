@@ -8,9 +8,10 @@ from tests.dashboards.conftest import build
 
 
 def wait_for_charts(page) -> None:
-    page.wait_for_function(
-        "[...document.querySelectorAll('[data-figure]')].every(el => el.dataset.drawn)"
-    )
+    """Every chart on the page is drawn (locators: wait_for_function needs eval, which the
+    Content-Security-Policy forbids)."""
+    page.locator("[data-figure][data-drawn]").first.wait_for(state="attached")
+    page.locator("[data-figure]:not([data-drawn])").first.wait_for(state="detached")
 
 
 def test_rector_drills_down_from_the_overview_to_a_unit(page, live_server, personas, strategy):

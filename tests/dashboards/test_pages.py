@@ -224,3 +224,17 @@ def test_every_table_on_a_page_downloads_with_the_figures_shown(
 def test_unknown_export_table_is_404(client, personas, dashboard_data):
     client.force_login(personas.rector)
     assert get(client, "/dashboard/", format="csv", table="nope").status_code == 404
+
+
+def test_a_long_table_shows_its_first_rows_and_downloads_them_all(rf):
+    from django.template.loader import render_to_string
+
+    from dashboards.tables import SCREEN_ROWS
+
+    table = Table("long", "Long", ["N"], [[Cell(f"row-{n}")] for n in range(SCREEN_ROWS + 50)])
+    html = render_to_string(
+        "dashboards/_table.html", {"table": table, "request": rf.get("/"), "query": ""}
+    )
+    assert f"row-{SCREEN_ROWS - 1}<" in html and f"row-{SCREEN_ROWS}<" not in html
+    assert f"The first {SCREEN_ROWS} of {SCREEN_ROWS + 50} rows" in html
+    assert len(to_csv(table).content.decode("utf-8-sig").splitlines()) == SCREEN_ROWS + 51
