@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Load test: 50 simulated users for 60 s against gunicorn (DEBUG off) on loopback.
+# Load test: 50 simulated users (RATE=1: logins spread over 50 s, then DURATION=110s is 60 s steady) against gunicorn (DEBUG off) on loopback.
 #   bench/load.sh [DATABASE_URL]   (default: the veikart_load database, seeded at ntnu scale)
 # Prepare the database once:
 #   DATABASE_URL=... manage.py migrate && manage.py load_strategy && manage.py seed_demo --scale ntnu
@@ -25,6 +25,10 @@ for _ in $(seq 50); do curl -sf "http://$GUNICORN_BIND/healthz" >/dev/null && br
 .venv/bin/python - "$OUT" <<'PY'
 import csv, sys
 rows = list(csv.DictReader(open(sys.argv[1] + "_stats.csv")))
+for r in rows:
+    n, f = int(r["Request Count"]), int(r["Failure Count"])
+    print(f"{r['Name']:<40} {n:>6} req {f:>4} fail {float(r['Requests/s']):6.1f}/s "
+          f"p50 {r['50%']:>6} p95 {r['95%']:>6} p99 {r['99%']:>6} ms")
 total = next(r for r in rows if r["Name"] == "Aggregated")
 print(f"requests {total['Request Count']}, failures {total['Failure Count']}, "
       f"{float(total['Requests/s']):.1f} req/s, p50 {total['50%']} ms, p95 {total['95%']} ms, "
