@@ -167,6 +167,8 @@ def test_values_and_a_report_can_be_entered_by_keyboard_alone(
     # Focus returns to the wrong value, so it can be fixed at once (htmx moves it on settle).
     # A locator, not wait_for_function: evaluating a string needs eval, which the CSP forbids.
     page.locator(":focus[aria-invalid=true]").wait_for()
+    # Let htmx finish settling the re-rendered row before the next keys go to it.
+    page.locator(".htmx-swapping, .htmx-settling, .htmx-request").first.wait_for(state="detached")
     page.keyboard.press("Control+A")
     page.keyboard.type("99")
     page.keyboard.press("Tab")
@@ -174,6 +176,8 @@ def test_values_and_a_report_can_be_entered_by_keyboard_alone(
     page.keyboard.press("Enter")
     page.get_by_text("Saved.").wait_for()
     page.locator("button:focus", has_text="Save").wait_for()
+    saved = Measurement.objects.filter(unit__code="IDI", period__code="2025", value=99)
+    assert saved.filter(indicator__name_en="Publication points").exists()
     screenshot(page, "reporting-keyboard-grid")
 
     page.goto(f"{live_server.url}/my-unit/")
