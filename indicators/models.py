@@ -105,9 +105,6 @@ class IndicatorQuerySet(BumpsDataVersionQuerySet):
     def active(self) -> IndicatorQuerySet:
         return self.filter(active=True)
 
-    def for_unit(self, unit: Unit) -> IndicatorQuerySet:
-        return self.filter(owner_unit=unit)
-
     def visible_to(self, user) -> IndicatorQuerySet:
         return self.filter(owner_unit__in=Unit.objects.visible_to(user))
 

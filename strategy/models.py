@@ -278,12 +278,6 @@ class Unit(models.Model):
         prefix = self.parent.path if self.parent_id else ""
         return f"{prefix}{self.code}/"
 
-    def ancestors(self) -> list[Unit]:
-        """From the root down to the parent, in one query."""
-        codes = self.path.strip("/").split("/")[:-1]
-        by_code = {u.code: u for u in Unit.objects.filter(code__in=codes)}
-        return [by_code[c] for c in codes if c in by_code]
-
 
 class Role(models.TextChoices):
     REPORTER = "reporter", _("Reporter")
