@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from dashboards.models import DataVersion
+from dashboards.models import DataVersion, PeriodSnapshot
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod
+from goals.signals import period_closing
 from indicators.models import Indicator, Measurement, Target
 from strategy.models import Area, Pillar, Strategy, Unit
 
@@ -34,7 +35,12 @@ def _bump(sender, **kwargs) -> None:
     DataVersion.bump()
 
 
+def _freeze_figures(sender, *, period, by, **kwargs) -> None:
+    PeriodSnapshot.take(period=period, by=by)
+
+
 def connect() -> None:
+    period_closing.connect(_freeze_figures, dispatch_uid="dashboards-freeze-figures")
     for model in WATCHED:
         post_save.connect(_bump, sender=model, dispatch_uid=f"dashboards-save-{model.__name__}")
         post_delete.connect(_bump, sender=model, dispatch_uid=f"dashboards-del-{model.__name__}")

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.versioning import BumpsDataVersionQuerySet
+from goals.signals import period_closing, report_step_taken
 from strategy.models import Area, Pillar, Strategy, TranslationStatus, Unit, code_validator
 
 if TYPE_CHECKING:
@@ -217,15 +218,13 @@ class ReportingPeriod(models.Model):
         self.save(update_fields=["is_open"])
 
     def close(self, *, by: AbstractBaseUser | None = None) -> bool:
-        """Close the period for reporting and freeze its dashboard figures "as reported".
+        """Close the period for reporting; features freeze its figures "as reported".
 
-        The snapshot (dashboards.models.PeriodSnapshot) is taken in the same transaction as the
-        close, so it holds exactly the figures at the moment of closing, whatever is corrected
+        `period_closing` is sent inside the closing transaction, so a snapshot taken by a
+        receiver holds exactly the figures at the moment of closing, whatever is corrected
         later. Closing a closed period does nothing (False); re-opening and closing again takes
         a new snapshot. 1–3 s for a period at NTNU's scale, see docs/scoring.md.
         """
-        from dashboards.models import PeriodSnapshot
-
         with transaction.atomic():
             # The row lock makes two simultaneous closes take one snapshot between them.
             locked = ReportingPeriod.objects.select_for_update().filter(pk=self.pk, is_open=True)
@@ -234,7 +233,7 @@ class ReportingPeriod(models.Model):
                 return False
             self.is_open = False
             self.save(update_fields=["is_open"])
-            PeriodSnapshot.take(period=self, by=by)
+            period_closing.send(sender=ReportingPeriod, period=self, by=by)
         return True
 
     def previous(self) -> ReportingPeriod | None:
@@ -509,16 +508,16 @@ class ProgressReport(models.Model):
                     raise TransitionRefused(current)
                 raise EditConflict(current)
             transaction.on_commit(
-                partial(_announce_step, step=stamp, report_id=self.pk, by=by, comment=comment)
+                partial(
+                    report_step_taken.send,
+                    sender=ProgressReport,
+                    step=stamp,
+                    report_id=self.pk,
+                    by=by,
+                    comment=comment,
+                )
             )
         self.refresh_from_db()
-
-
-def _announce_step(**step) -> None:
-    # Imported here: notifications depends on goals, not the other way round.
-    from notifications.workflow import report_step_announce
-
-    report_step_announce(**step)
 
 
 def report_url(unit: Unit, period: ReportingPeriod, goal: DevelopmentGoal) -> str:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dashboards.versioning import BumpsDataVersionQuerySet
 from goals.models import DevelopmentGoal, EditConflict, PeriodKind, ReportingPeriod, user_stamp
+from indicators.signals import measurements_changed
 from strategy.models import TranslationStatus, Unit, code_validator
 
 if TYPE_CHECKING:
@@ -352,6 +353,26 @@ class Measurement(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} · {self.unit.code} · {self.period.code} = {self.value}"
 
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        self.announce_changed({self.key})
+
+    def delete(self, *args, **kwargs):
+        key = self.key
+        deleted = super().delete(*args, **kwargs)
+        self.announce_changed({key})
+        return deleted
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.indicator_id, self.unit_id, self.period_id)
+
+    @classmethod
+    def announce_changed(cls, keys: set[tuple[int, int, int]]) -> None:
+        """Tell the features which values changed; every write path calls this."""
+        if keys:
+            measurements_changed.send(sender=cls, keys=keys)
+
     def clean(self) -> None:
         if self.indicator_id and self.value is not None:
             try:
@@ -389,6 +410,7 @@ class Measurement(models.Model):
                     entered_at=timezone.now(),
                 )
                 if updated:
+                    cls.announce_changed({(indicator.pk, unit.pk, period.pk)})
                     return cls.objects.select_related("entered_by").get(**key)
             else:
                 try:

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from goals.signals import report_step_taken
+        from notifications.workflow import on_report_step_taken
+
+        report_step_taken.connect(on_report_step_taken, dispatch_uid="notifications-report-step")

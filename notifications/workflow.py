@@ -74,6 +74,11 @@ def report_step_announce(*, step: str, report_id: int, by, comment: str = "") ->
             logger.exception("Could not send the e-mail that report %s was %s", report_id, step)
 
 
+def on_report_step_taken(sender, *, step: str, report_id: int, by, comment: str, **kwargs) -> None:
+    """Receiver of goals.signals.report_step_taken (sent after the step commits)."""
+    report_step_announce(step=step, report_id=report_id, by=by, comment=comment)
+
+
 def report_step_send(*, step: str, report_id: int, user_id: int, by_id: int, comment: str) -> bool:
     """Send one workflow e-mail; False if the report or the recipient has gone meanwhile."""
     from goals.models import ProgressReport

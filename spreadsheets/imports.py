@@ -299,6 +299,7 @@ def apply_changes(changes: list[Change], *, user) -> dict[str, int]:
         )
         updated += 1
     Measurement.objects.bulk_create(created)
+    Measurement.announce_changed({c.key for c in changes})
     return {"created": len(created), "updated": updated, "unchanged": unchanged}
 
 

@@ -1,0 +1,17 @@
+"""What the goals domain tells the features (dashboards, notifications) when it changes.
+
+The domain sends; features connect receivers in their AppConfig.ready(). The domain never
+imports a feature (see STYLE.md, Layers).
+"""
+
+from django.dispatch import Signal
+
+# A report's workflow step has committed. Sent after the commit, once per step (not for a
+# refused step, a rolled-back one or a repeated click). kwargs: step ("submitted", "returned",
+# "approved"), report_id, by (the user), comment.
+report_step_taken = Signal()
+
+# A period is being closed for reporting. Sent inside the closing transaction, with the period's
+# row locked, so that what a receiver stores (the figures "as reported") commits or rolls back
+# with the close itself. kwargs: period, by (the user or None).
+period_closing = Signal()
