@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -359,6 +360,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+if OIDC_ENABLED:
+    # Logging out sends the browser from the logout form on to the provider's end-session
+    # endpoint (RP-initiated logout); form-action also governs that redirect.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
+        {
+            "{0.scheme}://{0.netloc}".format(urlsplit(url))
+            for url in (OIDC_OP_ISSUER, OIDC_OP_LOGOUT_ENDPOINT)
+            if url
+        }
+    )
 
 if not DEBUG:
     # Production hardening; TLS ends at the reverse proxy, which sets X-Forwarded-Proto.
