@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.checks import Error, Tags, register
 
@@ -41,6 +43,16 @@ def switches(app_configs, **kwargs) -> list[Error]:
                     id="veikart.E011",
                 )
             )
+    try:
+        re.compile(settings.OIDC_USERNAME_PATTERN)
+    except re.error as exc:
+        errors.append(
+            Error(
+                f"OIDC_USERNAME_PATTERN is not a regular expression: {exc}",
+                hint="For Feide's dataporten-userid_sec use feide:(.+)",
+                id="veikart.E013",
+            )
+        )
     return errors
 
 

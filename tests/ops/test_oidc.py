@@ -388,3 +388,12 @@ def test_the_link_command_then_the_first_sign_on(client, provider, personas, tmp
     call_command("link_sso_accounts", str(csv))
     client.get(start_login(client, provider))
     assert logged_in_as(client) == "idi-reporter"
+
+
+def test_the_refusal_is_in_the_users_language(client, provider, caplog):
+    callback = start_login(client, provider)
+    state = parse_qs(urlsplit(callback).query)["state"][0]
+    declined = f"{reverse('oidc_authentication_callback')}?error=access_denied&state={state}"
+    response = client.get(declined, HTTP_ACCEPT_LANGUAGE="nb")
+    assert response.status_code == 403
+    assert "Du tillot ikke Feide å dele identiteten din med Veikart" in response.content.decode()

@@ -151,7 +151,9 @@ def test_a_misspelt_switch_is_refused_at_start():
         OIDC_OP_ISSUER="https://a.example",
         PASSWORD_LOGIN="no",
         OIDC_MATCH_USERS_BY="mail",
+        OIDC_USERNAME_PATTERN="feide:(.+",
     )
     assert done.returncode != 0
     assert "PASSWORD_LOGIN is 'no'" in done.stderr
     assert "OIDC_MATCH_USERS_BY is 'mail'" in done.stderr
+    assert "OIDC_USERNAME_PATTERN is not a regular expression" in done.stderr
