@@ -397,3 +397,16 @@ def test_the_refusal_is_in_the_users_language(client, provider, caplog):
     response = client.get(declined, HTTP_ACCEPT_LANGUAGE="nb")
     assert response.status_code == 403
     assert "Du tillot ikke Feide å dele identiteten din med Veikart" in response.content.decode()
+
+
+def test_a_sign_on_takes_a_bounded_number_of_queries(
+    client, provider, personas, django_assert_max_num_queries
+):
+    ExternalIdentity.objects.create(user=personas.idi_reporter, identifier="olanor@ntnu.no")
+    callback = start_login(client, provider)
+    # Measured 21: the session (read, rotate on login, save), django-axes' bookkeeping, and the
+    # sign-on's own three (find the identity, note the sign-on, copy the names).
+    with django_assert_max_num_queries(21):
+        response = client.get(callback)
+    assert response.status_code == 302
+    assert logged_in_as(client) == "idi-reporter"
