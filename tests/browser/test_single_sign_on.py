@@ -26,6 +26,7 @@ from django.contrib.auth import get_user_model
 from accounts.models import ExternalIdentity
 from ops.logs import JsonFormatter
 from tests.browser.conftest import assert_accessible, screenshot
+from tests.factories import PASSWORD as PERSONA_PASSWORD
 from tests.oidc_provider.serve import CLIENT_ID, CLIENT_SECRET, PASSWORD
 
 pytestmark = pytest.mark.urls("tests.ops.oidc_urls")
@@ -293,3 +294,24 @@ def test_logging_out_also_ends_the_session_at_the_provider(page, live_server, ss
     # Back at Veikart's login page; the provider asks who you are again.
     page.get_by_role("link", name="Log in with Feide").click()
     assert page.get_by_label("Provider username").is_visible()
+
+
+def test_with_password_login_off_only_the_break_glass_administrator_uses_a_password(
+    page, live_server, sso, settings
+):
+    settings.PASSWORD_LOGIN = "off"
+    page.goto(f"{live_server.url}/login/")
+    assert not page.get_by_label("Password").is_visible()
+    assert_accessible(page)
+    page.get_by_text("Administrator log-in with a password").click()
+    page.get_by_label("Username").fill("rector")
+    page.get_by_label("Password").fill(PERSONA_PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.wait_for_load_state()
+    assert "did not match" in page.get_by_role("alert").inner_text()
+    page.get_by_label("Username").fill("admin")
+    page.get_by_label("Password").fill(PERSONA_PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("button", name="Log out").is_visible()
+    screenshot(page, "sso-3-break-glass")
