@@ -38,3 +38,58 @@ def language_of(user) -> str:
         return user.profile.language
     except Profile.DoesNotExist:
         return "en"
+
+
+class ExternalIdentityQuerySet(models.QuerySet):
+    def linked_to(self, identifier: str):
+        return self.filter(identifier=normalize_identifier(identifier))
+
+
+def normalize_identifier(value: str) -> str:
+    """How an identity from the provider is stored and compared: trimmed, lower case
+    (Feide usernames such as `olanor@ntnu.no` are case-insensitive)."""
+    return str(value).strip().lower()
+
+
+class ExternalIdentity(models.Model):
+    """The single sign-on identity (e.g. the Feide username `olanor@ntnu.no`) of a Veikart user.
+
+    Made on the first sign-on, or beforehand by an administrator (`manage.py link_sso_accounts`
+    or the user's page in the admin), so that an existing account with its roles is found
+    instead of a new, empty one being created.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="external_identity",
+        verbose_name=_("user"),
+    )
+    identifier = models.CharField(
+        _("single sign-on identifier"),
+        max_length=255,
+        unique=True,
+        help_text=_("The identifier the provider asserts, e.g. the Feide username olanor@ntnu.no."),
+    )
+    subject = models.CharField(
+        _("subject"),
+        max_length=255,
+        blank=True,
+        help_text=_("The provider's own identifier for the person (the sub claim), once seen."),
+    )
+    linked_at = models.DateTimeField(_("linked"), auto_now_add=True)
+    last_sign_on = models.DateTimeField(_("last single sign-on"), null=True, blank=True)
+
+    objects = ExternalIdentityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("single sign-on identity")
+        verbose_name_plural = _("single sign-on identities")
+        ordering = ["identifier"]
+
+    def __str__(self) -> str:
+        return self.identifier
+
+    def save(self, *args, **kwargs):
+        self.identifier = normalize_identifier(self.identifier)
+        super().save(*args, **kwargs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from celery.schedules import crontab
@@ -136,31 +137,54 @@ LOGOUT_REDIRECT_URL = "login"
 AUTHENTICATION_BACKENDS = [
     # django-axes first: it refuses locked-out logins before any password is checked.
     "ops.backends.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords, for whom PASSWORD_LOGIN allows them (ops.backends.password_login_allowed).
+    "ops.backends.PasswordBackend",
 ]
+# Password login: "on" for everyone, "staff" for staff users only, "off" for superusers only
+# (the break-glass administrator); the others log in through single sign-on.
+PASSWORD_LOGIN = env.str("PASSWORD_LOGIN", default="on")
 
 # Single sign-on with OpenID Connect (e.g. Feide): OIDC_ENABLED=true and the OIDC_* variables
 # below, nothing else (docs/deploy.md). Local accounts keep working for administrators.
 OIDC_ENABLED = env.bool("OIDC_ENABLED", default=False)
 OIDC_PROVIDER_NAME = env.str("OIDC_PROVIDER_NAME", default="Feide")
+# OIDC_OP_DISCOVERY=true: the endpoints come from OIDC_OP_ISSUER's
+# /.well-known/openid-configuration; a variable that is set overrides its entry.
+OIDC_OP_DISCOVERY = env.bool("OIDC_OP_DISCOVERY", default=False)
+# Empty: the claims come from the ID token alone.
+OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT", default="")
+# Logout at the provider too: this URL, or else the discovery document's end_session_endpoint.
+OIDC_OP_LOGOUT_ENDPOINT = env.str("OIDC_OP_LOGOUT_ENDPOINT", default="")
+OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
+OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
+# The claim that identifies a person; Feide: https://n.feide.no/claims/eduPersonPrincipalName,
+# or dataporten-userid_sec (a list such as ["feide:olanor@ntnu.no"]).
+OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="email")
+# Where to look for it: "any" (userinfo, then the ID token), "id_token" or "userinfo".
+OIDC_USERNAME_SOURCE = env.str("OIDC_USERNAME_SOURCE", default="any")
+# The identifier is the first group of the first value that matches this whole pattern.
+OIDC_USERNAME_PATTERN = env.str("OIDC_USERNAME_PATTERN", default=r"(?:feide:)?(.+)")
+# How a first sign-on finds an existing account: "username", "email" or "external_id" (only
+# accounts an administrator linked). A linked identity is always found first.
+OIDC_MATCH_USERS_BY = env.str("OIDC_MATCH_USERS_BY", default="username")
+OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)
+# Seconds of clock difference between Veikart and the provider that token times tolerate.
+OIDC_TOKEN_LEEWAY = env.int("OIDC_TOKEN_LEEWAY", default=60)
+OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=5)
+OIDC_USE_PKCE = True
+LOGIN_REDIRECT_URL_FAILURE = reverse_lazy("login")
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("ops.oidc.OIDCBackend")
     OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID")
     OIDC_RP_CLIENT_SECRET = env.str("OIDC_RP_CLIENT_SECRET")
     OIDC_OP_ISSUER = env.str("OIDC_OP_ISSUER")
-    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str("OIDC_OP_AUTHORIZATION_ENDPOINT")
-    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT")
-    OIDC_OP_USER_ENDPOINT = env.str("OIDC_OP_USER_ENDPOINT")
-    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT")
-    OIDC_RP_SIGN_ALGO = env.str("OIDC_RP_SIGN_ALGO", default="RS256")
-    OIDC_RP_SCOPES = env.str("OIDC_RP_SCOPES", default="openid email profile")
-    # The claim that is the Veikart username; Feide: https://n.feide.no/claims/eduPersonPrincipalName
-    OIDC_USERNAME_CLAIM = env.str("OIDC_USERNAME_CLAIM", default="email")
-    OIDC_CREATE_USER = env.bool("OIDC_CREATE_USER", default=True)
-    OIDC_USE_PKCE = True
-    OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=5)
-    LOGIN_REDIRECT_URL_FAILURE = reverse_lazy("login")
+    _endpoint_default = "" if OIDC_OP_DISCOVERY else environ.Env.NOTSET
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env.str(
+        "OIDC_OP_AUTHORIZATION_ENDPOINT", default=_endpoint_default
+    )
+    OIDC_OP_TOKEN_ENDPOINT = env.str("OIDC_OP_TOKEN_ENDPOINT", default=_endpoint_default)
+    OIDC_OP_JWKS_ENDPOINT = env.str("OIDC_OP_JWKS_ENDPOINT", default=_endpoint_default)
 
 # Sessions (ASVS V7): ops.middleware.SessionLifetimeMiddleware ends a session after 30 minutes
 # without a request and 12 hours after login however active; the cookie and the server-side
@@ -336,6 +360,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     }
 }
+if OIDC_ENABLED:
+    # Logging out sends the browser from the logout form on to the provider's end-session
+    # endpoint (RP-initiated logout); form-action also governs that redirect.
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] += sorted(
+        {
+            "{0.scheme}://{0.netloc}".format(urlsplit(url))
+            for url in (OIDC_OP_ISSUER, OIDC_OP_LOGOUT_ENDPOINT)
+            if url
+        }
+    )
 
 if not DEBUG:
     # Production hardening; TLS ends at the reverse proxy, which sets X-Forwarded-Proto.

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from accounts.views import set_language
 from ops import views as ops_views
+from ops.oidc import LogoutView
 
 handler500 = "ops.views.server_error"
 
@@ -16,7 +17,7 @@ urlpatterns = [
     path("data/", include("spreadsheets.urls")),
     path("jobs/", include("jobs.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path(
         "password/change/",
         auth_views.PasswordChangeView.as_view(),

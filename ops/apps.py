@@ -10,4 +10,4 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
-        from ops import audit  # noqa: F401 — connects the signal receivers
+        from ops import audit, checks  # noqa: F401 — connects the signal receivers, registers checks

@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 
 
 class LockoutBackend(AxesStandaloneBackend):
@@ -16,3 +18,22 @@ class LockoutBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def password_login_allowed(user) -> bool:
+    """Whether PASSWORD_LOGIN lets this user log in with a password: "on" everyone, "staff"
+    staff users, "off" superusers only (the break-glass administrator)."""
+    policy = settings.PASSWORD_LOGIN
+    if policy == "on":
+        return True
+    if policy == "staff":
+        return user.is_staff or user.is_superuser
+    return user.is_superuser
+
+
+class PasswordBackend(ModelBackend):
+    """Django's password login, for the users PASSWORD_LOGIN allows. A session started with a
+    password ends when the switch no longer allows it (get_user asks again)."""
+
+    def user_can_authenticate(self, user) -> bool:
+        return super().user_can_authenticate(user) and password_login_allowed(user)

@@ -31,13 +31,14 @@ def one_of_each(personas):
 
 
 def _background_samples(personas):
-    from accounts.models import Profile
+    from accounts.models import ExternalIdentity, Profile
     from dashboards.models import PeriodSnapshot
     from jobs.models import Job, JobKind
     from notifications.models import SentReminder
     from tests.factories import period
 
     Profile.objects.create(user=personas.idi_reporter, language="nb")
+    ExternalIdentity.objects.create(user=personas.idi_reporter, identifier="perhan@ntnu.no")
     Job.objects.create(kind=JobKind.EXPORT_PERIOD, created_by=personas.idi_reporter)
     SentReminder.objects.create(user=personas.idi_reporter, period=period(), kind="before-14")
     PeriodSnapshot.objects.create(period=period(), figures={})
@@ -112,3 +113,16 @@ def test_admin_edits_a_goal_in_both_languages(client, personas, strategy):
     page = client.get(url)
     assert 'name="title_en"' in page.content.decode()
     assert 'name="title_nb"' in page.content.decode()
+
+
+def test_a_users_linked_identity_is_on_the_user_list_and_page(client, personas):
+    from accounts.models import ExternalIdentity
+
+    ExternalIdentity.objects.create(user=personas.idi_reporter, identifier="perhan@ntnu.no")
+    client.force_login(personas.administrator)
+    listing = client.get(reverse("admin:auth_user_changelist"), {"q": "perhan@ntnu.no"})
+    assert listing.status_code == 200
+    assert "idi-reporter" in listing.content.decode()
+    assert "perhan@ntnu.no" in listing.content.decode()
+    page = client.get(reverse("admin:auth_user_change", args=[personas.idi_reporter.pk]))
+    assert 'value="perhan@ntnu.no"' in page.content.decode()

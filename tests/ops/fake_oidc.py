@@ -33,6 +33,9 @@ class Grant:
     claims: dict
     audience: str = CLIENT_ID
     signing_key: rsa.RSAPrivateKey | None = None  # another key: a forged token
+    skew: int = 0  # seconds the provider's clock is ahead (negative: behind)
+    forgery: str = ""  # "alg-none": unsigned; "tampered": payload changed after signing
+    id_token_claims: dict = field(default_factory=dict)  # extra claims in the ID token
     access_token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
 
 
@@ -72,8 +75,9 @@ class FakeProvider:
         self.grants[code] = Grant(**grant)
 
     def id_token(self, grant: Grant) -> str:
-        now = int(time.time())
+        now = int(time.time()) + grant.skew
         payload = {
+            **grant.id_token_claims,
             "iss": self.issuer,
             "aud": grant.audience,
             "sub": grant.claims.get("sub", "pairwise-subject"),
@@ -82,7 +86,25 @@ class FakeProvider:
             "nonce": grant.nonce,
         }
         key = grant.signing_key or self.key
-        return jwt.encode(payload, key, algorithm="RS256", headers={"kid": self.kid})
+        token = jwt.encode(payload, key, algorithm="RS256", headers={"kid": self.kid})
+        if grant.forgery == "alg-none":
+            return jwt.encode(payload, None, algorithm="none")
+        if grant.forgery == "tampered":
+            header, _, signature = token.split(".")
+            forged = {**payload, "sub": "someone-else"}
+            body = base64.urlsafe_b64encode(json.dumps(forged).encode()).rstrip(b"=").decode()
+            return f"{header}.{body}.{signature}"
+        return token
+
+    def discovery(self) -> dict:
+        return {
+            "issuer": self.issuer,
+            "authorization_endpoint": f"{self.url}/authorize",
+            "token_endpoint": f"{self.url}/token",
+            "userinfo_endpoint": f"{self.url}/userinfo",
+            "jwks_uri": f"{self.url}/jwks",
+            "end_session_endpoint": f"{self.url}/logout",
+        }
 
     def jwks(self) -> dict:
         public = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(self.key.public_key()))
@@ -123,12 +145,17 @@ class FakeProvider:
                 self.wfile.write(data)
 
             def do_GET(self) -> None:
-                if self.path == "/jwks":
+                if self.path == "/.well-known/openid-configuration":
+                    self._send(200, provider.discovery())
+                elif self.path == "/jwks":
                     self._send(200, provider.jwks())
                 elif self.path == "/userinfo":
                     token = self.headers.get("Authorization", "").removeprefix("Bearer ")
                     claims = provider.access_tokens.get(token)
-                    self._send(200, claims) if claims else self._send(401, {"error": "token"})
+                    if claims:
+                        self._send(200, {"sub": claims.get("sub", "pairwise-subject"), **claims})
+                    else:
+                        self._send(401, {"error": "token"})
                 else:
                     self._send(404, {})
 

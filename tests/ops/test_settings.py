@@ -113,3 +113,47 @@ def test_single_sign_on_is_a_settings_switch_that_names_what_is_missing():
     done = run_django("-c", code, DJANGO_SETTINGS_MODULE="config.settings", **env, **provider)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().endswith("/oidc/authenticate/")
+
+
+FEIDE_SSO = {
+    "OIDC_ENABLED": "true",
+    "OIDC_RP_CLIENT_ID": "id",
+    "OIDC_RP_CLIENT_SECRET": "s",
+    "OIDC_OP_DISCOVERY": "true",
+}
+
+
+def test_check_deploy_is_clean_with_single_sign_on_over_https():
+    env = {**PRODUCTION, **FEIDE_SSO, "OIDC_OP_ISSUER": "https://auth.dataporten.no"}
+    done = run_django("manage.py", "check", "--deploy", "--fail-level", "WARNING", **env)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_check_deploy_refuses_http_provider_endpoints_in_production():
+    env = {
+        **PRODUCTION,
+        **FEIDE_SSO,
+        "OIDC_OP_ISSUER": "https://auth.dataporten.no",
+        "OIDC_OP_TOKEN_ENDPOINT": "http://auth.dataporten.no/oauth/token",
+    }
+    done = run_django("manage.py", "check", "--deploy", **env)
+    assert done.returncode != 0
+    assert "veikart.E012" in done.stderr
+    assert "OIDC_OP_TOKEN_ENDPOINT is not an https:// URL" in done.stderr
+    assert "OIDC_OP_ISSUER" not in done.stderr
+
+
+def test_a_misspelt_switch_is_refused_at_start():
+    done = run_django(
+        "manage.py",
+        "check",
+        **FEIDE_SSO,
+        OIDC_OP_ISSUER="https://a.example",
+        PASSWORD_LOGIN="no",
+        OIDC_MATCH_USERS_BY="mail",
+        OIDC_USERNAME_PATTERN="feide:(.+",
+    )
+    assert done.returncode != 0
+    assert "PASSWORD_LOGIN is 'no'" in done.stderr
+    assert "OIDC_MATCH_USERS_BY is 'mail'" in done.stderr
+    assert "OIDC_USERNAME_PATTERN is not a regular expression" in done.stderr
