@@ -41,6 +41,8 @@ ACCESS = {
     "goals:unit": USER,
     "goals:report": USER,
     "goals:report_review": USER,
+    "goals:report_comment": USER,  # the dialogue (issue 12): tests/goals/test_permission_matrix.py
+    "goals:goal_comments": USER,
     "indicators:grid": USER,
     "indicators:measurement_save": USER,
     "indicators:attach": USER,
