@@ -208,12 +208,14 @@ class CommentForm(forms.Form):
         error_messages={"invalid": STALE_FORM, "min_value": STALE_FORM, "max_value": STALE_FORM},
     )
 
-    def __init__(self, *args, mentionable=None, threads=None, **kwargs):
+    def __init__(self, *args, mentionable=None, comments=None, **kwargs):
+        """`mentionable`: the units whose leaders may be e-mailed; `comments`: those of the
+        goal or report, which a reply may answer."""
         super().__init__(*args, **kwargs)
         if mentionable is not None:
             self.fields["mention"].queryset = mentionable
             self.fields["mention"].label_from_instance = lambda unit: f"{unit.name} ({unit.code})"
-        self.threads = threads
+        self.comments = comments
 
     def clean_body(self) -> str:
         body = self.cleaned_data["body"].replace("\r\n", "\n").strip()
@@ -225,7 +227,7 @@ class CommentForm(forms.Form):
         parent = self.cleaned_data.get("parent")
         if parent is None:
             return None
-        found = self.threads.filter(pk=parent).first() if self.threads is not None else None
+        found = self.comments.filter(pk=parent).first() if self.comments is not None else None
         if found is None:
             raise forms.ValidationError(STALE_FORM)
         return found

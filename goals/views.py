@@ -278,7 +278,7 @@ def _comments_context(
     mentionable = mentionable.order_by("path")
     return {
         "threads": threads,
-        "comment_form": CommentForm(data, mentionable=mentionable, threads=threads),
+        "comment_form": CommentForm(data, mentionable=mentionable, comments=comments),
         "comment_post_url": post_url,
         "can_comment": may_comment,
     }
