@@ -117,3 +117,16 @@ def notify_comment(*, user, comment) -> None:
             "comment_url": absolute_url(comment.get_absolute_url()),
         },
     )
+
+
+def notify_weekly_digest(*, user, digest) -> None:
+    """A reader's weekly digest (notifications.digest.Digest)."""
+    _send(
+        user,
+        "notifications/email/weekly_digest",
+        {
+            "digest": digest,
+            "week": digest.until.isocalendar().week,
+            "settings_url": absolute_url(reverse("accounts:settings")),
+        },
+    )

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from jobs.tasks import TRANSIENT_ERRORS
 from notifications.comments import comment_email_send
+from notifications.digest import weekly_digests_send
 from notifications.reminders import deadline_reminders_send
 from notifications.workflow import report_step_send
 
@@ -49,3 +50,15 @@ def send_report_step_email(
 def send_comment_email(*, comment_id: int, user_id: int) -> bool:
     """One e-mail about a comment to one person."""
     return comment_email_send(comment_id=comment_id, user_id=user_id)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_weekly_digests() -> int:
+    """Beat, weekly: safe to run again the same week (each person gets one digest a week)."""
+    return weekly_digests_send(now=timezone.now())

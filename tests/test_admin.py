@@ -34,13 +34,14 @@ def _background_samples(personas):
     from accounts.models import Profile
     from dashboards.models import PeriodSnapshot
     from jobs.models import Job, JobKind
-    from notifications.models import SentReminder
+    from notifications.models import SentDigest, SentReminder
     from tests.factories import period
 
     Profile.objects.create(user=personas.idi_reporter, language="nb")
     Job.objects.create(kind=JobKind.EXPORT_PERIOD, created_by=personas.idi_reporter)
     SentReminder.objects.create(user=personas.idi_reporter, period=period(), kind="before-14")
     PeriodSnapshot.objects.create(period=period(), figures={})
+    SentDigest.objects.create(user=personas.rector, week="2025-11-24")
 
 
 def admin_url(info: tuple[str, str], page: str) -> str:

@@ -32,6 +32,7 @@ ACCESS = {
     "logout": USER,
     "password_change": USER,
     "password_change_done": USER,
+    "accounts:settings": USER,  # one's own settings only (tests/accounts)
     "strategy:home": USER,
     "strategy:detail": USER,
     # Reporting (issue 3): a unit's pages answer 404 outside the user's subtree, edits need a
