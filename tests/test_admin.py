@@ -33,6 +33,7 @@ def one_of_each(personas):
 def _background_samples(personas):
     from accounts.models import Profile
     from dashboards.models import PeriodSnapshot
+    from goals.models import Action, Comment, ProgressReport
     from jobs.models import Job, JobKind
     from notifications.models import SentDigest, SentReminder
     from tests.factories import period
@@ -42,6 +43,9 @@ def _background_samples(personas):
     SentReminder.objects.create(user=personas.idi_reporter, period=period(), kind="before-14")
     PeriodSnapshot.objects.create(period=period(), figures={})
     SentDigest.objects.create(user=personas.rector, week="2025-11-24")
+    report = ProgressReport.objects.first()
+    Action.objects.create(report=report, cause="c", action="a", owner="o", due="2025-06-30")
+    Comment.post(by=personas.rector, goal=report.goal, body="A comment")
 
 
 def admin_url(info: tuple[str, str], page: str) -> str:
