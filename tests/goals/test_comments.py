@@ -208,7 +208,7 @@ def test_the_report_page_with_comments_uses_a_fixed_number_of_queries(
         first = a_comment(personas.ie_leader, body=f"Thread {number}")
         first.mentioned_units.set([units["IDI"]])
         a_comment(personas.rector, body=f"Reply {number}", parent=first)
-    with django_assert_max_num_queries(21):
+    with django_assert_max_num_queries(21):  # the same for one thread or six
         page = rector.get(report_url()).content.decode()
     assert page.count('class="thread"') == threads
 
@@ -222,3 +222,16 @@ def test_a_comment_is_kept_in_the_reports_history(rector):
     history = page[page.index('id="history-title"') :]
     assert "Kept for the record" in history
     assert "rector" in history
+
+
+@pytest.mark.parametrize("threads", [1, 6])
+def test_the_goal_dialogue_page_uses_a_fixed_number_of_queries(
+    rector, personas, django_assert_max_num_queries, threads, units
+):
+    for number in range(threads):
+        first = Comment.post(by=personas.ie_leader, goal=goal("RES-3"), body=f"Thread {number}")
+        first.mentioned_units.set([units["IE"]])
+        Comment.post(by=personas.rector, goal=goal("RES-3"), body=f"Re {number}", parent=first)
+    with django_assert_max_num_queries(12):  # the same for one thread or six
+        page = rector.get(goal_url()).content.decode()
+    assert page.count('class="thread"') == threads
