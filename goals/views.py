@@ -34,6 +34,9 @@ from goals.models import (
 from indicators.models import Indicator, Measurement
 from strategy.models import Strategy, Unit
 
+# Open actions listed on My unit; a faculty or the whole university may have many more.
+ACTIONS_SHOWN = 50
+
 
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
@@ -82,11 +85,11 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("goal", "owner_unit")
         .order_by("goal__area__order", "goal__order", "code")
     )
-    actions_due = (
+    actions_due = list(
         Action.objects.open()
         .in_subtree(unit)
         .select_related("report__goal", "report__unit", "report__period")
-        .order_by("due", "pk")
+        .order_by("due", "pk")[: ACTIONS_SHOWN + 1]
     )
     awaiting = ProgressReport.objects.none()
     if access.can_approve(unit):
@@ -111,7 +114,8 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "rows": [(goal, reports.get(goal.pk)) for goal in goals],
             "lacking": lacking,
             "awaiting": awaiting,
-            "actions_due": actions_due,
+            "actions_due": actions_due[:ACTIONS_SHOWN],
+            "more_actions": len(actions_due) > ACTIONS_SHOWN,
             "today": timezone.localdate(),
             "units": access.visible_units().only("code", "name_en", "name_nb", "depth"),
             "can_edit": access.can_edit(unit) and period.is_writable_by(request.user),

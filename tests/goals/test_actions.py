@@ -198,3 +198,16 @@ def test_raising_and_closing_an_action_is_in_the_reports_history(reporter):
     page = reporter.get(report_url()).content.decode()
     history = page[page.index('id="history-title"') :]
     assert "Recruit two lecturers." in history
+
+
+def test_my_unit_lists_at_most_fifty_open_actions_and_says_so(client, personas):
+    report = earlier_action().report
+    fields = {"cause": "c", "owner": "o", "due": datetime.date(2026, 1, 1)}
+    Action.objects.bulk_create(
+        [Action(report=report, action=f"Step {n}", **fields) for n in range(60)]
+    )
+    client.force_login(personas.ie_leader)
+    page = client.get(reverse("goals:unit", args=["IE"])).content.decode()
+    section = page[page.index('id="actions-due-title"') : page.index('id="goals-title"')]
+    assert section.count("<tr>") == 1 + 50
+    assert "Only the 50 soonest due are listed" in section
