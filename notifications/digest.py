@@ -21,7 +21,7 @@ from django.db.models import Q
 from goals.models import Action, Comment, ProgressReport
 from notifications.models import SentDigest
 from notifications.notify import notify_weekly_digest
-from strategy.models import Unit
+from strategy.models import Membership, Unit
 
 logger = logging.getLogger(__name__)
 
@@ -75,9 +75,12 @@ def digest_of(user, *, since: datetime.datetime, until: datetime.datetime) -> Di
         .select_related("report__goal", "report__unit", "report__period")
         .order_by("due", "pk")
     )
+    # Goal-wide comments are read by everyone with a role (goals.views.get_goal_for_reader).
+    reads_goals = user.is_superuser or Membership.objects.filter(user=user).exists()
+    where = Q(unit__in=units) | Q(unit=None) if reads_goals else Q(unit__in=units)
     digest.comments = list(
         Comment.objects.filter(created_at__gte=since, created_at__lt=until)
-        .filter(Q(unit__in=units) | Q(unit=None))
+        .filter(where)
         .exclude(author=user)
         .select_related("goal", "unit", "period", "author")
         .order_by("created_at", "pk")

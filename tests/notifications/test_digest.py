@@ -127,7 +127,7 @@ def test_the_digest_is_built_from_a_fixed_number_of_queries(reader, django_asser
     for code in ["RES-1", "RES-2", "RES-3", "RES-4", "EDU-1"]:
         ProgressReportFactory(goal=goal(code), period=period("2024"), status="at_risk")
         submitted("IDI", goal=goal(code))
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):
         digest = digest_of(reader, since=DAYS_AGO[7], until=NOW)
     assert len(digest.status_changes) == 5
 
@@ -142,3 +142,11 @@ def test_the_task_runs_the_digest(reader, mailoutbox):
     submitted("IDI", days=1)
     with mock.patch("notifications.tasks.timezone.now", return_value=NOW):
         assert send_weekly_digests.delay().get() == 1
+
+
+def test_someone_without_a_role_gets_no_goal_wide_comments(personas, mailoutbox):
+    Profile.objects.create(user=personas.outsider, weekly_digest=True)
+    comment = Comment.post(by=personas.rector, goal=goal("RES-3"), body="For readers only")
+    Comment.objects.filter(pk=comment.pk).update(created_at=DAYS_AGO[1])
+    assert weekly_digests_send(now=NOW) == 0
+    assert mailoutbox == []
