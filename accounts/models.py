@@ -23,6 +23,14 @@ class Profile(models.Model):
         default="en",
         help_text=_("The language of e-mails Veikart sends this person."),
     )
+    weekly_digest = models.BooleanField(
+        _("weekly digest"),
+        default=False,
+        help_text=_(
+            "Every Monday, an e-mail of what changed in the units one reads: reports, "
+            "statuses, actions and comments."
+        ),
+    )
 
     class Meta:
         verbose_name = _("profile")

@@ -288,6 +288,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_deadline_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    "send-weekly-digests": {
+        "task": "notifications.tasks.send_weekly_digests",
+        "schedule": crontab(day_of_week="mon", hour=6, minute=30),
+    },
     "requeue-stale-jobs": {
         "task": "jobs.tasks.requeue_stale_jobs",
         "schedule": 60.0 * 5,

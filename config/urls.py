@@ -16,6 +16,7 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("data/", include("spreadsheets.urls")),
     path("jobs/", include("jobs.urls")),
+    path("", include("accounts.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path(

@@ -46,6 +46,20 @@ class Access:
         return self.is_superuser or Role.APPROVER in self.roles_on(unit)
 
     @property
+    def is_rectorate(self) -> bool:
+        """A role at the top of the unit tree (the rector is a viewer there): reads everything."""
+        return any(path.count("/") == 1 for path, _role in self.memberships)
+
+    def can_comment(self, unit: Unit | None = None) -> bool:
+        """Who may comment: the rectorate everywhere; approvers on their units' reports, and on
+        goals as a whole. Commenting is the one thing a viewer at the root may change."""
+        if self.is_superuser or self.is_rectorate:
+            return True
+        if unit is None:
+            return any(role == Role.APPROVER for _path, role in self.memberships)
+        return self.can_approve(unit)
+
+    @property
     def has_any_role(self) -> bool:
         return self.is_superuser or bool(self.memberships)
 

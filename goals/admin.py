@@ -5,7 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
-from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod
+from goals.models import (
+    Action,
+    Comment,
+    DevelopmentGoal,
+    GoalPillar,
+    ProgressReport,
+    ReportingPeriod,
+)
 from indicators.models import Indicator
 
 
@@ -82,3 +89,26 @@ class ProgressReportAdmin(admin.ModelAdmin):
     ]
     list_per_page = 50
     show_full_result_count = False
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["action", "owner", "due", "report", "closed_in"]
+    list_filter = ["closed_in", "report__period", "report__goal__area"]
+    search_fields = ["action", "cause", "owner", "report__unit__code", "report__goal__code"]
+    list_select_related = ["report__goal", "report__unit", "report__period", "closed_in"]
+    raw_id_fields = ["report"]
+    readonly_fields = ["created_at", "created_by", "closed_at", "closed_by"]
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    """For moderation: an administrator may correct or remove a comment (history keeps it)."""
+
+    list_display = ["__str__", "author", "created_at", "for_board"]
+    list_filter = ["for_board", "period", "goal__area"]
+    search_fields = ["body", "goal__code", "unit__code", "author__username"]
+    list_select_related = ["goal", "unit", "period", "author"]
+    raw_id_fields = ["goal", "unit", "period", "parent"]
+    filter_horizontal = ["mentioned_units"]
+    readonly_fields = ["author", "created_at"]

@@ -16,7 +16,9 @@ from decimal import Decimal
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from goals.models import ProgressReport, ReportState, ReportStatus
 
@@ -29,6 +31,14 @@ REPORT_FIELDS = {
     "return_comment": (_("Comment on return"), None),
 }
 MEASUREMENT_FIELDS = {"value": (_("Value"), None), "comment": (_("Comment"), None)}
+COMMENT_FIELDS = {"body": (_("Comment"), None), "for_board": (_("For the board"), None)}
+ACTION_FIELDS = {
+    "cause": (_("Cause"), None),
+    "action": (pgettext_lazy("remedy", "Action"), None),
+    "owner": (_("Owner"), None),
+    "due": (_("Due by"), None),
+    "closed_at": (_("Closed"), None),
+}
 
 
 def history_is_recorded() -> bool:
@@ -54,7 +64,8 @@ class Entry:
 
 
 def report_history(report: ProgressReport) -> list[Entry]:
-    """Newest first: the report's events and those of its goal's values for the unit and period."""
+    """Newest first: the report's events, those of its goal's values for the unit and period, of
+    the comments on it and of the actions raised in it."""
     if report.pk is None or not history_is_recorded():
         return []
     report_events = apps.get_model("goals", "ProgressReportEvent")
@@ -74,9 +85,21 @@ def report_history(report: ProgressReport) -> list[Entry]:
         .select_related("pgh_context", "indicator", "period")
         .order_by("pgh_id")
     )
+    comments = list(
+        apps.get_model("goals", "CommentEvent")
+        .objects.filter(goal=report.goal_id, unit=report.unit_id, period=report.period_id)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    actions = list(
+        apps.get_model("goals", "ActionEvent")
+        .objects.filter(report=report.pk)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
     user_ids = {
         event.pgh_context.metadata.get("user")
-        for event in [*reports, *measurements]
+        for event in [*reports, *measurements, *comments, *actions]
         if event.pgh_context is not None
     }
     users = {
@@ -89,6 +112,10 @@ def report_history(report: ProgressReport) -> list[Entry]:
         MEASUREMENT_FIELDS,
         users,
         lambda event: f"{event.indicator.name} ({event.period.code})",
+    )
+    entries += _entries(comments, COMMENT_FIELDS, users, lambda event: _("Comment"))
+    entries += _entries(
+        actions, ACTION_FIELDS, users, lambda event: pgettext_lazy("remedy", "Action")
     )
     return sorted(entries, key=lambda entry: (entry.at, entry.seq), reverse=True)
 
@@ -131,6 +158,10 @@ def _shown(value, choices) -> str:
         return ""
     if isinstance(value, Decimal):
         return f"{value.normalize():f}"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
     if choices is not None:
         try:
             return str(choices(value).label)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -11,11 +12,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.versioning import BumpsDataVersionQuerySet
-from goals.signals import period_closing, report_step_taken
+from goals.signals import comment_posted, period_closing, report_step_taken
 from strategy.models import Area, Pillar, Strategy, TranslationStatus, Unit, code_validator
 
 if TYPE_CHECKING:
@@ -314,6 +316,8 @@ class ProgressReport(models.Model):
 
     CONTENT_FIELDS = ("status", "narrative", "next_steps", "risks")
     EDITABLE_STATES = ("draft", "returned")
+    # A goal reported at risk or off track needs an open action: its cause, who fixes it, when.
+    STATUSES_NEEDING_ACTION = (ReportStatus.AT_RISK, ReportStatus.OFF_TRACK)
 
     goal = models.ForeignKey(
         DevelopmentGoal, on_delete=models.PROTECT, related_name="reports", verbose_name=_("goal")
@@ -435,6 +439,33 @@ class ProgressReport(models.Model):
             setattr(self, field.attname, getattr(current, field.attname))
         self._state.adding = False
 
+    @classmethod
+    def needs_action(cls, status: str) -> bool:
+        return status in cls.STATUSES_NEEDING_ACTION
+
+    def carried_actions(self) -> ActionQuerySet:
+        """Open actions raised for this unit and goal in earlier periods."""
+        return Action.objects.open().filter(
+            report__unit=self.unit_id,
+            report__goal=self.goal_id,
+            report__period__start__lt=self.period.start,
+        )
+
+    def record_actions(
+        self, *, by: AbstractBaseUser, new: dict | None = None, closing: Iterable[Action] = ()
+    ) -> None:
+        """Raise a new action (cause, action, owner, due) and close finished ones, as part of
+        saving the report. The report must be saved; only open actions of its unit and goal
+        can be closed, each once (a repeated click closes nothing twice)."""
+        with transaction.atomic():
+            # The same action twice (a double click) is raised once.
+            if new and not Action.objects.open().filter(report=self, **new).exists():
+                Action.objects.create(report=self, created_by=by, **new)
+            for action in closing:
+                if (action.report.unit_id, action.report.goal_id) != (self.unit_id, self.goal_id):
+                    raise ValueError(f"{action} is not an action of {self}")
+                action.close(by=by, period=self.period)
+
     def submit(self, *, by: AbstractBaseUser, based_on: int | None = None) -> None:
         """Send a draft or a returned report to the approvers."""
         self._transition(
@@ -520,7 +551,214 @@ class ProgressReport(models.Model):
         self.refresh_from_db()
 
 
-def report_url(unit: Unit, period: ReportingPeriod, goal: DevelopmentGoal) -> str:
-    from django.urls import reverse
+class ActionQuerySet(models.QuerySet):
+    def open(self) -> ActionQuerySet:
+        return self.filter(closed_at=None)
 
+    def in_subtree(self, unit: Unit) -> ActionQuerySet:
+        return self.filter(report__unit__path__startswith=unit.path)
+
+    def shown_with(self, report: ProgressReport) -> ActionQuerySet:
+        """A report's actions: raised in it, carried open from earlier periods, or closed in its
+        period (so the page still shows what was finished)."""
+        earlier_or_same = Q(report__period__start__lte=report.period.start)
+        return self.filter(
+            earlier_or_same,
+            Q(report__period=report.period_id) | Q(closed_at=None) | Q(closed_in=report.period_id),
+            report__unit=report.unit_id,
+            report__goal=report.goal_id,
+        )
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Action(models.Model):
+    """The story behind a goal at risk or off track: why, what is done about it, by whom and
+    by when. Raised in a unit's report; it stays open, and is carried into the unit's report
+    on the goal in later periods, until the unit closes it."""
+
+    report = models.ForeignKey(
+        ProgressReport,
+        on_delete=models.PROTECT,
+        related_name="actions",
+        verbose_name=_("raised in report"),
+    )
+    cause = models.TextField(_("cause"))
+    action = models.TextField(_("action"))
+    owner = models.CharField(_("owner"), max_length=200)
+    due = models.DateField(_("due by"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    created_by = user_stamp(_("created by"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True, editable=False)
+    closed_by = user_stamp(_("closed by"))
+    closed_in = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("closed in period"),
+    )
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        ordering = ["due", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(closed_at=None, closed_in=None)
+                | Q(closed_at__isnull=False, closed_in__isnull=False),
+                name="action_closed_in_a_period",
+                violation_error_message=_("A closed action is closed in a period."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.action[:60]}"
+
+    def get_absolute_url(self) -> str:
+        return self.report.get_absolute_url()
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        return self.is_open and self.due < (today or timezone.localdate())
+
+    def close(self, *, by: AbstractBaseUser, period: ReportingPeriod) -> bool:
+        """Close the action in `period`'s report; False if it was closed already."""
+        now = timezone.now()
+        closed = Action.objects.filter(pk=self.pk, closed_at=None).update(
+            closed_at=now, closed_by=by, closed_in=period
+        )
+        if closed:
+            self.closed_at, self.closed_by, self.closed_in = now, by, period
+        return bool(closed)
+
+
+class CommentQuerySet(models.QuerySet):
+    def on_goal(self, goal: DevelopmentGoal) -> CommentQuerySet:
+        """The comments on a goal as a whole (not on a unit's report)."""
+        return self.filter(goal=goal, unit=None)
+
+    def on_report(self, report: ProgressReport) -> CommentQuerySet:
+        return self.filter(goal=report.goal_id, unit=report.unit_id, period=report.period_id)
+
+    def for_board(self) -> CommentQuerySet:
+        return self.filter(for_board=True)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Comment(models.Model):
+    """The rectorate's or an approver's word on a goal, or on a unit's report for a period.
+
+    A reply points at the first comment of its thread. Comments on a report are keyed by goal,
+    unit and period rather than by the report row, so they can be written before the unit has
+    started its report. Mentioned units' leaders are e-mailed (a feature listens to
+    `goals.signals.comment_posted`).
+    """
+
+    goal = models.ForeignKey(
+        DevelopmentGoal, on_delete=models.PROTECT, related_name="comments", verbose_name=_("goal")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("unit"),
+    )
+    period = models.ForeignKey(
+        ReportingPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="comments",
+        verbose_name=_("period"),
+    )
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("reply to"),
+    )
+    body = models.TextField(_("comment"))
+    for_board = models.BooleanField(_("for the board"), default=False)
+    mentioned_units = models.ManyToManyField(
+        Unit, blank=True, related_name="+", verbose_name=_("mentioned units")
+    )
+    author = user_stamp(_("author"))
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unit=None, period=None) | Q(unit__isnull=False, period__isnull=False),
+                name="comment_on_goal_or_on_report",
+                violation_error_message=_("A comment on a report names both unit and period."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = f"{self.unit.code} · {self.period.code}" if self.unit_id else _("goal")
+        return f"{self.goal.code} · {where} · #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        if self.unit_id:
+            url = report_url(self.unit, self.period, self.goal)
+        else:
+            url = reverse("goals:goal_comments", args=[self.goal_id])
+        return f"{url}#comment-{self.pk}"
+
+    @classmethod
+    def post(
+        cls,
+        *,
+        by: AbstractBaseUser,
+        goal: DevelopmentGoal,
+        body: str,
+        unit: Unit | None = None,
+        period: ReportingPeriod | None = None,
+        parent: Comment | None = None,
+        for_board: bool = False,
+        mention: Iterable[Unit] = (),
+    ) -> Comment:
+        """Post a comment (or a reply: it joins the thread of `parent`'s first comment); the
+        mentioned units' leaders are told once it commits."""
+        if parent is not None:
+            parent = parent.parent or parent
+            if (parent.goal_id, parent.unit_id, parent.period_id) != (
+                goal.pk,
+                getattr(unit, "pk", None),
+                getattr(period, "pk", None),
+            ):
+                raise ValueError("A reply belongs to the same goal, unit and period.")
+        with transaction.atomic():
+            comment = cls.objects.create(
+                goal=goal,
+                unit=unit,
+                period=period,
+                parent=parent,
+                body=body,
+                for_board=for_board,
+                author=by,
+            )
+            comment.mentioned_units.set(mention)
+            transaction.on_commit(
+                partial(comment_posted.send, sender=Comment, comment_id=comment.pk)
+            )
+        return comment
+
+
+def report_url(unit: Unit, period: ReportingPeriod, goal: DevelopmentGoal) -> str:
     return reverse("goals:report", args=[unit.code, period.code, goal.pk])

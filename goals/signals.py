@@ -15,3 +15,6 @@ report_step_taken = Signal()
 # row locked, so that what a receiver stores (the figures "as reported") commits or rolls back
 # with the close itself. kwargs: period, by (the user or None).
 period_closing = Signal()
+
+# A comment (or a reply) has been posted. Sent after the commit. kwargs: comment_id.
+comment_posted = Signal()

@@ -18,4 +18,10 @@ urlpatterns = [
         views.report_review,
         name="report_review",
     ),
+    path(
+        "units/<str:code>/reports/<str:period_code>/<int:goal_id>/comments/",
+        views.report_comment,
+        name="report_comment",
+    ),
+    path("goals/<int:goal_id>/comments/", views.goal_comments, name="goal_comments"),
 ]

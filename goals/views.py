@@ -6,18 +6,23 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from goals.access import Access
-from goals.forms import ReportForm, ReviewForm
+from goals.forms import CommentForm, ReportForm, ReviewForm
 from goals.history import history_is_recorded, report_history
 from goals.models import (
+    Action,
+    Comment,
     DevelopmentGoal,
     EditConflict,
     PeriodKind,
@@ -28,6 +33,9 @@ from goals.models import (
 )
 from indicators.models import Indicator, Measurement
 from strategy.models import Strategy, Unit
+
+# Open actions listed on My unit; a faculty or the whole university may have many more.
+ACTIONS_SHOWN = 50
 
 
 @require_safe
@@ -77,6 +85,12 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("goal", "owner_unit")
         .order_by("goal__area__order", "goal__order", "code")
     )
+    actions_due = list(
+        Action.objects.open()
+        .in_subtree(unit)
+        .select_related("report__goal", "report__unit", "report__period")
+        .order_by("due", "pk")[: ACTIONS_SHOWN + 1]
+    )
     awaiting = ProgressReport.objects.none()
     if access.can_approve(unit):
         awaiting = (
@@ -100,6 +114,9 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "rows": [(goal, reports.get(goal.pk)) for goal in goals],
             "lacking": lacking,
             "awaiting": awaiting,
+            "actions_due": actions_due[:ACTIONS_SHOWN],
+            "more_actions": len(actions_due) > ACTIONS_SHOWN,
+            "today": timezone.localdate(),
             "units": access.visible_units().only("code", "name_en", "name_nb", "depth"),
             "can_edit": access.can_edit(unit) and period.is_writable_by(request.user),
             "period_writable": period.is_writable_by(request.user),
@@ -117,22 +134,24 @@ def report_detail(request: HttpRequest, code: str, period_code: str, goal_id: in
         Access.of(request).can_edit(report.unit) and report.period.is_writable_by(request.user)
     ):
         raise PermissionDenied
-    form = ReportForm(request.POST)
+    form = _report_form(report, request.POST)
     if not form.is_valid():
         return _render_report(request, report, form=form)
     data = form.cleaned_data
     submitting = request.POST.get("action") == "submit"
     try:
-        report.edit(
-            by=request.user,
-            based_on=data["version"],
-            **{field: data[field] for field in ProgressReport.CONTENT_FIELDS},
-        )
+        with transaction.atomic():
+            report.edit(
+                by=request.user,
+                based_on=data["version"],
+                **{field: data[field] for field in ProgressReport.CONTENT_FIELDS},
+            )
+            report.record_actions(by=request.user, new=data["new_action"], closing=data["close"])
         if submitting:
             report.submit(by=request.user)
     except (EditConflict, TransitionRefused) as refusal:
         current = refusal.current
-        kept = ReportForm({**request.POST.dict(), "version": current.version})
+        kept = _report_form(current, {**request.POST.dict(), "version": current.version})
         kept.is_valid()
         return _render_report(
             request,
@@ -177,6 +196,109 @@ def report_review(request: HttpRequest, code: str, period_code: str, goal_id: in
     return _done(request, report, notice)
 
 
+@require_POST
+def report_comment(request: HttpRequest, code: str, period_code: str, goal_id: int) -> HttpResponse:
+    """Post a comment (or a reply) on a unit's report for a period; viewers at the root may."""
+    report = get_report_for_reader(request, code, period_code, goal_id)
+    if not Access.of(request).can_comment(report.unit):
+        raise PermissionDenied
+    return _post_comment(request, report.goal, report=report)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def goal_comments(request: HttpRequest, goal_id: int) -> HttpResponse:
+    """The dialogue on a goal as a whole, between the rectorate and the approvers."""
+    goal = get_goal_for_reader(request, goal_id)
+    if request.method == "POST":
+        if not Access.of(request).can_comment(None):
+            raise PermissionDenied
+        return _post_comment(request, goal)
+    return TemplateResponse(
+        request,
+        "goals/goal_comments.html",
+        {"goal": goal, "nav_section": "unit", **_comments_context(request, goal)},
+    )
+
+
+def _post_comment(
+    request: HttpRequest, goal: DevelopmentGoal, *, report: ProgressReport | None = None
+) -> HttpResponse:
+    context = _comments_context(request, goal, report=report, data=request.POST)
+    form = context["comment_form"]
+    if not form.is_valid():
+        return _render_comments(request, goal, report, context)
+    data = form.cleaned_data
+    comment = Comment.post(
+        by=request.user,
+        goal=goal,
+        unit=report.unit if report else None,
+        period=report.period if report else None,
+        parent=data["parent"],
+        body=data["body"],
+        for_board=data["for_board"],
+        mention=data["mention"],
+    )
+    notice = _("Reply posted.") if data["parent"] else _("Comment posted.")
+    if request.htmx:
+        context = _comments_context(request, goal, report=report)
+        return _render_comments(request, goal, report, {**context, "comment_notice": notice})
+    messages.success(request, notice)
+    return redirect(comment.get_absolute_url())
+
+
+def _comments_context(
+    request: HttpRequest,
+    goal: DevelopmentGoal,
+    *,
+    report: ProgressReport | None = None,
+    data=None,
+) -> dict:
+    """The threads of a goal or a report and the form to add to them (for those who may)."""
+    comments = Comment.objects.on_report(report) if report else Comment.objects.on_goal(goal)
+    threads = (
+        comments.filter(parent=None)
+        .select_related("author")
+        .prefetch_related(
+            "mentioned_units",
+            Prefetch(
+                "replies",
+                queryset=Comment.objects.select_related("author").prefetch_related(
+                    "mentioned_units"
+                ),
+            ),
+        )
+    )
+    if report:
+        ancestors = report.unit.path.strip("/").split("/")
+        mentionable = Unit.objects.filter(code__in=ancestors).exclude(parent=None)
+        post_url = reverse(
+            "goals:report_comment", args=[report.unit.code, report.period.code, goal.pk]
+        )
+        may_comment = Access.of(request).can_comment(report.unit)
+    else:
+        mentionable = Unit.objects.active().filter(depth=1)
+        post_url = reverse("goals:goal_comments", args=[goal.pk])
+        may_comment = Access.of(request).can_comment(None)
+    mentionable = mentionable.order_by("path")
+    return {
+        "threads": threads,
+        "comment_form": CommentForm(data, mentionable=mentionable, comments=comments),
+        "comment_post_url": post_url,
+        "can_comment": may_comment,
+    }
+
+
+def _render_comments(request, goal, report, context) -> TemplateResponse:
+    """The comments' partial for htmx, else their whole page (e.g. with the form's errors)."""
+    if request.htmx:
+        return TemplateResponse(request, "goals/_comments.html", {"goal": goal, **context})
+    if report is not None:
+        return _render_report(request, report, form=_fresh_form(report), **context)
+    return TemplateResponse(
+        request, "goals/goal_comments.html", {"goal": goal, "nav_section": "unit", **context}
+    )
+
+
 # Lookups: every one starts from the user and answers 404 for what they may not read.
 
 
@@ -185,6 +307,13 @@ def get_unit_for_reader(request: HttpRequest, code: str) -> Unit:
     if not Access.of(request).can_view(unit):
         raise Http404
     return unit
+
+
+def get_goal_for_reader(request: HttpRequest, goal_id: int) -> DevelopmentGoal:
+    """Goals are shared by the whole strategy: anyone with a role may read their dialogue."""
+    if not Access.of(request).has_any_role:
+        raise Http404
+    return get_object_or_404(DevelopmentGoal.objects.select_related("area"), pk=goal_id)
 
 
 def get_report_for_reader(
@@ -269,8 +398,20 @@ class Conflict:
         )
 
 
+def _report_form(report: ProgressReport, data=None, initial=None) -> ReportForm:
+    """The report's form, offering to close the open actions of its unit and goal."""
+    return ReportForm(
+        data,
+        initial=initial,
+        period=report.period,
+        open_actions=Action.objects.shown_with(report).open().order_by("due", "pk"),
+    )
+
+
 def _fresh_form(report: ProgressReport) -> ReportForm:
-    return ReportForm(initial={**report.content(), "version": report.version if report.pk else 0})
+    return _report_form(
+        report, initial={**report.content(), "version": report.version if report.pk else 0}
+    )
 
 
 def _render_report(request: HttpRequest, report: ProgressReport, **context) -> TemplateResponse:
@@ -300,7 +441,12 @@ def _render_report(request: HttpRequest, report: ProgressReport, **context) -> T
         "history_recorded": history_is_recorded(),
         "values": values,
         "review_form": ReviewForm(initial={"version": report.version}),
+        "actions": Action.objects.shown_with(report)
+        .select_related("report__period", "closed_in", "closed_by")
+        .order_by("closed_at", "due", "pk"),
+        "today": timezone.localdate(),
         "nav_section": "unit",
+        **_comments_context(request, report.goal, report=report),
         **context,
     }
     template = "goals/report_detail.html"

@@ -7,7 +7,9 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from goals.signals import report_step_taken
+        from goals.signals import comment_posted, report_step_taken
+        from notifications.comments import on_comment_posted
         from notifications.workflow import on_report_step_taken
 
         report_step_taken.connect(on_report_step_taken, dispatch_uid="notifications-report-step")
+        comment_posted.connect(on_comment_posted, dispatch_uid="notifications-comment")

@@ -44,3 +44,31 @@ class SentReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} · {self.period.code} → {self.user}"
+
+
+class SentDigest(models.Model):
+    """One weekly digest e-mailed to one person; the constraint makes it once a week."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("user"),
+    )
+    week = models.DateField(_("week starting"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("sent digest")
+        verbose_name_plural = _("sent digests")
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "week"],
+                name="digest_once_per_user_week",
+                violation_error_message=_("This week's digest was already sent to this person."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.week} → {self.user}"

@@ -102,3 +102,31 @@ def notify_report_approved(*, user, report, by, comment: str = "") -> None:
         "notifications/email/report_approved",
         _report_context(report, by=_name(by), comment=comment),
     )
+
+
+def notify_comment(*, user, comment) -> None:
+    """Tell a unit's leader (or a thread's author) about a comment on a goal or a report."""
+    _send(
+        user,
+        "notifications/email/comment",
+        {
+            "comment": comment,
+            "author": _name(comment.author),
+            # A thread's author hears of a reply; a leader of a mentioned unit, of a mention.
+            "is_reply": comment.parent_id is not None and comment.parent.author_id == user.pk,
+            "comment_url": absolute_url(comment.get_absolute_url()),
+        },
+    )
+
+
+def notify_weekly_digest(*, user, digest) -> None:
+    """A reader's weekly digest (notifications.digest.Digest)."""
+    _send(
+        user,
+        "notifications/email/weekly_digest",
+        {
+            "digest": digest,
+            "week": digest.until.isocalendar().week,
+            "settings_url": absolute_url(reverse("accounts:settings")),
+        },
+    )

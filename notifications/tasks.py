@@ -6,6 +6,8 @@ from celery import shared_task
 from django.utils import timezone
 
 from jobs.tasks import TRANSIENT_ERRORS
+from notifications.comments import comment_email_send
+from notifications.digest import weekly_digests_send
 from notifications.reminders import deadline_reminders_send
 from notifications.workflow import report_step_send
 
@@ -36,3 +38,27 @@ def send_report_step_email(
     return report_step_send(
         step=step, report_id=report_id, user_id=user_id, by_id=by_id, comment=comment
     )
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=(*TRANSIENT_ERRORS, smtplib.SMTPException, ConnectionError, TimeoutError),
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_comment_email(*, comment_id: int, user_id: int) -> bool:
+    """One e-mail about a comment to one person."""
+    return comment_email_send(comment_id=comment_id, user_id=user_id)
+
+
+@shared_task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=30,
+    max_retries=5,
+)
+def send_weekly_digests() -> int:
+    """Beat, weekly: safe to run again the same week (each person gets one digest a week)."""
+    return weekly_digests_send(now=timezone.now())

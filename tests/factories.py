@@ -13,6 +13,14 @@ from strategy.models import Unit
 
 PASSWORD = "correct horse battery staple"
 
+# The cause and action a report form needs when it reports a goal at risk or off track.
+AN_ACTION = {
+    "cause": "Two lecturers left.",
+    "remedy": "Recruit two lecturers.",
+    "owner": "Head of department",
+    "due": "2025-06-30",
+}
+
 
 class UserFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -33,8 +33,9 @@ def one_of_each(personas):
 def _background_samples(personas):
     from accounts.models import ExternalIdentity, Profile
     from dashboards.models import PeriodSnapshot
+    from goals.models import Action, Comment, ProgressReport
     from jobs.models import Job, JobKind
-    from notifications.models import SentReminder
+    from notifications.models import SentDigest, SentReminder
     from tests.factories import period
 
     Profile.objects.create(user=personas.idi_reporter, language="nb")
@@ -42,6 +43,10 @@ def _background_samples(personas):
     Job.objects.create(kind=JobKind.EXPORT_PERIOD, created_by=personas.idi_reporter)
     SentReminder.objects.create(user=personas.idi_reporter, period=period(), kind="before-14")
     PeriodSnapshot.objects.create(period=period(), figures={})
+    SentDigest.objects.create(user=personas.rector, week="2025-11-24")
+    report = ProgressReport.objects.first()
+    Action.objects.create(report=report, cause="c", action="a", owner="o", due="2025-06-30")
+    Comment.post(by=personas.rector, goal=report.goal, body="A comment")
 
 
 def admin_url(info: tuple[str, str], page: str) -> str:

@@ -22,7 +22,7 @@ def po_entries() -> list[dict[str, str]]:
             entry, key = {}, None
         elif line.startswith("#,"):
             entry["flags"] = line
-        elif match := re.match(r'^(msgid|msgid_plural|msgstr|msgstr\[0\]) (".*")$', line):
+        elif match := re.match(r'^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[0\]) (".*")$', line):
             key = "msgstr" if match[1] == "msgstr[0]" else match[1]
             entry[key] = ast.literal_eval(match[2])
         elif line.startswith('"') and key:
@@ -37,12 +37,18 @@ def test_no_norwegian_translation_is_missing_or_a_fuzzy_guess():
     assert not [e["msgid"] for e in entries if "fuzzy" in e.get("flags", "")]
 
 
+def compiled_text(catalogue: gettext.GNUTranslations, entry: dict[str, str]) -> str:
+    if "msgctxt" in entry:
+        return catalogue.pgettext(entry["msgctxt"], entry["msgid"])
+    return catalogue.gettext(entry["msgid"])
+
+
 def test_the_compiled_catalogue_holds_every_translation():
     with PO.with_suffix(".mo").open("rb") as compiled:
         catalogue = gettext.GNUTranslations(compiled)
     stale = [
         e["msgid"]
         for e in po_entries()
-        if "msgid_plural" not in e and catalogue.gettext(e["msgid"]) != e["msgstr"]
+        if "msgid_plural" not in e and compiled_text(catalogue, e) != e["msgstr"]
     ]
     assert not stale, f"run `make messages`: {stale[:5]}"

@@ -16,7 +16,13 @@ from django.urls import reverse
 from goals.history import report_history
 from goals.models import ProgressReport
 from indicators.models import Measurement
-from tests.factories import IndicatorFactory, MeasurementFactory, ProgressReportFactory, goal
+from tests.factories import (
+    AN_ACTION,
+    IndicatorFactory,
+    MeasurementFactory,
+    ProgressReportFactory,
+    goal,
+)
 
 needs_triggers = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="history is recorded by PostgreSQL triggers"
@@ -31,7 +37,9 @@ def report_url() -> str:
 def test_a_web_edit_is_recorded_with_the_user_and_url(client, personas):
     report = ProgressReportFactory(narrative="Before")
     client.force_login(personas.idi_reporter)
-    client.post(report_url(), {"status": "at_risk", "narrative": "After", "version": 1})
+    client.post(
+        report_url(), {"status": "at_risk", "narrative": "After", "version": 1, **AN_ACTION}
+    )
     event = (
         apps.get_model("goals", "ProgressReportEvent")
         .objects.filter(pgh_obj_id=report.pk, pgh_label="update")
@@ -47,7 +55,9 @@ def test_a_web_edit_is_recorded_with_the_user_and_url(client, personas):
 def test_the_report_page_shows_who_changed_what_from_what_to_what(client, personas):
     ProgressReportFactory(narrative="Old narrative")
     client.force_login(personas.idi_reporter)
-    client.post(report_url(), {"status": "at_risk", "narrative": "New narrative", "version": 1})
+    client.post(
+        report_url(), {"status": "at_risk", "narrative": "New narrative", "version": 1, **AN_ACTION}
+    )
     page = client.get(report_url()).content.decode()
     history = page[page.index('id="history-title"') :]
     assert "idi-reporter" in history

@@ -15,9 +15,9 @@ import pytest
 from django.test import Client
 from django.urls import get_resolver, reverse
 
-from goals.models import ProgressReport
+from goals.models import Comment, ProgressReport
 from indicators.models import Indicator, Measurement
-from tests.factories import IndicatorFactory, ProgressReportFactory, goal, period
+from tests.factories import AN_ACTION, IndicatorFactory, ProgressReportFactory, goal, period
 
 PERSONAS = ["administrator", "rector", "ie_leader", "idi_reporter", "nv_reporter", "outsider"]
 LOGIN = "login"  # expected "status" for anonymous users: a redirect to the login page
@@ -49,6 +49,7 @@ def snapshot(world: World) -> tuple:
         list(ProgressReport.objects.order_by("pk").values()),
         list(Measurement.objects.order_by("pk").values()),
         list(Indicator.objects.order_by("pk").values_list("pk", "code", "name")),
+        list(Comment.objects.order_by("pk").values()),
     )
 
 
@@ -85,6 +86,10 @@ EDIT = {"administrator": 302, "rector": 403, "ie_leader": 302, "idi_reporter": 3
 EDIT |= {"nv_reporter": 404, "outsider": 404}
 APPROVE = EDIT | {"idi_reporter": 403}
 NOT_ALLOWED = dict.fromkeys(PERSONAS, 405)
+# Comments: the rectorate (a viewer at the root) and approvers; a reporter reads them only.
+COMMENT_ON_REPORT = EDIT | {"rector": 302, "idi_reporter": 403}
+READ_GOAL = dict.fromkeys(PERSONAS, 200) | {"outsider": 404}
+COMMENT_ON_GOAL = COMMENT_ON_REPORT | {"nv_reporter": 403}
 EVERYONE_REDIRECTED = dict.fromkeys(PERSONAS, 302)
 
 MATRIX = [
@@ -105,7 +110,12 @@ MATRIX = [
         "post",
         lambda w: reverse("goals:report", args=report_args(w.draft)),
         EDIT,
-        lambda w: {"status": "at_risk", "narrative": "Changed", "version": w.draft.version},
+        lambda w: {
+            "status": "at_risk",
+            "narrative": "Changed",
+            "version": w.draft.version,
+            **AN_ACTION,
+        },
     ),
     Row(
         "goals:report",
@@ -125,6 +135,32 @@ MATRIX = [
         "get",
         lambda w: reverse("goals:report_review", args=report_args(w.submitted)),
         NOT_ALLOWED,
+    ),
+    Row(
+        "goals:report_comment",
+        "post",
+        lambda w: reverse("goals:report_comment", args=report_args(w.draft)),
+        COMMENT_ON_REPORT,
+        lambda w: {"body": "Why is this at risk?"},
+    ),
+    Row(
+        "goals:report_comment",
+        "get",
+        lambda w: reverse("goals:report_comment", args=report_args(w.draft)),
+        NOT_ALLOWED,
+    ),
+    Row(
+        "goals:goal_comments",
+        "get",
+        lambda w: reverse("goals:goal_comments", args=[w.draft.goal_id]),
+        READ_GOAL,
+    ),
+    Row(
+        "goals:goal_comments",
+        "post",
+        lambda w: reverse("goals:goal_comments", args=[w.draft.goal_id]),
+        COMMENT_ON_GOAL,
+        lambda w: {"body": "For the board: what does the faculty plan?", "for_board": "on"},
     ),
     Row("indicators:grid", "get", lambda w: reverse("indicators:grid", args=["IDI"]), READ),
     Row("indicators:grid", "post", lambda w: reverse("indicators:grid", args=["IDI"]), NOT_ALLOWED),
@@ -222,7 +258,7 @@ def test_htmx_changes_pass_with_the_csrf_header_from_the_page(personas, world):
     token = page.split('"x-csrftoken": "')[1].split('"')[0]
     response = client.post(
         reverse("goals:report", args=report_args(world.draft)),
-        {"status": "at_risk", "narrative": "Via htmx", "version": world.draft.version},
+        {"status": "at_risk", "narrative": "Via htmx", "version": world.draft.version, **AN_ACTION},
         HTTP_HX_REQUEST="true",
         HTTP_X_CSRFTOKEN=token,
     )

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from goals.models import EditConflict, ProgressReport, ReportState, TransitionRefused
-from tests.factories import ProgressReportFactory, UserFactory, goal, period
+from tests.factories import AN_ACTION, ProgressReportFactory, UserFactory, goal, period
 
 
 def report_url() -> str:
@@ -25,7 +25,9 @@ def test_the_second_of_two_editors_is_refused_with_what_changed_and_by_whom(pers
     first.get(report_url())
     second.get(report_url())
 
-    first.post(report_url(), {"status": "at_risk", "narrative": "First's text", "version": 3})
+    first.post(
+        report_url(), {"status": "at_risk", "narrative": "First's text", "version": 3, **AN_ACTION}
+    )
     response = second.post(
         report_url(), {"status": "on_track", "narrative": "Second's text", "version": 3}
     )

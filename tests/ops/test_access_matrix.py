@@ -32,6 +32,7 @@ ACCESS = {
     "logout": USER,
     "password_change": USER,
     "password_change_done": USER,
+    "accounts:settings": USER,  # one's own settings only (tests/accounts)
     "strategy:home": USER,
     "strategy:detail": USER,
     # Reporting (issue 3): a unit's pages answer 404 outside the user's subtree, edits need a
@@ -41,6 +42,8 @@ ACCESS = {
     "goals:unit": USER,
     "goals:report": USER,
     "goals:report_review": USER,
+    "goals:report_comment": USER,  # the dialogue (issue 12): tests/goals/test_permission_matrix.py
+    "goals:goal_comments": USER,
     "indicators:grid": USER,
     "indicators:measurement_save": USER,
     "indicators:attach": USER,

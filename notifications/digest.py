@@ -1,0 +1,164 @@
+"""The weekly digest: what changed in the units a reader follows, for those who opt in.
+
+Built from the rows themselves (reports, actions, comments), never from dashboard figures: a
+report submitted or approved in the window, a reported status that differs from the unit's
+report on the goal in the previous period, actions raised and comments posted. A reader's units
+are those they may read (`Unit.objects.visible_to`); goal-wide comments go to every reader. A
+quiet week sends nothing. One digest per person and week, recorded in SentDigest before it is
+sent (as for the reminders: a crash between the two loses one e-mail rather than sending two).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from goals.models import Action, Comment, ProgressReport
+from notifications.models import SentDigest
+from notifications.notify import notify_weekly_digest
+from strategy.models import Membership, Unit
+
+logger = logging.getLogger(__name__)
+
+WEEK = datetime.timedelta(days=7)
+# After missed weeks (beat down, a person back from leave) a digest reaches back this far at most.
+LONGEST_WINDOW = datetime.timedelta(days=14)
+
+
+@dataclass
+class StatusChange:
+    report: ProgressReport
+    before: str  # the status reported in the previous period, as shown
+
+
+@dataclass
+class Digest:
+    since: datetime.datetime
+    until: datetime.datetime
+    submitted: list[ProgressReport] = field(default_factory=list)
+    approved: list[ProgressReport] = field(default_factory=list)
+    status_changes: list[StatusChange] = field(default_factory=list)
+    actions: list[Action] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.submitted or self.approved or self.status_changes or self.actions or self.comments
+        )
+
+
+def digest_of(user, *, since: datetime.datetime, until: datetime.datetime) -> Digest:
+    """What changed in `user`'s units from `since` up to (not including) `until`."""
+    units = Unit.objects.visible_to(user)
+    digest = Digest(since=since, until=until)
+    window = {"gte": since, "lt": until}
+    reports = list(
+        ProgressReport.objects.filter(unit__in=units)
+        .filter(
+            Q(submitted_at__gte=since, submitted_at__lt=until)
+            | Q(approved_at__gte=since, approved_at__lt=until)
+        )
+        .select_related("goal", "unit", "period")
+        .order_by("unit__path", "goal__code", "period__start")
+    )
+    digest.submitted = [r for r in reports if r.submitted_at and _within(r.submitted_at, window)]
+    digest.approved = [r for r in reports if r.approved_at and _within(r.approved_at, window)]
+    digest.status_changes = _status_changes(reports)
+    digest.actions = list(
+        Action.objects.filter(report__unit__in=units, created_at__gte=since, created_at__lt=until)
+        .select_related("report__goal", "report__unit", "report__period")
+        .order_by("due", "pk")
+    )
+    # Goal-wide comments are read by everyone with a role (goals.views.get_goal_for_reader).
+    reads_goals = user.is_superuser or Membership.objects.filter(user=user).exists()
+    where = Q(unit__in=units) | Q(unit=None) if reads_goals else Q(unit__in=units)
+    digest.comments = list(
+        Comment.objects.filter(created_at__gte=since, created_at__lt=until)
+        .filter(where)
+        .exclude(author=user)
+        .select_related("goal", "unit", "period", "author")
+        .order_by("created_at", "pk")
+    )
+    return digest
+
+
+def _within(moment: datetime.datetime, window: dict) -> bool:
+    return window["gte"] <= moment < window["lt"]
+
+
+def _status_changes(reports: list[ProgressReport]) -> list[StatusChange]:
+    """Reports whose status differs from the unit's report on the goal in the period before."""
+    previous = {}
+    for period in {report.period for report in reports}:
+        before = period.previous()
+        if before is not None:
+            previous[period.pk] = before.pk
+    if not previous:
+        return []
+    earlier = {
+        (row["unit_id"], row["goal_id"], row["period_id"]): row["status"]
+        for row in ProgressReport.objects.filter(
+            period__in=set(previous.values()),
+            unit__in={report.unit_id for report in reports},
+            goal__in={report.goal_id for report in reports},
+        ).values("unit_id", "goal_id", "period_id", "status")
+    }
+    changes = []
+    for report in reports:
+        before = earlier.get((report.unit_id, report.goal_id, previous.get(report.period_id)))
+        if before is not None and before != report.status:
+            shown = dict(ProgressReport._meta.get_field("status").choices)[before]
+            changes.append(StatusChange(report, str(shown)))
+    return changes
+
+
+def week_of(moment: datetime.datetime) -> datetime.date:
+    """The Monday of the week `moment` falls in: a digest's key."""
+    day = moment.date()
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def weekly_digests_send(*, now: datetime.datetime) -> int:
+    """Send this week's digests to those who opted in; returns the number of e-mails sent."""
+    week = week_of(now)
+    readers = (
+        get_user_model()
+        .objects.filter(is_active=True, profile__weekly_digest=True)
+        .exclude(email="")
+        .select_related("profile")
+    )
+    last_sent: dict[int, datetime.datetime] = {}
+    for user_id, sent_at in SentDigest.objects.filter(user__in=readers).values_list(
+        "user_id", "sent_at"
+    ):
+        last_sent[user_id] = max(sent_at, last_sent.get(user_id, sent_at))
+    sent = 0
+    for user in readers:
+        since = max(last_sent.get(user.pk, now - WEEK), now - LONGEST_WINDOW)
+        digest = digest_of(user, since=since, until=now)
+        if digest.is_empty:
+            continue
+        if _send_once(user, week, digest):
+            sent += 1
+    return sent
+
+
+def _send_once(user, week: datetime.date, digest: Digest) -> bool:
+    try:
+        with transaction.atomic():
+            record = SentDigest.objects.create(user=user, week=week, sent_at=digest.until)
+    except IntegrityError:
+        return False  # another run got there first
+    try:
+        notify_weekly_digest(user=user, digest=digest)
+    except Exception:
+        logger.exception("Could not send the weekly digest to %s; will try again", user)
+        record.delete()
+        return False
+    return True
