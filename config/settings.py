@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "spreadsheets",
     "notifications",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -103,7 +104,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "strategy.context_processors.demo_data",
+                "demo.context_processors.demo_data",
                 "ops.context_processors.single_sign_on",
                 "goals.context_processors.reporting",
             ],

@@ -4,9 +4,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.generator import DEMO_PASSWORD, DEMO_USERNAMES, SCALES, DemoDataError, seed_demo
 from goals.models import ReportState
 from indicators.models import Indicator
-from strategy.demo import DEMO_PASSWORD, DEMO_USERNAMES, SCALES, DemoDataError, seed_demo
 from strategy.loading import FixtureError
 
 
