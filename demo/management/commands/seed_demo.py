@@ -4,7 +4,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from demo.generator import DEMO_PASSWORD, DEMO_USERNAMES, SCALES, DemoDataError, seed_demo
+from demo.generator import seed_demo
+from demo.scales import DEMO_PASSWORD, DEMO_USERNAMES, SCALES, DemoDataError
 from goals.models import ReportState
 from indicators.models import Indicator
 from strategy.loading import FixtureError
