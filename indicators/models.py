@@ -14,7 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.versioning import BumpsDataVersionQuerySet
-from goals.models import DevelopmentGoal, EditConflict, PeriodKind, ReportingPeriod, user_stamp
+from goals.models import (
+    DevelopmentGoal,
+    EditConflict,
+    PeriodKind,
+    ProgressReport,
+    ReportingPeriod,
+    user_stamp,
+)
 from indicators.signals import measurements_changed
 from strategy.models import TranslationStatus, Unit, code_validator
 
@@ -427,3 +434,23 @@ class Measurement(models.Model):
             if current.value == value and current.comment == comment:
                 return current
             raise EditConflict(current)
+
+
+def goals_reported_on_by(unit: Unit, period: ReportingPeriod) -> models.QuerySet[DevelopmentGoal]:
+    """The goals a unit reports on in a period (here, not in goals: the rule is about indicators).
+
+    A unit reports on the goals of the period's strategy served by an active indicator that
+    it measures (owned by the unit or a unit above it) or that a unit below it owns, and on
+    any goal it already has a report for in the period (e.g. one started before its
+    indicators were retired). Listing all ~20 goals for every department would bury the few
+    each one works on; attaching an indicator to a goal is how a unit takes a goal up.
+    """
+    owns_indicator = Indicator.objects.active().filter(
+        Q(owner_unit__path__startswith=unit.path)
+        | Q(owner_unit__code__in=unit.path.strip("/").split("/")),
+        goal=OuterRef("pk"),
+    )
+    has_report = ProgressReport.objects.filter(goal=OuterRef("pk"), unit=unit, period=period)
+    return DevelopmentGoal.objects.of_strategy(period.strategy_id).filter(
+        Exists(owns_indicator) | Exists(has_report)
+    )

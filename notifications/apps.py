@@ -1,13 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from goals.signals import report_step_taken
+
 
 class NotificationsConfig(AppConfig):
     name = "notifications"
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from goals.signals import report_step_taken
-        from notifications.workflow import on_report_step_taken
+        # The receivers use models, which are only importable once the registry is ready.
+        from notifications.receivers import on_report_step_taken
 
         report_step_taken.connect(on_report_step_taken, dispatch_uid="notifications-report-step")
