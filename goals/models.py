@@ -205,8 +205,13 @@ class ReportingPeriod(models.Model):
         a new snapshot. 1–3 s for a period at NTNU's scale, see docs/scoring.md.
         """
         with transaction.atomic():
-            # The row lock makes two simultaneous closes take one snapshot between them.
-            locked = ReportingPeriod.objects.select_for_update().filter(pk=self.pk, is_open=True)
+            # The row lock makes two simultaneous closes take one snapshot between them. FOR NO KEY
+            # UPDATE, not FOR UPDATE: the latter also blocks every insert of a value or report
+            # into the period (their foreign key checks take KEY SHARE locks) until the close
+            # and its snapshot commit.
+            locked = ReportingPeriod.objects.select_for_update(no_key=True).filter(
+                pk=self.pk, is_open=True
+            )
             if locked.first() is None:
                 self.is_open = False
                 return False

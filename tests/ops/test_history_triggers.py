@@ -108,3 +108,37 @@ def test_pgtrigger_ignore_still_skips_only_the_named_trigger():
     recorded = MeasurementFactory(indicator=indicator, period=period("2025"))
     assert not events_of([skipped.pk]).exists()
     assert events_of([recorded.pk]).count() == 1
+
+
+def test_update_triggers_pair_old_and_new_rows_with_a_hash_join():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proconfig FROM pg_proc WHERE proname LIKE 'pgtrigger_update_update_%'"
+        )
+        configs = [row[0] for row in cursor.fetchall()]
+    assert configs
+    assert all(config and "enable_nestloop=off" in config for config in configs)
+
+
+def test_overwriting_many_values_records_each_change_and_raises_each_version(personas):
+    indicator = IndicatorFactory()
+    stored = [
+        MeasurementFactory(indicator=indicator, period=period(code), value=Decimal("1"))
+        for code in ("2022", "2023", "2024", "2025")
+    ]
+    at = stored[0].entered_at
+    with history_context(user=personas.idi_reporter.pk):
+        count = Measurement.objects.overwrite(
+            [(m.pk, Decimal(f"{i + 2}.5"), "checked") for i, m in enumerate(stored)],
+            by=personas.idi_reporter,
+            at=at,
+        )
+    updates = events_of([m.pk for m in stored]).filter(pgh_label="update")
+    assert count == 4
+    assert [(e.value, e.comment, e.version) for e in updates] == [
+        (Decimal("2.5"), "checked", 2),
+        (Decimal("3.5"), "checked", 2),
+        (Decimal("4.5"), "checked", 2),
+        (Decimal("5.5"), "checked", 2),
+    ]
+    assert {e.pgh_context.metadata["user"] for e in updates} == {personas.idi_reporter.pk}
