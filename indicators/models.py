@@ -304,6 +304,32 @@ class MeasurementQuerySet(BumpsDataVersionQuerySet):
     def editable_by(self, user) -> MeasurementQuerySet:
         return self.filter(unit__in=Unit.objects.editable_by(user))
 
+    def lock_keys(
+        self, keys: set[tuple[int, int, int]]
+    ) -> dict[tuple[int, int, int], tuple[int, Decimal, str]]:
+        """Lock the stored values of exactly these (indicator, unit, period) keys for a bulk write.
+
+        Returns key → (pk, value, comment). Rows of other keys stay free: a reporter's save of
+        another cell does not wait for an import to commit. FOR NO KEY UPDATE, as an UPDATE of
+        the value takes. Call in a transaction.
+        """
+        if not keys:
+            return {}
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        indicators, units, periods = (list(column) for column in zip(*keys, strict=True))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT m.id, m.indicator_id, m.unit_id, m.period_id, m.value, m.comment "  # noqa: S608
+                f"FROM {table} AS m JOIN unnest(%s::bigint[], %s::bigint[], %s::bigint[]) "
+                "AS k(indicator_id, unit_id, period_id) USING (indicator_id, unit_id, period_id) "
+                "ORDER BY m.id FOR NO KEY UPDATE OF m",
+                [indicators, units, periods],
+            )
+            return {
+                (indicator, unit, period): (pk, value, comment)
+                for pk, indicator, unit, period, value, comment in cursor.fetchall()
+            }
+
     def overwrite(
         self, rows: list[tuple[int, Decimal, str]], *, by: AbstractBaseUser, at: datetime
     ) -> int:

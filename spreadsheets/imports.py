@@ -261,16 +261,7 @@ def _check_row(row, indicators, units, editable, periods, has_comment, errors) -
 def apply_changes(changes: list[Change], *, user) -> dict[str, int]:
     """Upsert the values; an unchanged value (and comment) is left alone. Call in a transaction."""
     now = timezone.now()
-    stored = {
-        (indicator, unit, period): (pk, value, comment)
-        for pk, indicator, unit, period, value, comment in Measurement.objects.select_for_update()
-        .filter(
-            indicator__in={c.indicator.pk for c in changes},
-            unit__in={c.unit.pk for c in changes},
-            period__in={c.period.pk for c in changes},
-        )
-        .values_list("pk", "indicator_id", "unit_id", "period_id", "value", "comment")
-    }
+    stored = Measurement.objects.lock_keys({c.key for c in changes})
     created, overwritten, unchanged = [], [], 0
     for change in changes:
         current = stored.get(change.key)
