@@ -317,14 +317,15 @@ class MeasurementQuerySet(BumpsDataVersionQuerySet):
             return {}
         table = connection.ops.quote_name(self.model._meta.db_table)
         indicators, units, periods = (list(column) for column in zip(*keys, strict=True))
+        # The table name is the model's; every value is a parameter.
+        sql = (
+            f"SELECT id, indicator_id, unit_id, period_id, value, comment FROM {table} AS m "  # noqa: S608  # nosec B608
+            "JOIN unnest(%s::bigint[], %s::bigint[], %s::bigint[]) "
+            "AS k(indicator_id, unit_id, period_id) USING (indicator_id, unit_id, period_id) "
+            "ORDER BY m.id FOR NO KEY UPDATE OF m"
+        )
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT m.id, m.indicator_id, m.unit_id, m.period_id, m.value, m.comment "  # noqa: S608
-                f"FROM {table} AS m JOIN unnest(%s::bigint[], %s::bigint[], %s::bigint[]) "
-                "AS k(indicator_id, unit_id, period_id) USING (indicator_id, unit_id, period_id) "
-                "ORDER BY m.id FOR NO KEY UPDATE OF m",
-                [indicators, units, periods],
-            )
+            cursor.execute(sql, [indicators, units, periods])
             return {
                 (indicator, unit, period): (pk, value, comment)
                 for pk, indicator, unit, period, value, comment in cursor.fetchall()
@@ -341,8 +342,9 @@ class MeasurementQuerySet(BumpsDataVersionQuerySet):
         The caller announces the change (`Measurement.announce_changed`).
         """
         table = connection.ops.quote_name(self.model._meta.db_table)
+        # The table name is the model's; every value is a parameter.
         sql = (
-            f"UPDATE {table} AS m SET value = c.value, comment = c.comment, "  # noqa: S608
+            f"UPDATE {table} AS m SET value = c.value, comment = c.comment, "  # noqa: S608  # nosec B608
             "entered_by_id = %s, entered_at = %s, version = m.version + 1 "
             "FROM unnest(%s::bigint[], %s::numeric[], %s::text[]) AS c(id, value, comment) "
             "WHERE m.id = c.id"

@@ -87,8 +87,25 @@ $$ LANGUAGE plpgsql;
 """
 
 
+HASH_JOIN_UPDATE_TRIGGERS_SQL = """
+DO $$
+DECLARE
+    _function REGPROCEDURE;
+BEGIN
+    FOR _function IN
+        SELECT oid::REGPROCEDURE FROM pg_proc
+        WHERE proname LIKE 'pgtrigger_%' AND prosrc LIKE '%JOIN new_values%'
+            AND NOT ('enable_nestloop=off' = ANY(COALESCE(proconfig, '{}')))
+    LOOP
+        EXECUTE format('ALTER FUNCTION %s SET enable_nestloop = off', _function);
+    END LOOP;
+END;
+$$;
+"""
+
+
 def install_cheap_history_functions(*, using: str) -> None:
-    """Replace the two functions on a PostgreSQL database; elsewhere there are no triggers."""
+    """Replace the two functions and hash-join the update triggers; PostgreSQL only."""
     connection = connections[using]
     if connection.vendor != "postgresql":
         return
@@ -101,14 +118,7 @@ def install_cheap_history_functions(*, using: str) -> None:
         # tables. The planner has no statistics for them and may pick a nested loop, comparing
         # every old row with every new one: an UPDATE of 3,000 values took 8-13 s here, 10,000
         # would take minutes. A hash join is linear at every size.
-        cursor.execute(
-            "SELECT p.oid::regprocedure::text FROM pg_proc p JOIN pg_namespace n"
-            " ON n.oid = p.pronamespace WHERE p.proname LIKE 'pgtrigger_%'"
-            " AND p.prosrc LIKE '%JOIN new_values%'"
-            " AND NOT ('enable_nestloop=off' = ANY(coalesce(p.proconfig, '{}')))"
-        )
-        for (function,) in cursor.fetchall():
-            cursor.execute(f"ALTER FUNCTION {function} SET enable_nestloop = off")
+        cursor.execute(HASH_JOIN_UPDATE_TRIGGERS_SQL)
 
 
 def on_post_migrate(*, using: str, **kwargs) -> None:
