@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+import pgtrigger
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "spreadsheets",
     "notifications",
     "dashboards",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -104,7 +106,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "strategy.context_processors.demo_data",
+                "demo.context_processors.demo_data",
                 "ops.context_processors.single_sign_on",
                 "goals.context_processors.reporting",
             ],
@@ -320,8 +322,12 @@ REMINDER_CATCH_UP_DAYS = env.int("REMINDER_CATCH_UP_DAYS", default=2)
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # History of reports and measurements: django-pghistory's triggers (PostgreSQL only), with the
-# user and URL of each changing request.
+# user and URL of each changing request, and the job or command of other writes.
 PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+# One trigger call per statement, reading the changed rows from its transition tables, instead of
+# one per row: a bulk insert of 150,000 values writes their events in one INSERT ... SELECT. The
+# events are the same (a snapshot per inserted, changed or deleted row, with its context).
+PGHISTORY_LEVEL = pgtrigger.Statement
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="veikart@localhost")

@@ -12,6 +12,7 @@ from dashboards.models import DataVersion, PeriodSnapshot
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod
 from goals.signals import period_closing
 from indicators.models import Indicator, Measurement, Target
+from indicators.signals import measurements_changed
 from strategy.models import Area, Pillar, Strategy, Unit
 
 WATCHED = [
@@ -41,6 +42,8 @@ def _freeze_figures(sender, *, period, by, **kwargs) -> None:
 
 def connect() -> None:
     period_closing.connect(_freeze_figures, dispatch_uid="dashboards-freeze-figures")
+    # Bulk writes in SQL (Measurement.objects.overwrite) go through no queryset method.
+    measurements_changed.connect(_bump, sender=Measurement, dispatch_uid="dashboards-values")
     for model in WATCHED:
         post_save.connect(_bump, sender=model, dispatch_uid=f"dashboards-save-{model.__name__}")
         post_delete.connect(_bump, sender=model, dispatch_uid=f"dashboards-del-{model.__name__}")

@@ -11,7 +11,7 @@ import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -50,27 +50,6 @@ class TransitionRefused(Exception):
 class DevelopmentGoalQuerySet(models.QuerySet):
     def of_strategy(self, strategy: Strategy) -> DevelopmentGoalQuerySet:
         return self.filter(area__strategy=strategy)
-
-    def reported_on_by(self, unit: Unit, period: ReportingPeriod) -> DevelopmentGoalQuerySet:
-        """The goals a unit reports on in a period.
-
-        A unit reports on the goals of the period's strategy served by an active indicator that
-        it measures (owned by the unit or a unit above it) or that a unit below it owns, and on
-        any goal it already has a report for in the period (e.g. one started before its
-        indicators were retired). Listing all ~20 goals for every department would bury the few
-        each one works on; attaching an indicator to a goal is how a unit takes a goal up.
-        """
-        from indicators.models import Indicator
-
-        owns_indicator = Indicator.objects.active().filter(
-            Q(owner_unit__path__startswith=unit.path)
-            | Q(owner_unit__code__in=unit.path.strip("/").split("/")),
-            goal=OuterRef("pk"),
-        )
-        has_report = ProgressReport.objects.filter(goal=OuterRef("pk"), unit=unit, period=period)
-        return self.of_strategy(period.strategy_id).filter(
-            Exists(owns_indicator) | Exists(has_report)
-        )
 
 
 class DevelopmentGoal(models.Model):
@@ -228,8 +207,13 @@ class ReportingPeriod(models.Model):
         a new snapshot. 1–3 s for a period at NTNU's scale, see docs/scoring.md.
         """
         with transaction.atomic():
-            # The row lock makes two simultaneous closes take one snapshot between them.
-            locked = ReportingPeriod.objects.select_for_update().filter(pk=self.pk, is_open=True)
+            # The row lock makes two simultaneous closes take one snapshot between them. FOR NO KEY
+            # UPDATE, not FOR UPDATE: the latter also blocks every insert of a value or report
+            # into the period (their foreign key checks take KEY SHARE locks) until the close
+            # and its snapshot commit.
+            locked = ReportingPeriod.objects.select_for_update(no_key=True).filter(
+                pk=self.pk, is_open=True
+            )
             if locked.first() is None:
                 self.is_open = False
                 return False

@@ -31,7 +31,7 @@ from goals.models import (
     ReportState,
     TransitionRefused,
 )
-from indicators.models import Indicator, Measurement
+from indicators.models import Indicator, Measurement, goals_reported_on_by
 from strategy.models import Strategy, Unit
 
 # Open actions listed on My unit; a faculty or the whole university may have many more.
@@ -68,7 +68,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     open_periods = open_periods_of(strategy)
     period = _chosen_period(request, strategy, open_periods)
     goals = (
-        DevelopmentGoal.objects.reported_on_by(unit, period)
+        goals_reported_on_by(unit, period)
         .select_related("area")
         .order_by("area__order", "order", "code")
     )

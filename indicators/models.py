@@ -8,17 +8,26 @@ from typing import TYPE_CHECKING
 import pghistory
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.versioning import BumpsDataVersionQuerySet
-from goals.models import DevelopmentGoal, EditConflict, PeriodKind, ReportingPeriod, user_stamp
+from goals.models import (
+    DevelopmentGoal,
+    EditConflict,
+    PeriodKind,
+    ProgressReport,
+    ReportingPeriod,
+    user_stamp,
+)
 from indicators.signals import measurements_changed
 from strategy.models import TranslationStatus, Unit, code_validator
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from django.contrib.auth.models import AbstractBaseUser
 
 MAX_DECIMALS = 6
@@ -295,6 +304,90 @@ class MeasurementQuerySet(BumpsDataVersionQuerySet):
     def editable_by(self, user) -> MeasurementQuerySet:
         return self.filter(unit__in=Unit.objects.editable_by(user))
 
+    def lock_keys(
+        self, keys: set[tuple[int, int, int]]
+    ) -> dict[tuple[int, int, int], tuple[int, Decimal, str]]:
+        """Lock the stored values of exactly these (indicator, unit, period) keys for a bulk write.
+
+        Returns key → (pk, value, comment). Rows of other keys stay free: a reporter's save of
+        another cell does not wait for an import to commit. FOR NO KEY UPDATE, as an UPDATE of
+        the value takes. Call in a transaction.
+        """
+        if not keys:
+            return {}
+        if connection.vendor != "postgresql":
+            # SQLite (`make run`) locks the whole database for a write transaction anyway.
+            indicators, units, periods = (set(column) for column in zip(*keys, strict=True))
+            candidates = self.filter(
+                indicator__in=indicators, unit__in=units, period__in=periods
+            ).values_list("pk", "indicator_id", "unit_id", "period_id", "value", "comment")
+            return {
+                (indicator, unit, period): (pk, value, comment)
+                for pk, indicator, unit, period, value, comment in candidates
+                if (indicator, unit, period) in keys
+            }
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        indicators, units, periods = (list(column) for column in zip(*keys, strict=True))
+        # The table name is the model's; every value is a parameter.
+        sql = (
+            f"SELECT id, indicator_id, unit_id, period_id, value, comment FROM {table} AS m "  # noqa: S608  # nosec B608
+            "JOIN unnest(%s::bigint[], %s::bigint[], %s::bigint[]) "
+            "AS k(indicator_id, unit_id, period_id) USING (indicator_id, unit_id, period_id) "
+            "ORDER BY m.id FOR NO KEY UPDATE OF m"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [indicators, units, periods])
+            return {
+                (indicator, unit, period): (pk, value, comment)
+                for pk, indicator, unit, period, value, comment in cursor.fetchall()
+            }
+
+    def overwrite(
+        self, rows: list[tuple[int, Decimal, str]], *, by: AbstractBaseUser, at: datetime
+    ) -> int:
+        """Set (pk, value, comment) of many stored values, one UPDATE per 5,000 rows.
+
+        For bulk writes (imports) that hold the rows locked: the version goes up by one, as in
+        `record`, so an editor holding the old version gets a conflict. One statement instead of
+        one per row: a round trip per value caps an import at a few hundred values a second.
+        The caller announces the change (`Measurement.announce_changed`).
+        """
+        if connection.vendor != "postgresql":
+            # SQLite (`make run`): one UPDATE per value is fast enough for a demo.
+            for pk, value, comment in rows:
+                self.filter(pk=pk).update(
+                    value=value,
+                    comment=comment,
+                    entered_by=by,
+                    entered_at=at,
+                    version=F("version") + 1,
+                )
+            return len(rows)
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        # The table name is the model's; every value is a parameter.
+        sql = (
+            f"UPDATE {table} AS m SET value = c.value, comment = c.comment, "  # noqa: S608  # nosec B608
+            "entered_by_id = %s, entered_at = %s, version = m.version + 1 "
+            "FROM unnest(%s::bigint[], %s::numeric[], %s::text[]) AS c(id, value, comment) "
+            "WHERE m.id = c.id"
+        )
+        updated = 0
+        for start in range(0, len(rows), 5000):
+            chunk = rows[start : start + 5000]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    sql,
+                    [
+                        by.pk,
+                        at,
+                        [pk for pk, _value, _comment in chunk],
+                        [value for _pk, value, _comment in chunk],
+                        [comment for _pk, _value, comment in chunk],
+                    ],
+                )
+                updated += cursor.rowcount
+        return updated
+
     def for_period(self, period: ReportingPeriod) -> MeasurementQuerySet:
         return self.filter(period=period)
 
@@ -427,3 +520,23 @@ class Measurement(models.Model):
             if current.value == value and current.comment == comment:
                 return current
             raise EditConflict(current)
+
+
+def goals_reported_on_by(unit: Unit, period: ReportingPeriod) -> models.QuerySet[DevelopmentGoal]:
+    """The goals a unit reports on in a period (here, not in goals: the rule is about indicators).
+
+    A unit reports on the goals of the period's strategy served by an active indicator that
+    it measures (owned by the unit or a unit above it) or that a unit below it owns, and on
+    any goal it already has a report for in the period (e.g. one started before its
+    indicators were retired). Listing all ~20 goals for every department would bury the few
+    each one works on; attaching an indicator to a goal is how a unit takes a goal up.
+    """
+    owns_indicator = Indicator.objects.active().filter(
+        Q(owner_unit__path__startswith=unit.path)
+        | Q(owner_unit__code__in=unit.path.strip("/").split("/")),
+        goal=OuterRef("pk"),
+    )
+    has_report = ProgressReport.objects.filter(goal=OuterRef("pk"), unit=unit, period=period)
+    return DevelopmentGoal.objects.of_strategy(period.strategy_id).filter(
+        Exists(owns_indicator) | Exists(has_report)
+    )

@@ -24,6 +24,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from ops.history import history_context
+
 logger = logging.getLogger(__name__)
 
 
@@ -259,8 +261,12 @@ class Job(models.Model):
             logger.info("Job %s is %s; delivery %s skips it", self.pk, self.state, task_id)
             return
         try:
-            # Messages for the user are written in the language they asked in.
-            with translation.override(self.payload.get("language") or settings.LANGUAGE_CODE):
+            # Messages for the user are written in the language they asked in; the history of
+            # what the job changes names the user who asked for it, as a request would.
+            with (
+                translation.override(self.payload.get("language") or settings.LANGUAGE_CODE),
+                history_context(user=self.created_by_id, job=self.pk, kind=self.kind),
+            ):
                 HANDLERS[self.kind](self)
         except JobFailed as failure:
             self.fail(failure.errors, failure.result)

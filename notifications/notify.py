@@ -3,7 +3,7 @@
 Each renders `templates/notifications/email/<name>_subject.txt` and `_body.txt` in the
 recipient's language (accounts.Profile) and sends one message per recipient. Call them after the
 transaction that caused them has committed (`transaction.on_commit`), or from a task: the
-workflow e-mails are queued by `notifications.workflow` and sent by `notifications.tasks`.
+workflow e-mails are queued by `notifications.receivers` and sent by `notifications.tasks`.
 """
 
 from __future__ import annotations

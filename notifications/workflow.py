@@ -2,21 +2,19 @@
 
 A submitted report goes to the approvers of its unit (an approver role on the unit or a unit
 above it), never to the person who submitted it; a returned or approved report goes to the
-person who submitted it, with the approver's comment. The model verbs call `report_step_announce`
-once their transaction has committed (`transaction.on_commit`), so a step that rolls back or is
+person who submitted it, with the approver's comment. `notifications.receivers` queues them when
+goals.signals.report_step_taken says a step has committed, so a step that rolls back or is
 refused sends nothing. It queues one Celery task per recipient: a slow or failing SMTP server
 holds neither the request nor the other recipients, and a retry resends one message only.
 """
 
 from __future__ import annotations
 
-import logging
-
 from django.contrib.auth import get_user_model
 
+from goals.models import ProgressReport
+from notifications import notify
 from strategy.models import Membership, Role
-
-logger = logging.getLogger(__name__)
 
 SUBMITTED = "submitted"
 RETURNED = "returned"
@@ -50,40 +48,8 @@ def recipients_of(step: str, report, *, by) -> list[int]:
     return list(reporter.values_list("pk", flat=True))
 
 
-def report_step_announce(*, step: str, report_id: int, by, comment: str = "") -> None:
-    """Queue the e-mails for a workflow step that has just committed.
-
-    Never raises: the step has happened whatever becomes of its e-mails, so a broker that cannot
-    be reached is logged rather than turned into an error page.
-    """
-    from goals.models import ProgressReport
-    from notifications.tasks import send_report_step_email
-
-    try:
-        report = ProgressReport.objects.select_related("unit").get(pk=report_id)
-        recipients = recipients_of(step, report, by=by)
-    except Exception:
-        logger.exception("Could not find who to tell that report %s was %s", report_id, step)
-        return
-    for user_id in recipients:
-        try:
-            send_report_step_email.delay(
-                step=step, report_id=report_id, user_id=user_id, by_id=by.pk, comment=comment
-            )
-        except Exception:
-            logger.exception("Could not send the e-mail that report %s was %s", report_id, step)
-
-
-def on_report_step_taken(sender, *, step: str, report_id: int, by, comment: str, **kwargs) -> None:
-    """Receiver of goals.signals.report_step_taken (sent after the step commits)."""
-    report_step_announce(step=step, report_id=report_id, by=by, comment=comment)
-
-
 def report_step_send(*, step: str, report_id: int, user_id: int, by_id: int, comment: str) -> bool:
     """Send one workflow e-mail; False if the report or the recipient has gone meanwhile."""
-    from goals.models import ProgressReport
-    from notifications import notify
-
     report = (
         ProgressReport.objects.select_related("goal", "unit", "period").filter(pk=report_id).first()
     )

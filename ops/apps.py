@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
 
 
 class OpsConfig(AppConfig):
@@ -11,3 +12,11 @@ class OpsConfig(AppConfig):
 
     def ready(self) -> None:
         from ops import audit, checks  # noqa: F401 — connects the signal receivers, registers checks
+        from ops.history import on_post_migrate
+
+        # Once per migrate: post_migrate is sent per app with models, and ops has none.
+        post_migrate.connect(
+            on_post_migrate,
+            sender=apps.get_app_config("pghistory"),
+            dispatch_uid="ops.history.cheap_functions",
+        )

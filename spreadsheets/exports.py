@@ -15,10 +15,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Prefetch
+from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from dashboards.data import load
+from dashboards.scoring import Status
+from dashboards.snapshots import changed, comparable, figures_of
+from dashboards.summary import summarise
+from dashboards.tables import fmt_count, fmt_number, fmt_percent, fmt_status
 from goals.models import DevelopmentGoal, ProgressReport, ReportingPeriod
 from indicators.models import Indicator, Measurement
 from jobs.models import Job, JobFailed, JobKind, handler
@@ -255,14 +261,6 @@ def dashboard_sheet(period: ReportingPeriod, user) -> SheetData:
     """The dashboards' figures for the period as the exporting person's overview shows them
     (dashboards.data and dashboards.summary, formatted by dashboards.tables), and, for a closed
     period seen as a whole, the figures as reported when it was closed."""
-    from django.http import Http404, QueryDict
-
-    from dashboards.data import load
-    from dashboards.scoring import Status
-    from dashboards.snapshots import changed, comparable, figures_of
-    from dashboards.summary import summarise
-    from dashboards.tables import fmt_count, fmt_number, fmt_percent, fmt_status
-
     header = [
         _("Level"),
         _("Code"),

@@ -6,6 +6,8 @@ from decimal import Decimal
 
 import openpyxl
 import pytest
+from django.apps import apps
+from django.db import connection
 from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
@@ -308,3 +310,19 @@ def test_a_value_above_the_indicators_owner_is_rejected(client, personas, indica
     assert messages_of(job) == [
         (2, "indicator_code", "Indicator IDI-PUB is not reported by unit IE.")
     ]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="history is recorded by PostgreSQL triggers"
+)
+def test_the_history_of_imported_values_names_the_uploader_and_the_job(
+    reporter, indicators, upload
+):
+    _response, job = upload(xlsx_bytes([row(indicators[0], 10)]))
+    event = (
+        apps.get_model("indicators", "MeasurementEvent")
+        .objects.select_related("pgh_context")
+        .get(indicator=indicators[0])
+    )
+    assert event.pgh_context.metadata["user"] == reporter.pk
+    assert event.pgh_context.metadata["job"] == job.pk

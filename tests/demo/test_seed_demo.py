@@ -13,9 +13,10 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
+from demo.generator import SeedResult, ensure_strategy_loaded, seed_demo
+from demo.scales import DEMO_PASSWORD
 from goals.models import ProgressReport, ReportState
 from indicators.models import Accumulation, Indicator, Measurement
-from strategy.demo import DEMO_PASSWORD, SeedResult, ensure_strategy_loaded, seed_demo
 from strategy.models import Membership, Role, Strategy, Unit
 from tests.factories import MeasurementFactory, ProgressReportFactory, UserFactory
 

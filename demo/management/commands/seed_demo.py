@@ -4,9 +4,11 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.generator import seed_demo
+from demo.scales import DEMO_PASSWORD, DEMO_USERNAMES, SCALES, DemoDataError
 from goals.models import ReportState
 from indicators.models import Indicator
-from strategy.demo import DEMO_PASSWORD, DEMO_USERNAMES, SCALES, DemoDataError, seed_demo
+from ops.history import history_context
 from strategy.loading import FixtureError
 
 
@@ -40,7 +42,8 @@ class Command(BaseCommand):
             return
         started = time.perf_counter()
         try:
-            result = seed_demo(scale=scale, seed=seed)
+            with history_context(command="seed_demo", scale=scale, seed=seed):
+                result = seed_demo(scale=scale, seed=seed)
         except (DemoDataError, FixtureError) as error:
             raise CommandError(f"Nothing was generated. {error}") from error
         elapsed = time.perf_counter() - started

@@ -1,0 +1,71 @@
+"""Fast inserts of many generated rows: COPY on PostgreSQL with psycopg2, bulk_create elsewhere."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, models
+
+
+def insert_rows(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]) -> int:
+    """Insert rows of field values in chunks: COPY on PostgreSQL, bulk_create elsewhere."""
+    # COPY needs psycopg2's copy_expert; psycopg 3 and other backends use bulk_create.
+    copy = connection.vendor == "postgresql" and connection.Database.__name__ == "psycopg2"
+    chunk, count = [], 0
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) >= 20_000:
+            count += _copy(model, fields, chunk) if copy else _bulk_create(model, fields, chunk)
+            chunk = []
+    if chunk:
+        count += _copy(model, fields, chunk) if copy else _bulk_create(model, fields, chunk)
+    return count
+
+
+def _bulk_create(model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> int:
+    decimal_fields = {
+        i for i, name in enumerate(fields) if isinstance(_field(model, name), models.DecimalField)
+    }
+    objects = []
+    for row in rows:
+        values = dict(zip(fields, row, strict=True))
+        for i in decimal_fields:
+            values[fields[i]] = Decimal(row[i])
+        objects.append(model(**values))
+    model.objects.bulk_create(objects, batch_size=2000)
+    return len(objects)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy(model: type[models.Model], fields: Sequence[str], rows: list[tuple]) -> int:
+    """PostgreSQL's COPY: several times faster than INSERT for hundreds of thousands of rows."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(_field(model, name).column) for name in fields)
+    buffer = io.StringIO()
+    for row in rows:
+        buffer.write("\t".join(_copy_text(value) for value in row))
+        buffer.write("\n")
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(f"COPY {quote(model._meta.db_table)} ({columns}) FROM STDIN", buffer)
+    return len(rows)
+
+
+def _copy_text(value: Any) -> str:
+    if value is None:
+        return r"\N"
+    if isinstance(value, str):
+        return value.translate(_COPY_ESCAPES)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def _field(model: type[models.Model], name: str) -> models.Field:
+    return model._meta.get_field(name.removesuffix("_id"))
