@@ -12,13 +12,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from strategy.text import code_validator
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-code_validator = RegexValidator(
-    r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_.-]*$",
-    _("Use letters, digits, '-', '_' or '.', starting with a letter or digit."),
-)
 
 
 class TranslationStatus(models.TextChoices):
