@@ -276,12 +276,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.tasks.requeue_stale_jobs",
         "schedule": 60.0 * 5,
     },
+    "remove-expired-jobs": {
+        "task": "jobs.tasks.remove_expired_jobs",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Background jobs: a job still queued after this many minutes is queued again by the sweep; a
 # running job whose worker vanished is retried after the hard time limit plus this margin.
 JOBS_REQUEUE_AFTER_MINUTES = env.int("JOBS_REQUEUE_AFTER_MINUTES", default=10)
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=5)
+# A finished job (its uploaded file, its result file and its report) is deleted this many days
+# after it finished, by beat every night.
+JOBS_RETENTION_DAYS = env.int("JOBS_RETENTION_DAYS", default=30)
 
 # Spreadsheet import limits, checked before a file is parsed.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)

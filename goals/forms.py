@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from goals.models import MAX_TEXT_LENGTH, ReportStatus
+from strategy.text import refuse_control_characters_multiline
 
 MARKDOWN_HELP = _("Markdown: **bold**, *italic*, lists with “-”, links as [text](https://…).")
 
@@ -33,6 +34,7 @@ def text_field(label, help_text=MARKDOWN_HELP) -> forms.CharField:
         max_length=MAX_TEXT_LENGTH,
         strip=False,
         help_text=help_text,
+        validators=[refuse_control_characters_multiline],
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
@@ -69,9 +71,11 @@ class ReviewForm(forms.Form):
         required=False,
         max_length=MAX_TEXT_LENGTH,
         help_text=_(
-            "E-mailed to the reporter. Required when you return the report: say what needs "
+            "Shown on the report and e-mailed to the reporter. Required when you return the "
+            "report: say what needs "
             "to change."
         ),
+        validators=[refuse_control_characters_multiline],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = version_field(1)

@@ -27,6 +27,7 @@ REPORT_FIELDS = {
     "risks": (_("Risks"), None),
     "state": (_("Workflow state"), ReportState),
     "return_comment": (_("Comment on return"), None),
+    "approval_comment": (_("Comment on approval"), None),
 }
 MEASUREMENT_FIELDS = {"value": (_("Value"), None), "comment": (_("Comment"), None)}
 

@@ -11,6 +11,7 @@ from goals.forms import version_field
 from goals.models import DevelopmentGoal, ReportingPeriod
 from indicators.models import Indicator, parse_decimal
 from strategy.models import Strategy
+from strategy.text import refuse_control_characters_multiline
 
 MAX_COMMENT_LENGTH = 2_000
 MAX_DEFINITION_LENGTH = 5_000
@@ -21,7 +22,11 @@ class MeasurementForm(forms.Form):
 
     value = forms.CharField(label=_("Value"), strip=False)
     comment = forms.CharField(
-        label=_("Comment"), required=False, max_length=MAX_COMMENT_LENGTH, strip=True
+        label=_("Comment"),
+        required=False,
+        max_length=MAX_COMMENT_LENGTH,
+        strip=True,
+        validators=[refuse_control_characters_multiline],
     )
     version = version_field(0)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -17,6 +19,7 @@ from dashboards.versioning import BumpsDataVersionQuerySet
 from goals.models import DevelopmentGoal, EditConflict, PeriodKind, ReportingPeriod, user_stamp
 from indicators.signals import measurements_changed
 from strategy.models import TranslationStatus, Unit, code_validator
+from strategy.text import refuse_control_characters, refuse_control_characters_multiline
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -134,8 +137,10 @@ class Indicator(models.Model):
         Unit, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("owner unit")
     )
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=300)
-    definition = models.TextField(_("definition"), blank=True)
+    name = models.CharField(_("name"), max_length=300, validators=[refuse_control_characters])
+    definition = models.TextField(
+        _("definition"), blank=True, validators=[refuse_control_characters_multiline]
+    )
     nb_status = models.CharField(
         _("Norwegian text"),
         max_length=10,
@@ -178,7 +183,9 @@ class Indicator(models.Model):
     aggregation = models.CharField(
         _("combine up the unit tree by"), max_length=5, choices=Aggregation, default=Aggregation.SUM
     )
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, validators=[refuse_control_characters]
+    )
     active = models.BooleanField(_("active"), default=True)
     is_generated = models.BooleanField(
         _("generated demo data"),
@@ -323,7 +330,9 @@ class Measurement(models.Model):
         verbose_name=_("period"),
     )
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=MAX_DECIMALS)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(
+        _("comment"), blank=True, validators=[refuse_control_characters_multiline]
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     entered_by = user_stamp(_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
@@ -381,6 +390,105 @@ class Measurement(models.Model):
                 raise ValidationError({"value": error.messages}) from error
 
     @classmethod
+    def write(cls, writes: Sequence[ValueWrite], *, by: AbstractBaseUser) -> dict[str, int]:
+        """The one way values are written: the grid, imports and the admin all come here.
+
+        Checks every value against its indicator, locks the stored rows, and refuses the whole
+        write with `WriteConflict` (carrying each row as it now stands) if a row was changed
+        after the version its writer was based on. Otherwise inserts new values, updates
+        changed ones (version + 1, so an editor holding the old version is told), leaves
+        unchanged ones alone and announces the changed keys, all in one transaction. Writing
+        what is already stored (a double click, the same file twice) is not a conflict.
+        """
+        for write in writes:
+            write.indicator.check_value(write.value)
+        if not writes:
+            return {"created": 0, "updated": 0, "unchanged": 0}
+        now = timezone.now()
+        with transaction.atomic():
+            stored = {
+                m.key: m
+                for m in cls.objects.select_for_update(of=("self",))
+                .select_related("entered_by")
+                .filter(
+                    indicator__in={w.indicator.pk for w in writes},
+                    unit__in={w.unit.pk for w in writes},
+                    period__in={w.period.pk for w in writes},
+                )
+            }
+            conflicts: list[Measurement] = []
+            changes: list[tuple[ValueWrite, Measurement | None, str]] = []
+            unchanged = 0
+            for write in writes:
+                current = stored.get(write.key)
+                comment = write.comment
+                if comment is None:
+                    comment = current.comment if current is not None else ""
+                if current is not None and (current.value, current.comment) == (
+                    write.value,
+                    comment,
+                ):
+                    unchanged += 1
+                elif (
+                    current is not None
+                    and write.based_on is not None
+                    and current.version != write.based_on
+                ):
+                    conflicts.append(current)
+                else:
+                    # A value deleted meanwhile (e.g. in the admin) leaves nothing to overwrite.
+                    changes.append((write, current, comment))
+            if conflicts:
+                raise WriteConflict(conflicts)
+            created = [
+                cls(
+                    indicator=write.indicator,
+                    unit=write.unit,
+                    period=write.period,
+                    value=write.value,
+                    comment=comment,
+                    entered_by=by,
+                    entered_at=now,
+                )
+                for write, current, comment in changes
+                if current is None
+            ]
+            for write, current, comment in changes:
+                if current is not None:
+                    cls.objects.filter(pk=current.pk).update(
+                        value=write.value,
+                        comment=comment,
+                        version=F("version") + 1,
+                        entered_by=by,
+                        entered_at=now,
+                    )
+            if created:
+                try:
+                    with transaction.atomic():
+                        cls.objects.bulk_create(created)
+                except IntegrityError:
+                    # Someone inserted one of these values since the rows were locked.
+                    keys = {m.key for m in created}
+                    raced = [
+                        m
+                        for m in cls.objects.select_related("entered_by").filter(
+                            indicator__in={k[0] for k in keys},
+                            unit__in={k[1] for k in keys},
+                            period__in={k[2] for k in keys},
+                        )
+                        if m.key in keys
+                    ]
+                    if not raced:
+                        raise
+                    raise WriteConflict(raced) from None
+            cls.announce_changed({write.key for write, _current, _comment in changes})
+        return {
+            "created": len(created),
+            "updated": len(changes) - len(created),
+            "unchanged": unchanged,
+        }
+
+    @classmethod
     def record(
         cls,
         *,
@@ -392,38 +500,34 @@ class Measurement(models.Model):
         by: AbstractBaseUser,
         based_on: int,
     ) -> Measurement:
-        """Save a value, unless someone changed it after version `based_on` (0: no value yet).
+        """Save one value, unless someone changed it after version `based_on` (0: no value
+        yet); then `EditConflict` carries the value as it now stands. See `write`."""
+        cls.write([ValueWrite(indicator, unit, period, value, comment, based_on=based_on)], by=by)
+        return cls.objects.select_related("entered_by").get(
+            indicator=indicator, unit=unit, period=period
+        )
 
-        One conditional UPDATE (or an INSERT guarded by the unique constraint), so of two
-        concurrent saves one wins and the other raises `EditConflict` with the value as it
-        now stands. Saving what is already stored (a double click) is not a conflict.
-        """
-        indicator.check_value(value)
-        key = {"indicator": indicator, "unit": unit, "period": period}
-        with transaction.atomic():
-            if based_on:
-                updated = cls.objects.filter(**key, version=based_on).update(
-                    value=value,
-                    comment=comment,
-                    version=F("version") + 1,
-                    entered_by=by,
-                    entered_at=timezone.now(),
-                )
-                if updated:
-                    cls.announce_changed({(indicator.pk, unit.pk, period.pk)})
-                    return cls.objects.select_related("entered_by").get(**key)
-            else:
-                try:
-                    with transaction.atomic():
-                        return cls.objects.create(
-                            **key, value=value, comment=comment, entered_by=by
-                        )
-                except IntegrityError:
-                    pass
-            current = cls.objects.select_related("entered_by").filter(**key).first()
-            if current is None:
-                # Deleted meanwhile (e.g. in the admin): nothing to overwrite.
-                return cls.objects.create(**key, value=value, comment=comment, entered_by=by)
-            if current.value == value and current.comment == comment:
-                return current
-            raise EditConflict(current)
+
+@dataclass(frozen=True)
+class ValueWrite:
+    """One value for `Measurement.write`: where it goes, and the version its writer saw."""
+
+    indicator: Indicator
+    unit: Unit
+    period: ReportingPeriod
+    value: Decimal
+    comment: str | None = None  # None: keep the stored comment
+    based_on: int | None = None  # the version seen (0: no value yet); None: not checked
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.indicator.pk, self.unit.pk, self.period.pk)
+
+
+class WriteConflict(EditConflict):
+    """Values changed after the versions their writers were based on; `conflicts` holds each
+    as it now stands (`current`: the first, as for one value)."""
+
+    def __init__(self, conflicts: list[Measurement]) -> None:
+        super().__init__(conflicts[0])
+        self.conflicts = conflicts
