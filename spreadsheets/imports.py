@@ -9,18 +9,16 @@ period: importing the same file twice changes nothing the second time.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
-from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from goals.models import ReportingPeriod
-from indicators.models import Indicator, Measurement
+from goals.models import EditConflict, ReportingPeriod
+from indicators.models import Indicator, Measurement, ValueWrite, parse_decimal
 from jobs.models import Job, JobFailed, JobKind, handler
 from spreadsheets.cells import FORMULA_PREFIXES, unescape_formula
 from spreadsheets.reading import FileRejected, Row, read_spreadsheet
@@ -31,7 +29,6 @@ from strategy.models import Unit
 COLUMNS = ["indicator_code", "indicator_name", "unit_code", "period", "value", "comment"]
 REQUIRED = ["indicator_code", "unit_code", "period", "value"]
 MAX_COMMENT = 4000
-MAX_ABS_VALUE = Decimal(10) ** 14  # Measurement.value holds 20 digits, 6 after the point
 
 
 @dataclass
@@ -59,32 +56,19 @@ class RowErrors:
         return bool(self.items)
 
 
-def parse_value(raw: Any) -> Decimal:
-    """A number from a cell: numbers as they are, text with '.' or a Norwegian ',' as decimal
-    mark and spaces as thousands separators. Raises ValueError with a message for the user."""
+def cell_text(raw: Any) -> str:
+    """A cell as the text a person would have typed, for the one parser (`parse_decimal`).
+
+    A number a spreadsheet stored (1000.0 for a typed 1e3 or 1000) is written out in full;
+    a text cell is read exactly as typed, so "1e3" is refused here as in the grid.
+    """
     if isinstance(raw, bool):
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": raw})
+        return str(raw)
+    if isinstance(raw, float):
+        return format(Decimal(repr(raw)), "f") if math.isfinite(raw) else str(raw)
     if isinstance(raw, int | Decimal):
-        value = Decimal(raw)
-    elif isinstance(raw, float):
-        value = Decimal(repr(raw))
-    elif isinstance(raw, str):
-        text = raw.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-        if "," in text and "." not in text:
-            text = text.replace(",", ".")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(
-                _("“%(value)s” is not a number.") % {"value": raw.strip()[:50]}
-            ) from None
-    else:
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": str(raw)[:50]})
-    if not value.is_finite():
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": str(raw)[:50]})
-    if abs(value) >= MAX_ABS_VALUE:
-        raise ValueError(_("The number is too large."))
-    return value
+        return format(Decimal(raw), "f")
+    return str(raw)
 
 
 def _text(raw: Any) -> str:
@@ -244,63 +228,24 @@ def _check_row(row, indicators, units, editable, periods, has_comment, errors) -
         return None  # no value given: the row changes nothing
     value = None
     try:
-        value = parse_value(raw_value)
-    except ValueError as error:
-        errors.add(number, "value", str(error))
-    if value is not None and indicator is not None:
-        try:
-            indicator.check_value(value)
-        except ValidationError as error:
-            for message in error.messages:
-                errors.add(number, "value", message)
+        value = (
+            indicator.parse_value(cell_text(raw_value))
+            if indicator is not None
+            else parse_decimal(cell_text(raw_value))
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            errors.add(number, "value", message)
     if len(errors.items) > before:
         return None
     return Change(number, indicator, unit, period, value, comment)
 
 
 def apply_changes(changes: list[Change], *, user) -> dict[str, int]:
-    """Upsert the values; an unchanged value (and comment) is left alone. Call in a transaction."""
-    now = timezone.now()
-    stored = {
-        (m.indicator_id, m.unit_id, m.period_id): m
-        for m in Measurement.objects.select_for_update().filter(
-            indicator__in={c.indicator.pk for c in changes},
-            unit__in={c.unit.pk for c in changes},
-            period__in={c.period.pk for c in changes},
-        )
-    }
-    created, updated, unchanged = [], 0, 0
-    for change in changes:
-        current = stored.get(change.key)
-        if current is None:
-            created.append(
-                Measurement(
-                    indicator=change.indicator,
-                    unit=change.unit,
-                    period=change.period,
-                    value=change.value,
-                    comment=change.comment or "",
-                    entered_by=user,
-                    entered_at=now,
-                )
-            )
-            continue
-        comment = current.comment if change.comment is None else change.comment
-        if current.value == change.value and current.comment == comment:
-            unchanged += 1
-            continue
-        # version + 1 tells an editor holding the old version that the value changed under them.
-        Measurement.objects.filter(pk=current.pk).update(
-            value=change.value,
-            comment=comment,
-            entered_by=user,
-            entered_at=now,
-            version=F("version") + 1,
-        )
-        updated += 1
-    Measurement.objects.bulk_create(created)
-    Measurement.announce_changed({c.key for c in changes})
-    return {"created": len(created), "updated": updated, "unchanged": unchanged}
+    """Write the values through the one write path; unchanged values are left alone."""
+    return Measurement.write(
+        [ValueWrite(c.indicator, c.unit, c.period, c.value, c.comment) for c in changes], by=user
+    )
 
 
 @handler(JobKind.IMPORT_MEASUREMENTS)
@@ -316,7 +261,7 @@ def import_measurements(job: Job) -> None:
     job.report_progress(80)
     try:
         job.complete(lambda: {**apply_changes(changes, user=job.created_by), "empty": empty})
-    except IntegrityError:
+    except EditConflict:
         raise JobFailed(
             [{"message": _("Someone saved values at the same time. Upload the file again.")}]
         ) from None
