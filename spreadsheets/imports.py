@@ -15,18 +15,29 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from goals.models import EditConflict, ReportingPeriod
-from indicators.models import Indicator, Measurement, ValueWrite, parse_decimal
+from indicators.models import Indicator, Measurement, ValueWrite, WriteConflict, parse_decimal
 from jobs.models import Job, JobFailed, JobKind, handler
 from spreadsheets.cells import FORMULA_PREFIXES, unescape_formula
 from spreadsheets.reading import FileRejected, Row, read_spreadsheet
 from strategy.models import Unit
 
 #: The template's columns, in order. Names are fixed (not translated) so files travel between
-#: languages; indicator_name is there for people and ignored on import.
-COLUMNS = ["indicator_code", "indicator_name", "unit_code", "period", "value", "comment"]
+#: languages; indicator_name is there for people and ignored on import. based_on_version is the
+#: version of the stored value the template was made from (0: none yet): a value changed since
+#: is refused unless the user asks to overwrite. A file without that column is not checked.
+COLUMNS = [
+    "indicator_code",
+    "indicator_name",
+    "unit_code",
+    "period",
+    "value",
+    "comment",
+    "based_on_version",
+]
 REQUIRED = ["indicator_code", "unit_code", "period", "value"]
 MAX_COMMENT = 4000
 
@@ -39,6 +50,7 @@ class Change:
     period: ReportingPeriod
     value: Decimal
     comment: str | None  # None: the file has no comment column, keep what is stored
+    based_on: int | None = None  # the stored version the file was made from; None: unchecked
 
     @property
     def key(self) -> tuple[int, int, int]:
@@ -236,16 +248,62 @@ def _check_row(row, indicators, units, editable, periods, has_comment, errors) -
     except ValidationError as error:
         for message in error.messages:
             errors.add(number, "value", message)
+    based_on = None
+    version = _text(row.cells.get("based_on_version"))
+    if version:
+        if version.isdigit() and len(version) < 10:
+            based_on = int(version)
+        else:
+            errors.add(
+                number,
+                "based_on_version",
+                _("This column must keep the number the template came with; download a new one."),
+            )
     if len(errors.items) > before:
         return None
-    return Change(number, indicator, unit, period, value, comment)
+    return Change(number, indicator, unit, period, value, comment, based_on)
 
 
-def apply_changes(changes: list[Change], *, user) -> dict[str, int]:
-    """Write the values through the one write path; unchanged values are left alone."""
-    return Measurement.write(
-        [ValueWrite(c.indicator, c.unit, c.period, c.value, c.comment) for c in changes], by=user
-    )
+def apply_changes(changes: list[Change], *, user, overwrite: bool = False) -> dict[str, int]:
+    """Write the values through the one write path; unchanged values are left alone.
+
+    A value someone changed after the file's template was made is refused, naming who and
+    when, unless `overwrite` (the user's explicit choice) is set.
+    """
+    writes = [
+        ValueWrite(
+            c.indicator,
+            c.unit,
+            c.period,
+            c.value,
+            c.comment,
+            based_on=None if overwrite else c.based_on,
+        )
+        for c in changes
+    ]
+    try:
+        return Measurement.write(writes, by=user)
+    except WriteConflict as conflict:
+        rows = {c.key: c.row for c in changes}
+        errors = RowErrors()
+        for current in sorted(conflict.conflicts, key=lambda m: rows.get(m.key, 0)):
+            errors.add(
+                rows.get(current.key),
+                "value",
+                _(
+                    "Changed by %(who)s on %(when)s, after your file was made: the value is now "
+                    "%(value)s. Download a new template, or import again choosing to overwrite "
+                    "newer values."
+                )
+                % {
+                    "who": current.entered_by.get_username() if current.entered_by else "?",
+                    "when": formats.date_format(
+                        timezone.localtime(current.entered_at), "DATETIME_FORMAT"
+                    ),
+                    "value": format(current.value.normalize(), "f"),
+                },
+            )
+        raise JobFailed(errors.items, result={"stale": len(conflict.conflicts)}) from None
 
 
 @handler(JobKind.IMPORT_MEASUREMENTS)
@@ -259,8 +317,13 @@ def import_measurements(job: Job) -> None:
     changes = check_rows(sheet.rows, sheet.header, user=job.created_by, job=job)
     empty = len(sheet.rows) - len(changes)
     job.report_progress(80)
+    overwrite = bool(job.payload.get("overwrite"))
+
+    def apply() -> dict[str, int]:
+        return {**apply_changes(changes, user=job.created_by, overwrite=overwrite), "empty": empty}
+
     try:
-        job.complete(lambda: {**apply_changes(changes, user=job.created_by), "empty": empty})
+        job.complete(apply)
     except EditConflict:
         raise JobFailed(
             [{"message": _("Someone saved values at the same time. Upload the file again.")}]
