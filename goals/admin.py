@@ -7,6 +7,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod
 from indicators.models import Indicator
+from strategy.admin_history import HistoryAdminMixin
 
 
 class GoalPillarInline(admin.TabularInline):
@@ -23,7 +24,8 @@ class IndicatorInline(TranslationTabularInline):
 
 
 @admin.register(DevelopmentGoal)
-class DevelopmentGoalAdmin(TranslationAdmin):
+class DevelopmentGoalAdmin(HistoryAdminMixin, TranslationAdmin):
+    history_references = True  # the goal's pillar links too
     list_display = ["code", "title", "area", "order", "nb_status"]
     list_filter = ["area__strategy", "area", "nb_status"]
     search_fields = ["code", "title_en", "title_nb"]
@@ -31,7 +33,7 @@ class DevelopmentGoalAdmin(TranslationAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["code", "strategy", "kind", "start", "end", "deadline", "is_open"]
     list_filter = ["strategy", "kind", "is_open"]
     search_fields = ["code"]

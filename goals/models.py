@@ -72,6 +72,7 @@ class DevelopmentGoalQuerySet(models.QuerySet):
         )
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class DevelopmentGoal(models.Model):
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="goals", verbose_name=_("area")
@@ -114,6 +115,7 @@ class DevelopmentGoal(models.Model):
         return f"{self.code} {self.title}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class GoalPillar(models.Model):
     """Which pillar a goal serves. The source strategy does not say: links are editorial."""
 
@@ -166,6 +168,7 @@ class ReportingPeriodManager(models.Manager.from_queryset(ReportingPeriodQuerySe
         return self.get(strategy__code=strategy_code, code=code)
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ReportingPeriod(models.Model):
     strategy = models.ForeignKey(
         Strategy, on_delete=models.PROTECT, related_name="periods", verbose_name=_("strategy")

@@ -7,6 +7,7 @@ from modeltranslation.admin import TranslationAdmin
 
 from indicators.forms import DecimalTextField
 from indicators.models import Indicator, Measurement, Target, ValueWrite
+from strategy.admin_history import HistoryAdminMixin
 
 
 # Numbers typed in the admin are read by the one parser (`parse_decimal`), as in the grid.
@@ -43,7 +44,8 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(TranslationAdmin):
+class IndicatorAdmin(HistoryAdminMixin, TranslationAdmin):
+    history_references = True  # the indicator's target milestones (and values) too
     form = IndicatorAdminForm
     list_display = ["code", "name", "goal", "owner_unit", "measure", "direction", "active"]
     list_filter = [
@@ -64,7 +66,7 @@ class IndicatorAdmin(TranslationAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(HistoryAdminMixin, admin.ModelAdmin):
     form = MeasurementAdminForm
     list_display = ["indicator", "unit", "period", "value", "entered_by", "entered_at"]
     list_filter = ["indicator__goal__area", "period", "unit__kind", "unit"]

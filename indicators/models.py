@@ -129,6 +129,7 @@ class IndicatorQuerySet(BumpsDataVersionQuerySet):
         return self.filter(condition) if condition else self.none()
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Indicator(models.Model):
     goal = models.ForeignKey(
         DevelopmentGoal, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("goal")
@@ -268,6 +269,7 @@ class Indicator(models.Model):
             )
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Target(models.Model):
     """An optional milestone: the value the indicator should reach by a given period."""
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -196,6 +197,7 @@ class UnitManager(NaturalKeyManager.from_queryset(UnitQuerySet)):
     pass
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Unit(models.Model):
     """A node in the organisation tree: university, faculty, department, ...
 
@@ -282,6 +284,7 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Membership(models.Model):
     """A user's role on a unit; it covers the unit's whole subtree."""
 
