@@ -87,6 +87,14 @@ class Measure(models.TextChoices):
             "credits": (Decimal(0), Decimal(60)),
         }[self.value]
 
+    @property
+    def default_aggregation(self) -> str:
+        """How values of this measure combine up the unit tree unless someone says otherwise:
+        amounts add up; shares, ratios and scores do not (their mean is the fair summary)."""
+        if self.value in {"percent", "ratio", "score"}:
+            return "mean"
+        return "sum"
+
 
 class Direction(models.TextChoices):
     INCREASE = "increase", _("Increase")
