@@ -29,13 +29,31 @@ class MeasurementForm(forms.Form):
         validators=[refuse_control_characters_multiline],
     )
     version = version_field(0)
+    confirm = forms.BooleanField(label=_("The value is right"), required=False)
 
     def __init__(self, *args, indicator: Indicator, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        self.needs_confirmation = False
 
     def clean_value(self):
         return self.indicator.parse_value(self.cleaned_data["value"])
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("value")
+        if self.indicator.is_implausible(value) and not cleaned.get("confirm"):
+            self.needs_confirmation = True
+            self.add_error(
+                "value",
+                " ".join(
+                    (
+                        self.indicator.implausible_message(),
+                        str(_("Check the value, or tick “The value is right” and save again.")),
+                    )
+                ),
+            )
+        return cleaned
 
     def clean_comment(self):
         return self.cleaned_data["comment"].replace("\r\n", "\n")

@@ -28,6 +28,9 @@ MAX_DECIMALS = 6
 MAX_DIGITS = 20
 # Digits allowed before the decimal point: max_digits less the decimal places.
 MAX_WHOLE_DIGITS = MAX_DIGITS - MAX_DECIMALS
+#: A value more than this many times the larger of an indicator's baseline and target is
+#: implausible (1,000,000,000 for a count near 5,000): it needs a confirmation and is flagged.
+PLAUSIBLE_FACTOR = 10
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -251,6 +254,23 @@ class Indicator(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def plausible_limit(self) -> Decimal | None:
+        """The largest value this indicator makes plausible, from its baseline and target;
+        None without either (then only the measure's bounds apply)."""
+        given = [abs(v) for v in (self.baseline_value, self.target_value) if v is not None]
+        if not given or max(given) == 0:
+            return None
+        return max(given) * PLAUSIBLE_FACTOR
+
+    def is_implausible(self, value: Decimal | None) -> bool:
+        limit = self.plausible_limit()
+        return value is not None and limit is not None and abs(value) > limit
+
+    def implausible_message(self) -> str:
+        return _(
+            "Far beyond this indicator's baseline and target: more than %(limit)s is not expected."
+        ) % {"limit": f"{self.plausible_limit().normalize():f}"}
+
     def parse_value(self, text: str) -> Decimal:
         """A typed value as a number this indicator accepts, or a ValidationError saying why not."""
         value = parse_decimal(text)
@@ -385,6 +405,10 @@ class Measurement(models.Model):
     @property
     def key(self) -> tuple[int, int, int]:
         return (self.indicator_id, self.unit_id, self.period_id)
+
+    @property
+    def is_implausible(self) -> bool:
+        return self.indicator.is_implausible(self.value)
 
     @classmethod
     def announce_changed(cls, keys: set[tuple[int, int, int]]) -> None:

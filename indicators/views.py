@@ -41,6 +41,10 @@ class Row:
     def prefix(self) -> str:
         return f"m{self.indicator.pk}-{self.period.pk}"
 
+    @property
+    def current_is_implausible(self) -> bool:
+        return self.current is not None and self.indicator.is_implausible(self.current.value)
+
     def make_form(self, data=None, *, prefill: bool = False) -> MeasurementForm:
         initial = {"version": self.current.version if self.current else 0}
         if self.current:

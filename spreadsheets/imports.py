@@ -319,8 +319,16 @@ def import_measurements(job: Job) -> None:
     job.report_progress(80)
     overwrite = bool(job.payload.get("overwrite"))
 
-    def apply() -> dict[str, int]:
-        return {**apply_changes(changes, user=job.created_by, overwrite=overwrite), "empty": empty}
+    # Implausible values are imported (the bounds already held) but flagged in the report.
+    flagged = [
+        {"row": c.row, "column": "value", "message": c.indicator.implausible_message()}
+        for c in changes
+        if c.indicator.is_implausible(c.value)
+    ]
+
+    def apply() -> dict[str, Any]:
+        written = apply_changes(changes, user=job.created_by, overwrite=overwrite)
+        return {**written, "empty": empty, **({"flagged": flagged} if flagged else {})}
 
     try:
         job.complete(apply)
