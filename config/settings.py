@@ -75,6 +75,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "ops.middleware.RequestLogMiddleware",
+    "ops.middleware.RefuseControlCharactersInQueryMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -208,11 +209,18 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_VERBOSE = False  # ops.audit logs failures as JSON, without the password
-# Behind the reverse proxy the client address is the last one the proxy appended.
-AXES_IPWARE_PROXY_COUNT = env.int("PROXY_COUNT", default=0) or None
+# Behind PROXY_COUNT reverse proxies (nginx: 1) the client's address is the one the first trusted
+# proxy appended to X-Forwarded-For, read by django-ipware. Anything to its left is whatever the
+# client sent and is ignored (not strict: a forged prefix must not drop us back to the proxy's
+# own address, which would lock on the username alone). ipware counts only the proxies whose
+# addresses appear in the header, so the last proxy (seen as REMOTE_ADDR) is not counted.
+PROXY_COUNT = env.int("PROXY_COUNT", default=0)
+AXES_IPWARE_PROXY_ORDER = "left-most"
+AXES_IPWARE_PROXY_COUNT = PROXY_COUNT - 1 if PROXY_COUNT else None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if PROXY_COUNT else ["REMOTE_ADDR"]
 )
+IPWARE_STRICT = False
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nb", _("Norwegian Bokmål"))]
@@ -298,12 +306,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.tasks.requeue_stale_jobs",
         "schedule": 60.0 * 5,
     },
+    "remove-expired-jobs": {
+        "task": "jobs.tasks.remove_expired_jobs",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Background jobs: a job still queued after this many minutes is queued again by the sweep; a
 # running job whose worker vanished is retried after the hard time limit plus this margin.
 JOBS_REQUEUE_AFTER_MINUTES = env.int("JOBS_REQUEUE_AFTER_MINUTES", default=10)
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=5)
+# A finished job (its uploaded file, its result file and its report) is deleted this many days
+# after it finished, by beat every night.
+JOBS_RETENTION_DAYS = env.int("JOBS_RETENTION_DAYS", default=30)
 
 # Spreadsheet import limits, checked before a file is parsed.
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=5 * 1024 * 1024)

@@ -1,11 +1,15 @@
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from accounts.views import set_language
 from ops import views as ops_views
 from ops.oidc import LogoutView
+from ops.text import CodeConverter
+
+# Before the apps' URLs are included: they use <code:...> for every code in a path.
+register_converter(CodeConverter, "code")
 
 handler500 = "ops.views.server_error"
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboards.scoring import Status
+from spreadsheets.cells import escape_formula
 
 STATUS_LABELS = {
     Status.ON_TRACK: gettext_lazy("On track"),
@@ -40,23 +41,16 @@ STATUS_COLOURS = {
     Status.NO_DATA: "#BBBBBB",
 }
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Rows of a table shown on screen. At national scale a goal has hundreds of indicators and
 # thousands of progress reports, too many to render and read; the downloads keep every row.
 SCREEN_ROWS = 100
-
-
-def escape_cell(text: str) -> str:
-    """Keep a spreadsheet from reading exported text as a formula (CSV and XLSX alike)."""
-    if text and text.startswith(FORMULA_START):
-        return "'" + text
-    return text
 
 
 @dataclass(frozen=True)
 class Cell:
     text: str
     number: float | None = None  # the figure as shown, for XLSX and sorting
+    percent: bool = False  # `number` is a whole percentage: XLSX stores it as a fraction
     status: Status | None = None
     href: str = ""
 
@@ -95,7 +89,7 @@ def fmt_percent(share: Decimal | None) -> Cell:
     if share is None:
         return Cell("")
     whole = round(share * 100)
-    return Cell(f"{whole} %", float(whole))
+    return Cell(f"{whole} %", float(whole), percent=True)
 
 
 def fmt_ratio(ratio: Decimal | None) -> Cell:
@@ -117,14 +111,34 @@ def export_name(table: Table, extension: str) -> str:
     return f"veikart-{slugify(table.name)}.{extension}"
 
 
+def csv_value(cell: Cell) -> str:
+    """A figure as a number a spreadsheet reads as one ("-50%", "-0.53"); text escaped."""
+    if cell.number is None:
+        return escape_formula(cell.text)
+    number = format(Decimal(repr(cell.number)).normalize(), "f")
+    return f"{number}%" if cell.percent else number
+
+
+def xlsx_value(sheet, cell: Cell):
+    if cell.number is None:
+        return escape_formula(cell.text)
+    if not cell.percent:
+        return cell.number
+    from openpyxl.cell import WriteOnlyCell
+
+    fraction = WriteOnlyCell(sheet, value=float(Decimal(repr(cell.number)) / 100))
+    fraction.number_format = "0%"
+    return fraction
+
+
 def to_csv(table: Table) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{export_name(table, "csv")}"'
     response.write("\ufeff")  # so that Excel reads UTF-8
     writer = csv.writer(response)
-    writer.writerow([escape_cell(h) for h in table.headers])
+    writer.writerow([escape_formula(h) for h in table.headers])
     for row in table.rows:
-        writer.writerow([escape_cell(c.text) for c in row])
+        writer.writerow([csv_value(c) for c in row])
     return response
 
 
@@ -132,10 +146,11 @@ def to_xlsx(table: Table) -> HttpResponse:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=re.sub(r"[\[\]:*?/\\]", " ", table.name)[:31])
-    sheet.append([escape_cell(h) for h in table.headers])
+    title = escape_formula(re.sub(r"[\[\]:*?/\\]", " ", table.name)).lstrip("'")[:31]
+    sheet = workbook.create_sheet(title=title or "Sheet")
+    sheet.append([escape_formula(h) for h in table.headers])
     for row in table.rows:
-        sheet.append([c.number if c.number is not None else escape_cell(c.text) for c in row])
+        sheet.append([xlsx_value(sheet, c) for c in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     response = HttpResponse(

@@ -7,8 +7,8 @@ app_name = "dashboards"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("completeness/", views.completeness, name="completeness"),
-    path("area/<str:area>/", views.area, name="area"),
-    path("area/<str:area>/pillar/<str:pillar>/", views.pillar, name="pillar"),
-    path("area/<str:area>/goal/<str:goal>/", views.goal, name="goal"),
-    path("unit/<str:code>/", views.unit, name="unit"),
+    path("area/<code:area>/", views.area, name="area"),
+    path("area/<code:area>/pillar/<code:pillar>/", views.pillar, name="pillar"),
+    path("area/<code:area>/goal/<code:goal>/", views.goal, name="goal"),
+    path("unit/<code:code>/", views.unit, name="unit"),
 ]

@@ -14,6 +14,7 @@ from goals.models import (
     ReportingPeriod,
 )
 from indicators.models import Indicator
+from strategy.admin_history import HistoryAdminMixin
 
 
 class GoalPillarInline(admin.TabularInline):
@@ -30,7 +31,8 @@ class IndicatorInline(TranslationTabularInline):
 
 
 @admin.register(DevelopmentGoal)
-class DevelopmentGoalAdmin(TranslationAdmin):
+class DevelopmentGoalAdmin(HistoryAdminMixin, TranslationAdmin):
+    history_references = True  # the goal's pillar links too
     list_display = ["code", "title", "area", "order", "nb_status"]
     list_filter = ["area__strategy", "area", "nb_status"]
     search_fields = ["code", "title_en", "title_nb"]
@@ -38,7 +40,7 @@ class DevelopmentGoalAdmin(TranslationAdmin):
 
 
 @admin.register(ReportingPeriod)
-class ReportingPeriodAdmin(admin.ModelAdmin):
+class ReportingPeriodAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["code", "strategy", "kind", "start", "end", "deadline", "is_open"]
     list_filter = ["strategy", "kind", "is_open"]
     search_fields = ["code"]

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from goals.models import MAX_TEXT_LENGTH, Action, ProgressReport, ReportingPeriod, ReportStatus
+from ops.text import refuse_control_characters_multiline
 from strategy.models import Unit
 
 # Cause and action are a few sentences: the narrative holds the long story.
@@ -42,6 +43,7 @@ def text_field(label, help_text=MARKDOWN_HELP) -> forms.CharField:
         max_length=MAX_TEXT_LENGTH,
         strip=False,
         help_text=help_text,
+        validators=[refuse_control_characters_multiline],
         widget=forms.Textarea(attrs={"rows": 6}),
     )
 
@@ -163,9 +165,11 @@ class ReviewForm(forms.Form):
         required=False,
         max_length=MAX_TEXT_LENGTH,
         help_text=_(
-            "E-mailed to the reporter. Required when you return the report: say what needs "
+            "Shown on the report and e-mailed to the reporter. Required when you return the "
+            "report: say what needs "
             "to change."
         ),
+        validators=[refuse_control_characters_multiline],
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     version = version_field(1)

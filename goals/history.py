@@ -4,7 +4,7 @@ The events themselves are written by django-pghistory's PostgreSQL triggers: a s
 row after every insert and update and before every delete, linked to a context holding the user
 and URL of the request. Here consecutive snapshots of each object are compared to list who
 changed which field from what to what. Fed by a fixed number of queries (events of reports,
-events of measurements, users).
+events of measurements, of the goal's indicators and target milestones, users).
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ REPORT_FIELDS = {
     "risks": (_("Risks"), None),
     "state": (_("Workflow state"), ReportState),
     "return_comment": (_("Comment on return"), None),
+    "approval_comment": (_("Comment on approval"), None),
 }
 MEASUREMENT_FIELDS = {"value": (_("Value"), None), "comment": (_("Comment"), None)}
 COMMENT_FIELDS = {"body": (_("Comment"), None), "for_board": (_("For the board"), None)}
@@ -39,6 +40,16 @@ ACTION_FIELDS = {
     "due": (_("Due by"), None),
     "closed_at": (_("Closed"), None),
 }
+# What an auditor asks about an indicator of the goal: its name, baseline, target and roll-up.
+INDICATOR_FIELDS = {
+    "name": (_("Name"), None),
+    "baseline_value": (_("Baseline value"), None),
+    "target_value": (_("Target value"), None),
+    "aggregation": (_("Combine up the unit tree by"), None),
+    "accumulation": (_("Values are"), None),
+    "active": (_("Active"), None),
+}
+TARGET_FIELDS = {"value": (_("Target milestone"), None)}
 
 
 def history_is_recorded() -> bool:
@@ -97,9 +108,21 @@ def report_history(report: ProgressReport) -> list[Entry]:
         .select_related("pgh_context")
         .order_by("pgh_id")
     )
+    indicator_events = apps.get_model("indicators", "IndicatorEvent")
+    target_events = apps.get_model("indicators", "TargetEvent")
+    indicators = list(
+        indicator_events.objects.filter(goal=report.goal_id)
+        .select_related("pgh_context")
+        .order_by("pgh_id")
+    )
+    targets = list(
+        target_events.objects.filter(indicator__goal=report.goal_id)
+        .select_related("pgh_context", "indicator", "period")
+        .order_by("pgh_id")
+    )
     user_ids = {
         event.pgh_context.metadata.get("user")
-        for event in [*reports, *measurements, *comments, *actions]
+        for event in [*reports, *measurements, *comments, *actions, *indicators, *targets]
         if event.pgh_context is not None
     }
     users = {
@@ -116,6 +139,15 @@ def report_history(report: ProgressReport) -> list[Entry]:
     entries += _entries(comments, COMMENT_FIELDS, users, lambda event: _("Comment"))
     entries += _entries(
         actions, ACTION_FIELDS, users, lambda event: pgettext_lazy("remedy", "Action")
+    )
+    entries += _entries(
+        indicators, INDICATOR_FIELDS, users, lambda event: _("Indicator %s") % event.code
+    )
+    entries += _entries(
+        targets,
+        TARGET_FIELDS,
+        users,
+        lambda event: f"{event.indicator.code} ({event.period.code})",
     )
     return sorted(entries, key=lambda entry: (entry.at, entry.seq), reverse=True)
 

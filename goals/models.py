@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dashboards.versioning import BumpsDataVersionQuerySet
 from goals.signals import comment_posted, period_closing, report_step_taken
+from ops.text import refuse_control_characters_multiline
 from strategy.models import Area, Pillar, Strategy, TranslationStatus, Unit, code_validator
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class DevelopmentGoalQuerySet(models.QuerySet):
         return self.filter(area__strategy=strategy)
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class DevelopmentGoal(models.Model):
     area = models.ForeignKey(
         Area, on_delete=models.PROTECT, related_name="goals", verbose_name=_("area")
@@ -94,6 +96,7 @@ class DevelopmentGoal(models.Model):
         return f"{self.code} {self.title}"
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class GoalPillar(models.Model):
     """Which pillar a goal serves. The source strategy does not say: links are editorial."""
 
@@ -146,6 +149,7 @@ class ReportingPeriodManager(models.Manager.from_queryset(ReportingPeriodQuerySe
         return self.get(strategy__code=strategy_code, code=code)
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ReportingPeriod(models.Model):
     strategy = models.ForeignKey(
         Strategy, on_delete=models.PROTECT, related_name="periods", verbose_name=_("strategy")
@@ -315,13 +319,20 @@ class ProgressReport(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=ReportStatus, default=ReportStatus.NOT_STARTED
     )
-    narrative = models.TextField(_("narrative"), blank=True)
-    next_steps = models.TextField(_("next steps"), blank=True)
-    risks = models.TextField(_("risks"), blank=True)
+    narrative = models.TextField(
+        _("narrative"), blank=True, validators=[refuse_control_characters_multiline]
+    )
+    next_steps = models.TextField(
+        _("next steps"), blank=True, validators=[refuse_control_characters_multiline]
+    )
+    risks = models.TextField(
+        _("risks"), blank=True, validators=[refuse_control_characters_multiline]
+    )
     state = models.CharField(
         _("workflow state"), max_length=10, choices=ReportState, default=ReportState.DRAFT
     )
     return_comment = models.TextField(_("comment on return"), blank=True)
+    approval_comment = models.TextField(_("comment on approval"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
@@ -463,16 +474,15 @@ class ProgressReport(models.Model):
     def approve(
         self, *, by: AbstractBaseUser, comment: str = "", based_on: int | None = None
     ) -> None:
-        """Approve a submitted report; it is read-only from then on.
-
-        `comment` is for the reporter's e-mail only; it is not stored with the report.
-        """
+        """Approve a submitted report; it is read-only from then on. The approver's `comment`
+        is stored with the report and e-mailed to the reporter."""
         self._transition(
             by=by,
             based_on=based_on,
             allowed_from=(ReportState.SUBMITTED,),
             to=ReportState.APPROVED,
             stamp="approved",
+            extra={"approval_comment": comment},
             comment=comment,
         )
 

@@ -1,19 +1,52 @@
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from indicators.models import Indicator, Measurement, Target
+from indicators.forms import DecimalTextField
+from indicators.models import Indicator, Measurement, Target, ValueWrite
+from strategy.admin_history import HistoryAdminMixin
+
+
+# Numbers typed in the admin are read by the one parser (`parse_decimal`), as in the grid.
+class TargetForm(forms.ModelForm):
+    value = DecimalTextField(label=_("value"), required=True)
+
+    class Meta:
+        model = Target
+        fields = ["indicator", "period", "value"]
+
+
+class IndicatorAdminForm(forms.ModelForm):
+    baseline_value = DecimalTextField(label=_("baseline value"))
+    target_value = DecimalTextField(label=_("target value"))
+
+    class Meta:
+        model = Indicator
+        fields = ["baseline_value", "target_value"]  # the admin adds the others
+
+
+class MeasurementAdminForm(forms.ModelForm):
+    value = DecimalTextField(label=_("value"), required=True)
+
+    class Meta:
+        model = Measurement
+        fields = ["indicator", "unit", "period", "value", "comment"]
 
 
 class TargetInline(admin.TabularInline):
     model = Target
+    form = TargetForm
     extra = 0
     autocomplete_fields = ["period"]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(TranslationAdmin):
+class IndicatorAdmin(HistoryAdminMixin, TranslationAdmin):
+    history_references = True  # the indicator's target milestones (and values) too
+    form = IndicatorAdminForm
     list_display = ["code", "name", "goal", "owner_unit", "measure", "direction", "active"]
     list_filter = [
         "goal__area",
@@ -33,7 +66,8 @@ class IndicatorAdmin(TranslationAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(HistoryAdminMixin, admin.ModelAdmin):
+    form = MeasurementAdminForm
     list_display = ["indicator", "unit", "period", "value", "entered_by", "entered_at"]
     list_filter = ["indicator__goal__area", "period", "unit__kind", "unit"]
     search_fields = ["indicator__code", "unit__code", "comment"]
@@ -44,5 +78,15 @@ class MeasurementAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
     def save_model(self, request, obj, form, change) -> None:
-        obj.entered_by = request.user
-        super().save_model(request, obj, form, change)
+        """Through the one write path, so the version moves on and an editor of the grid
+        holding the old one is told. Moving a value to another indicator, unit or period is a
+        plain save (announced by `Measurement.save`)."""
+        if change and {"indicator", "unit", "period"} & set(form.changed_data):
+            obj.entered_by = request.user
+            obj.version += 1
+            super().save_model(request, obj, form, change)
+            return
+        write = ValueWrite(obj.indicator, obj.unit, obj.period, obj.value, obj.comment)
+        Measurement.write([write], by=request.user)
+        stored = Measurement.objects.get(indicator=obj.indicator, unit=obj.unit, period=obj.period)
+        obj.pk, obj.version = stored.pk, stored.version

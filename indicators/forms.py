@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from goals.forms import version_field
 from goals.models import DevelopmentGoal, ReportingPeriod
-from indicators.models import Indicator, parse_decimal
+from indicators.models import Aggregation, Indicator, Measure, Target, parse_decimal
+from ops.text import refuse_control_characters_multiline
 from strategy.models import Strategy
 
 MAX_COMMENT_LENGTH = 2_000
@@ -21,16 +22,38 @@ class MeasurementForm(forms.Form):
 
     value = forms.CharField(label=_("Value"), strip=False)
     comment = forms.CharField(
-        label=_("Comment"), required=False, max_length=MAX_COMMENT_LENGTH, strip=True
+        label=_("Comment"),
+        required=False,
+        max_length=MAX_COMMENT_LENGTH,
+        strip=True,
+        validators=[refuse_control_characters_multiline],
     )
     version = version_field(0)
+    confirm = forms.BooleanField(label=_("The value is right"), required=False)
 
     def __init__(self, *args, indicator: Indicator, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        self.needs_confirmation = False
 
     def clean_value(self):
         return self.indicator.parse_value(self.cleaned_data["value"])
+
+    def clean(self):
+        cleaned = super().clean()
+        value = cleaned.get("value")
+        if self.indicator.is_implausible(value) and not cleaned.get("confirm"):
+            self.needs_confirmation = True
+            self.add_error(
+                "value",
+                " ".join(
+                    (
+                        self.indicator.implausible_message(),
+                        str(_("Check the value, or tick “The value is right” and save again.")),
+                    )
+                ),
+            )
+        return cleaned
 
     def clean_comment(self):
         return self.cleaned_data["comment"].replace("\r\n", "\n")
@@ -76,6 +99,7 @@ class AttachIndicatorForm(forms.ModelForm):
             "target_period",
             "frequency",
             "accumulation",
+            "aggregation",
             "source",
         ]
         widgets = {"definition": forms.Textarea(attrs={"rows": 3})}
@@ -88,9 +112,75 @@ class AttachIndicatorForm(forms.ModelForm):
         for name in ("baseline_period", "target_period"):
             self.fields[name].queryset = periods
         self.fields["definition"].validators.append(MaxLengthValidator(MAX_DEFINITION_LENGTH))
+        aggregation = self.fields["aggregation"]
+        aggregation.required = False
+        aggregation.choices = [
+            ("", _("As fits the unit of measure: sum for amounts, mean for shares and scores")),
+            *Aggregation.choices,
+        ]
+        aggregation.initial = ""
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("aggregation") and cleaned.get("measure"):
+            cleaned["aggregation"] = Measure(cleaned["measure"]).default_aggregation
+        return cleaned
 
     def clean_token(self) -> str:
         token = self.cleaned_data["token"]
         if not token.isalnum():
             raise ValidationError(_("The form is damaged; reload the page."))
         return token.upper()[:8]
+
+
+class MilestoneForm(forms.ModelForm):
+    """One target milestone typed with the indicator: a period and the value to reach by then."""
+
+    value = DecimalTextField(label=_("Milestone value"))
+
+    class Meta:
+        model = Target
+        fields = ["period", "value"]
+
+    def __init__(self, *args, strategy: Strategy, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = ReportingPeriod.objects.filter(strategy=strategy).order_by(
+            "start", "-end"
+        )
+        self.fields["period"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("period") and cleaned.get("value") is None:
+            self.add_error("value", _("Give the value to reach by this period."))
+        if cleaned.get("value") is not None and not cleaned.get("period"):
+            self.add_error("period", _("Choose the period this value should be reached by."))
+        return cleaned
+
+
+class BaseMilestoneFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        # Two milestones for one period: Django's unique check (indicator, period) says so.
+        for form in self.forms:
+            period = form.cleaned_data.get("period") if hasattr(form, "cleaned_data") else None
+            if period is None:
+                continue
+            value = form.cleaned_data.get("value")
+            if value is not None and self.instance.measure in Measure.values:
+                try:
+                    self.instance.check_value(value)
+                except ValidationError as error:
+                    form.add_error("value", error.messages)
+
+
+MilestoneFormSet = forms.inlineformset_factory(
+    Indicator,
+    Target,
+    form=MilestoneForm,
+    formset=BaseMilestoneFormSet,
+    extra=3,
+    max_num=10,
+    validate_max=True,
+    can_delete=False,
+)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -23,6 +25,7 @@ from goals.models import (
     user_stamp,
 )
 from indicators.signals import measurements_changed
+from ops.text import refuse_control_characters, refuse_control_characters_multiline
 from strategy.models import TranslationStatus, Unit, code_validator
 
 if TYPE_CHECKING:
@@ -34,6 +37,9 @@ MAX_DECIMALS = 6
 MAX_DIGITS = 20
 # Digits allowed before the decimal point: max_digits less the decimal places.
 MAX_WHOLE_DIGITS = MAX_DIGITS - MAX_DECIMALS
+#: A value more than this many times the larger of an indicator's baseline and target is
+#: implausible (1,000,000,000 for a count near 5,000): it needs a confirmation and is flagged.
+PLAUSIBLE_FACTOR = 10
 
 
 def parse_decimal(text: str) -> Decimal:
@@ -93,6 +99,14 @@ class Measure(models.TextChoices):
             "credits": (Decimal(0), Decimal(60)),
         }[self.value]
 
+    @property
+    def default_aggregation(self) -> str:
+        """How values of this measure combine up the unit tree unless someone says otherwise:
+        amounts add up; shares, ratios and scores do not (their mean is the fair summary)."""
+        if self.value in {"percent", "ratio", "score"}:
+            return "mean"
+        return "sum"
+
 
 class Direction(models.TextChoices):
     INCREASE = "increase", _("Increase")
@@ -135,6 +149,7 @@ class IndicatorQuerySet(BumpsDataVersionQuerySet):
         return self.filter(condition) if condition else self.none()
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Indicator(models.Model):
     goal = models.ForeignKey(
         DevelopmentGoal, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("goal")
@@ -143,8 +158,10 @@ class Indicator(models.Model):
         Unit, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("owner unit")
     )
     code = models.CharField(_("code"), max_length=40, unique=True, validators=[code_validator])
-    name = models.CharField(_("name"), max_length=300)
-    definition = models.TextField(_("definition"), blank=True)
+    name = models.CharField(_("name"), max_length=300, validators=[refuse_control_characters])
+    definition = models.TextField(
+        _("definition"), blank=True, validators=[refuse_control_characters_multiline]
+    )
     nb_status = models.CharField(
         _("Norwegian text"),
         max_length=10,
@@ -187,7 +204,9 @@ class Indicator(models.Model):
     aggregation = models.CharField(
         _("combine up the unit tree by"), max_length=5, choices=Aggregation, default=Aggregation.SUM
     )
-    source = models.CharField(_("source"), max_length=300, blank=True)
+    source = models.CharField(
+        _("source"), max_length=300, blank=True, validators=[refuse_control_characters]
+    )
     active = models.BooleanField(_("active"), default=True)
     is_generated = models.BooleanField(
         _("generated demo data"),
@@ -244,6 +263,23 @@ class Indicator(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    def plausible_limit(self) -> Decimal | None:
+        """The largest value this indicator makes plausible, from its baseline and target;
+        None without either (then only the measure's bounds apply)."""
+        given = [abs(v) for v in (self.baseline_value, self.target_value) if v is not None]
+        if not given or max(given) == 0:
+            return None
+        return max(given) * PLAUSIBLE_FACTOR
+
+    def is_implausible(self, value: Decimal | None) -> bool:
+        limit = self.plausible_limit()
+        return value is not None and limit is not None and abs(value) > limit
+
+    def implausible_message(self) -> str:
+        return _(
+            "Far beyond this indicator's baseline and target: more than %(limit)s is not expected."
+        ) % {"limit": f"{self.plausible_limit().normalize():f}"}
+
     def parse_value(self, text: str) -> Decimal:
         """A typed value as a number this indicator accepts, or a ValidationError saying why not."""
         value = parse_decimal(text)
@@ -270,6 +306,7 @@ class Indicator(models.Model):
             )
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Target(models.Model):
     """An optional milestone: the value the indicator should reach by a given period."""
 
@@ -306,12 +343,12 @@ class MeasurementQuerySet(BumpsDataVersionQuerySet):
 
     def lock_keys(
         self, keys: set[tuple[int, int, int]]
-    ) -> dict[tuple[int, int, int], tuple[int, Decimal, str]]:
+    ) -> dict[tuple[int, int, int], tuple[int, Decimal, str, int]]:
         """Lock the stored values of exactly these (indicator, unit, period) keys for a bulk write.
 
-        Returns key → (pk, value, comment). Rows of other keys stay free: a reporter's save of
-        another cell does not wait for an import to commit. FOR NO KEY UPDATE, as an UPDATE of
-        the value takes. Call in a transaction.
+        Returns key → (pk, value, comment, version). Rows of other keys stay free: a reporter's
+        save of another cell does not wait for an import to commit. FOR NO KEY UPDATE, as an
+        UPDATE of the value takes. Call in a transaction.
         """
         if not keys:
             return {}
@@ -320,17 +357,20 @@ class MeasurementQuerySet(BumpsDataVersionQuerySet):
             indicators, units, periods = (set(column) for column in zip(*keys, strict=True))
             candidates = self.filter(
                 indicator__in=indicators, unit__in=units, period__in=periods
-            ).values_list("pk", "indicator_id", "unit_id", "period_id", "value", "comment")
+            ).values_list(
+                "pk", "indicator_id", "unit_id", "period_id", "value", "comment", "version"
+            )
             return {
-                (indicator, unit, period): (pk, value, comment)
-                for pk, indicator, unit, period, value, comment in candidates
+                (indicator, unit, period): (pk, value, comment, version)
+                for pk, indicator, unit, period, value, comment, version in candidates
                 if (indicator, unit, period) in keys
             }
         table = connection.ops.quote_name(self.model._meta.db_table)
         indicators, units, periods = (list(column) for column in zip(*keys, strict=True))
         # The table name is the model's; every value is a parameter.
         sql = (
-            f"SELECT id, indicator_id, unit_id, period_id, value, comment FROM {table} AS m "  # noqa: S608  # nosec B608
+            "SELECT id, indicator_id, unit_id, period_id, value, comment, version "  # noqa: S608
+            f"FROM {table} AS m "  # nosec B608
             "JOIN unnest(%s::bigint[], %s::bigint[], %s::bigint[]) "
             "AS k(indicator_id, unit_id, period_id) USING (indicator_id, unit_id, period_id) "
             "ORDER BY m.id FOR NO KEY UPDATE OF m"
@@ -338,8 +378,8 @@ class MeasurementQuerySet(BumpsDataVersionQuerySet):
         with connection.cursor() as cursor:
             cursor.execute(sql, [indicators, units, periods])
             return {
-                (indicator, unit, period): (pk, value, comment)
-                for pk, indicator, unit, period, value, comment in cursor.fetchall()
+                (indicator, unit, period): (pk, value, comment, version)
+                for pk, indicator, unit, period, value, comment, version in cursor.fetchall()
             }
 
     def overwrite(
@@ -416,7 +456,9 @@ class Measurement(models.Model):
         verbose_name=_("period"),
     )
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=MAX_DECIMALS)
-    comment = models.TextField(_("comment"), blank=True)
+    comment = models.TextField(
+        _("comment"), blank=True, validators=[refuse_control_characters_multiline]
+    )
     version = models.PositiveIntegerField(_("version"), default=1)
     entered_by = user_stamp(_("entered by"))
     entered_at = models.DateTimeField(_("entered at"), default=timezone.now, editable=False)
@@ -460,6 +502,10 @@ class Measurement(models.Model):
     def key(self) -> tuple[int, int, int]:
         return (self.indicator_id, self.unit_id, self.period_id)
 
+    @property
+    def is_implausible(self) -> bool:
+        return self.indicator.is_implausible(self.value)
+
     @classmethod
     def announce_changed(cls, keys: set[tuple[int, int, int]]) -> None:
         """Tell the features which values changed; every write path calls this."""
@@ -474,6 +520,91 @@ class Measurement(models.Model):
                 raise ValidationError({"value": error.messages}) from error
 
     @classmethod
+    def write(cls, writes: Sequence[ValueWrite], *, by: AbstractBaseUser) -> dict[str, int]:
+        """The one way values are written: the grid, imports and the admin all come here.
+
+        Checks every value against its indicator, locks the stored rows, and refuses the whole
+        write with `WriteConflict` (carrying each row as it now stands) if a row was changed
+        after the version its writer was based on. Otherwise inserts new values, updates
+        changed ones (version + 1, so an editor holding the old version is told), leaves
+        unchanged ones alone and announces the changed keys, all in one transaction. Writing
+        what is already stored (a double click, the same file twice) is not a conflict.
+        """
+        for write in writes:
+            write.indicator.check_value(write.value)
+        if not writes:
+            return {"created": 0, "updated": 0, "unchanged": 0}
+        now = timezone.now()
+        with transaction.atomic():
+            stored = cls.objects.lock_keys({write.key for write in writes})
+            conflicts: list[int] = []
+            changes: list[tuple[ValueWrite, int | None, str]] = []
+            unchanged = 0
+            for write in writes:
+                current = stored.get(write.key)
+                comment = write.comment
+                if comment is None:
+                    comment = current[2] if current is not None else ""
+                if current is not None and current[1:3] == (write.value, comment):
+                    unchanged += 1
+                elif (
+                    current is not None
+                    and write.based_on is not None
+                    and current[3] != write.based_on
+                ):
+                    conflicts.append(current[0])
+                else:
+                    # A value deleted meanwhile (e.g. in the admin) leaves nothing to overwrite.
+                    changes.append((write, current[0] if current else None, comment))
+            if conflicts:
+                raise WriteConflict(
+                    list(cls.objects.select_related("entered_by").filter(pk__in=conflicts))
+                )
+            created = [
+                cls(
+                    indicator=write.indicator,
+                    unit=write.unit,
+                    period=write.period,
+                    value=write.value,
+                    comment=comment,
+                    entered_by=by,
+                    entered_at=now,
+                )
+                for write, pk, comment in changes
+                if pk is None
+            ]
+            cls.objects.overwrite(
+                [(pk, write.value, comment) for write, pk, comment in changes if pk is not None],
+                by=by,
+                at=now,
+            )
+            if created:
+                try:
+                    with transaction.atomic():
+                        cls.objects.bulk_create(created)
+                except IntegrityError:
+                    # Someone inserted one of these values since the rows were locked.
+                    keys = {m.key for m in created}
+                    raced = [
+                        m
+                        for m in cls.objects.select_related("entered_by").filter(
+                            indicator__in={k[0] for k in keys},
+                            unit__in={k[1] for k in keys},
+                            period__in={k[2] for k in keys},
+                        )
+                        if m.key in keys
+                    ]
+                    if not raced:
+                        raise
+                    raise WriteConflict(raced) from None
+            cls.announce_changed({write.key for write, _current, _comment in changes})
+        return {
+            "created": len(created),
+            "updated": len(changes) - len(created),
+            "unchanged": unchanged,
+        }
+
+    @classmethod
     def record(
         cls,
         *,
@@ -485,41 +616,37 @@ class Measurement(models.Model):
         by: AbstractBaseUser,
         based_on: int,
     ) -> Measurement:
-        """Save a value, unless someone changed it after version `based_on` (0: no value yet).
+        """Save one value, unless someone changed it after version `based_on` (0: no value
+        yet); then `EditConflict` carries the value as it now stands. See `write`."""
+        cls.write([ValueWrite(indicator, unit, period, value, comment, based_on=based_on)], by=by)
+        return cls.objects.select_related("entered_by").get(
+            indicator=indicator, unit=unit, period=period
+        )
 
-        One conditional UPDATE (or an INSERT guarded by the unique constraint), so of two
-        concurrent saves one wins and the other raises `EditConflict` with the value as it
-        now stands. Saving what is already stored (a double click) is not a conflict.
-        """
-        indicator.check_value(value)
-        key = {"indicator": indicator, "unit": unit, "period": period}
-        with transaction.atomic():
-            if based_on:
-                updated = cls.objects.filter(**key, version=based_on).update(
-                    value=value,
-                    comment=comment,
-                    version=F("version") + 1,
-                    entered_by=by,
-                    entered_at=timezone.now(),
-                )
-                if updated:
-                    cls.announce_changed({(indicator.pk, unit.pk, period.pk)})
-                    return cls.objects.select_related("entered_by").get(**key)
-            else:
-                try:
-                    with transaction.atomic():
-                        return cls.objects.create(
-                            **key, value=value, comment=comment, entered_by=by
-                        )
-                except IntegrityError:
-                    pass
-            current = cls.objects.select_related("entered_by").filter(**key).first()
-            if current is None:
-                # Deleted meanwhile (e.g. in the admin): nothing to overwrite.
-                return cls.objects.create(**key, value=value, comment=comment, entered_by=by)
-            if current.value == value and current.comment == comment:
-                return current
-            raise EditConflict(current)
+
+@dataclass(frozen=True)
+class ValueWrite:
+    """One value for `Measurement.write`: where it goes, and the version its writer saw."""
+
+    indicator: Indicator
+    unit: Unit
+    period: ReportingPeriod
+    value: Decimal
+    comment: str | None = None  # None: keep the stored comment
+    based_on: int | None = None  # the version seen (0: no value yet); None: not checked
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        return (self.indicator.pk, self.unit.pk, self.period.pk)
+
+
+class WriteConflict(EditConflict):
+    """Values changed after the versions their writers were based on; `conflicts` holds each
+    as it now stands (`current`: the first, as for one value)."""
+
+    def __init__(self, conflicts: list[Measurement]) -> None:
+        super().__init__(conflicts[0])
+        self.conflicts = conflicts
 
 
 def goals_reported_on_by(unit: Unit, period: ReportingPeriod) -> models.QuerySet[DevelopmentGoal]:

@@ -5,11 +5,11 @@ from indicators import views
 app_name = "indicators"
 
 urlpatterns = [
-    path("units/<str:code>/values/", views.measurement_grid, name="grid"),
+    path("units/<code:code>/values/", views.measurement_grid, name="grid"),
     path(
-        "units/<str:code>/values/<int:indicator_id>/<str:period_code>/",
+        "units/<code:code>/values/<int:indicator_id>/<code:period_code>/",
         views.measurement_save,
         name="measurement_save",
     ),
-    path("units/<str:code>/indicators/new/", views.indicator_attach, name="attach"),
+    path("units/<code:code>/indicators/new/", views.indicator_attach, name="attach"),
 ]

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from goals.access import Access
 from goals.models import EditConflict, ReportingPeriod
 from goals.views import current_strategy, get_unit_for_reader, open_periods_of
-from indicators.forms import AttachIndicatorForm, MeasurementForm
+from indicators.forms import AttachIndicatorForm, MeasurementForm, MilestoneFormSet
 from indicators.models import Indicator, Measurement, Target
 from strategy.models import Unit
 
@@ -40,6 +40,10 @@ class Row:
     @property
     def prefix(self) -> str:
         return f"m{self.indicator.pk}-{self.period.pk}"
+
+    @property
+    def current_is_implausible(self) -> bool:
+        return self.current is not None and self.indicator.is_implausible(self.current.value)
 
     def make_form(self, data=None, *, prefill: bool = False) -> MeasurementForm:
         initial = {"version": self.current.version if self.current else 0}
@@ -145,19 +149,35 @@ def indicator_attach(request: HttpRequest, code: str) -> HttpResponse:
         if (goal := request.GET.get("goal", "")).isdigit():
             initial["goal"] = goal
         form = AttachIndicatorForm(strategy=strategy, initial=initial)
+        milestones = MilestoneFormSet(prefix="milestones", form_kwargs={"strategy": strategy})
         return TemplateResponse(
             request,
             "indicators/indicator_attach.html",
-            {"unit": unit, "form": form, "nav_section": "unit"},
+            {"unit": unit, "form": form, "milestones": milestones, "nav_section": "unit"},
         )
     form = AttachIndicatorForm(request.POST, strategy=strategy)
-    if form.is_valid():
+    valid = form.is_valid()
+    # Validated against the indicator as typed (its measure and decimals), saved with it. A
+    # post without the milestone rows (not sent by the page) simply adds no milestone.
+    with_milestones = "milestones-TOTAL_FORMS" in request.POST
+    milestones = MilestoneFormSet(
+        request.POST if with_milestones else None,
+        instance=form.instance,
+        prefix="milestones",
+        form_kwargs={"strategy": strategy},
+    )
+    valid = (milestones.is_valid() if with_milestones else True) and valid
+    if valid:
         indicator = form.save(commit=False)
         indicator.owner_unit = unit
         indicator.code = f"{unit.code}-{form.cleaned_data['token']}"
+        indicator.aggregation = form.cleaned_data["aggregation"]
         try:
             with transaction.atomic():
                 indicator.save()
+                if with_milestones:
+                    milestones.instance = indicator
+                    milestones.save()
         except IntegrityError:
             # The same form sent twice: the first one created it.
             if not Indicator.objects.filter(code=indicator.code, owner_unit=unit).exists():
@@ -171,7 +191,7 @@ def indicator_attach(request: HttpRequest, code: str) -> HttpResponse:
     return TemplateResponse(
         request,
         "indicators/indicator_attach.html",
-        {"unit": unit, "form": form, "nav_section": "unit"},
+        {"unit": unit, "form": form, "milestones": milestones, "nav_section": "unit"},
     )
 
 

@@ -93,6 +93,22 @@ class JobQuerySet(models.QuerySet):
             | Q(state=JobState.RUNNING, started_at__lt=started_before)
         )
 
+    def expired(self, *, now: datetime.datetime | None = None) -> JobQuerySet:
+        """Finished jobs older than the retention period (JOBS_RETENTION_DAYS)."""
+        now = now or timezone.now()
+        finished_before = now - datetime.timedelta(days=settings.JOBS_RETENTION_DAYS)
+        return self.filter(
+            state__in=[JobState.DONE, JobState.FAILED], finished_at__lt=finished_before
+        )
+
+    def remove_expired(self, *, now: datetime.datetime | None = None) -> int:
+        """Delete expired jobs; the uploaded and result files live in the row and go with it.
+        What an import applied stays: measurements do not refer to the job."""
+        removed, _by_model = self.expired(now=now).delete()
+        if removed:
+            logger.info("Removed %s finished jobs past their retention period", removed)
+        return removed
+
     def requeue_stale(self, *, now: datetime.datetime | None = None) -> int:
         """Queue stale jobs again; give up on jobs that used all their attempts."""
         count = 0

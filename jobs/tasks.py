@@ -34,6 +34,12 @@ def run_job(self, job_id: int) -> None:
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT_ERRORS)
+def remove_expired_jobs() -> int:
+    """Beat: delete finished jobs, with their files, once the retention period has passed."""
+    return Job.objects.remove_expired()
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT_ERRORS)
 def requeue_stale_jobs() -> int:
     """Beat: queue again jobs that were never picked up or whose worker died."""
     return Job.objects.requeue_stale()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 
+from axes.helpers import get_client_ip_address
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
@@ -16,10 +17,10 @@ LAST_SEEN_KEY = "_auth_last_seen"
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The address django-axes counts failures against (it knows about the proxy)."""
+    """The address django-axes counts failures against (behind the proxy: the client's)."""
     if request is None:
         return None
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+    return getattr(request, "axes_ip_address", None) or get_client_ip_address(request)
 
 
 @receiver(user_logged_in)

@@ -9,10 +9,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
+from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.utils.functional import empty
 
 from ops.audit import LAST_SEEN_KEY, SESSION_STARTED_KEY, client_ip
+from ops.text import has_control_characters
 
 request_logger = logging.getLogger("veikart.request")
 security_logger = logging.getLogger("veikart.security")
@@ -113,3 +115,17 @@ class NoStoreForUsersMiddleware:
         if was_authenticated or request.user.is_authenticated:
             add_never_cache_headers(response)
         return response
+
+
+class RefuseControlCharactersInQueryMiddleware:
+    """Answer 400 to a query string holding a control character (`?period=%00`), before any
+    view runs a query with it: PostgreSQL cannot hold a NUL, and no parameter needs one."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for key, values in request.GET.lists():
+            if any(has_control_characters(text) for text in (key, *values)):
+                return HttpResponse(loader.render_to_string("400.html"), status=400)
+        return self.get_response(request)

@@ -114,6 +114,7 @@ def template_sheet(unit: Unit, period: ReportingPeriod) -> SheetData:
                 period.code,
                 _number(measurement.value) if measurement else None,
                 measurement.comment if measurement else "",
+                measurement.version if measurement else 0,
             ]
         )
     return SheetData(title=_("Values"), header=COLUMNS, rows=rows)

@@ -34,6 +34,11 @@ class ImportForm(forms.Form):
         help_text=_("An .xlsx or .csv file of at most %(limit)d MB.")
         % {"limit": settings.IMPORT_MAX_BYTES // (1024 * 1024)},
     )
+    overwrite = forms.BooleanField(
+        label=_("Overwrite values changed since the template was downloaded"),
+        required=False,
+        help_text=_("Without this, such values are refused and the import names who changed them."),
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -9,28 +9,37 @@ period: importing the same file twice changes nothing the second time.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from goals.models import ReportingPeriod
-from indicators.models import Indicator, Measurement
+from goals.models import EditConflict, ReportingPeriod
+from indicators.models import Indicator, Measurement, ValueWrite, WriteConflict, parse_decimal
 from jobs.models import Job, JobFailed, JobKind, handler
 from spreadsheets.cells import FORMULA_PREFIXES, unescape_formula
 from spreadsheets.reading import FileRejected, Row, read_spreadsheet
 from strategy.models import Unit
 
 #: The template's columns, in order. Names are fixed (not translated) so files travel between
-#: languages; indicator_name is there for people and ignored on import.
-COLUMNS = ["indicator_code", "indicator_name", "unit_code", "period", "value", "comment"]
+#: languages; indicator_name is there for people and ignored on import. based_on_version is the
+#: version of the stored value the template was made from (0: none yet): a value changed since
+#: is refused unless the user asks to overwrite. A file without that column is not checked.
+COLUMNS = [
+    "indicator_code",
+    "indicator_name",
+    "unit_code",
+    "period",
+    "value",
+    "comment",
+    "based_on_version",
+]
 REQUIRED = ["indicator_code", "unit_code", "period", "value"]
 MAX_COMMENT = 4000
-MAX_ABS_VALUE = Decimal(10) ** 14  # Measurement.value holds 20 digits, 6 after the point
 
 
 @dataclass
@@ -41,6 +50,7 @@ class Change:
     period: ReportingPeriod
     value: Decimal
     comment: str | None  # None: the file has no comment column, keep what is stored
+    based_on: int | None = None  # the stored version the file was made from; None: unchecked
 
     @property
     def key(self) -> tuple[int, int, int]:
@@ -58,32 +68,19 @@ class RowErrors:
         return bool(self.items)
 
 
-def parse_value(raw: Any) -> Decimal:
-    """A number from a cell: numbers as they are, text with '.' or a Norwegian ',' as decimal
-    mark and spaces as thousands separators. Raises ValueError with a message for the user."""
+def cell_text(raw: Any) -> str:
+    """A cell as the text a person would have typed, for the one parser (`parse_decimal`).
+
+    A number a spreadsheet stored (1000.0 for a typed 1e3 or 1000) is written out in full;
+    a text cell is read exactly as typed, so "1e3" is refused here as in the grid.
+    """
     if isinstance(raw, bool):
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": raw})
+        return str(raw)
+    if isinstance(raw, float):
+        return format(Decimal(repr(raw)), "f") if math.isfinite(raw) else str(raw)
     if isinstance(raw, int | Decimal):
-        value = Decimal(raw)
-    elif isinstance(raw, float):
-        value = Decimal(repr(raw))
-    elif isinstance(raw, str):
-        text = raw.strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
-        if "," in text and "." not in text:
-            text = text.replace(",", ".")
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            raise ValueError(
-                _("“%(value)s” is not a number.") % {"value": raw.strip()[:50]}
-            ) from None
-    else:
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": str(raw)[:50]})
-    if not value.is_finite():
-        raise ValueError(_("“%(value)s” is not a number.") % {"value": str(raw)[:50]})
-    if abs(value) >= MAX_ABS_VALUE:
-        raise ValueError(_("The number is too large."))
-    return value
+        return format(Decimal(raw), "f")
+    return str(raw)
 
 
 def _text(raw: Any) -> str:
@@ -244,50 +241,70 @@ def _check_row(row, indicators, units, editable, periods, has_comment, errors) -
         return None  # no value given: the row changes nothing
     value = None
     try:
-        value = parse_value(raw_value)
-    except ValueError as error:
-        errors.add(number, "value", str(error))
-    if value is not None and indicator is not None:
-        try:
-            indicator.check_value(value)
-        except ValidationError as error:
-            for message in error.messages:
-                errors.add(number, "value", message)
+        value = (
+            indicator.parse_value(cell_text(raw_value))
+            if indicator is not None
+            else parse_decimal(cell_text(raw_value))
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            errors.add(number, "value", message)
+    based_on = None
+    version = _text(row.cells.get("based_on_version"))
+    if version:
+        if version.isdigit() and len(version) < 10:
+            based_on = int(version)
+        else:
+            errors.add(
+                number,
+                "based_on_version",
+                _("This column must keep the number the template came with; download a new one."),
+            )
     if len(errors.items) > before:
         return None
-    return Change(number, indicator, unit, period, value, comment)
+    return Change(number, indicator, unit, period, value, comment, based_on)
 
 
-def apply_changes(changes: list[Change], *, user) -> dict[str, int]:
-    """Upsert the values; an unchanged value (and comment) is left alone. Call in a transaction."""
-    now = timezone.now()
-    stored = Measurement.objects.lock_keys({c.key for c in changes})
-    created, overwritten, unchanged = [], [], 0
-    for change in changes:
-        current = stored.get(change.key)
-        if current is None:
-            created.append(
-                Measurement(
-                    indicator=change.indicator,
-                    unit=change.unit,
-                    period=change.period,
-                    value=change.value,
-                    comment=change.comment or "",
-                    entered_by=user,
-                    entered_at=now,
+def apply_changes(changes: list[Change], *, user, overwrite: bool = False) -> dict[str, int]:
+    """Write the values through the one write path; unchanged values are left alone.
+
+    A value someone changed after the file's template was made is refused, naming who and
+    when, unless `overwrite` (the user's explicit choice) is set.
+    """
+    writes = [
+        ValueWrite(
+            c.indicator,
+            c.unit,
+            c.period,
+            c.value,
+            c.comment,
+            based_on=None if overwrite else c.based_on,
+        )
+        for c in changes
+    ]
+    try:
+        return Measurement.write(writes, by=user)
+    except WriteConflict as conflict:
+        rows = {c.key: c.row for c in changes}
+        errors = RowErrors()
+        for current in sorted(conflict.conflicts, key=lambda m: rows.get(m.key, 0)):
+            errors.add(
+                rows.get(current.key),
+                "value",
+                _(
+                    "Changed by %(who)s on %(when)s, after your file was made: the value is now "
+                    "%(value)s. Download a new template, or import again choosing to overwrite "
+                    "newer values."
                 )
+                % {
+                    "who": current.entered_by.get_username() if current.entered_by else "?",
+                    "when": formats.date_format(
+                        timezone.localtime(current.entered_at), "DATETIME_FORMAT"
+                    ),
+                    "value": format(current.value.normalize(), "f"),
+                },
             )
-            continue
-        pk, value, stored_comment = current
-        comment = stored_comment if change.comment is None else change.comment
-        if value == change.value and stored_comment == comment:
-            unchanged += 1
-            continue
-        overwritten.append((pk, change.value, comment))
-    Measurement.objects.overwrite(overwritten, by=user, at=now)
-    Measurement.objects.bulk_create(created)
-    Measurement.announce_changed({c.key for c in changes})
-    return {"created": len(created), "updated": len(overwritten), "unchanged": unchanged}
+        raise JobFailed(errors.items, result={"stale": len(conflict.conflicts)}) from None
 
 
 @handler(JobKind.IMPORT_MEASUREMENTS)
@@ -301,9 +318,22 @@ def import_measurements(job: Job) -> None:
     changes = check_rows(sheet.rows, sheet.header, user=job.created_by, job=job)
     empty = len(sheet.rows) - len(changes)
     job.report_progress(80)
+    overwrite = bool(job.payload.get("overwrite"))
+
+    # Implausible values are imported (the bounds already held) but flagged in the report.
+    flagged = [
+        {"row": c.row, "column": "value", "message": c.indicator.implausible_message()}
+        for c in changes
+        if c.indicator.is_implausible(c.value)
+    ]
+
+    def apply() -> dict[str, Any]:
+        written = apply_changes(changes, user=job.created_by, overwrite=overwrite)
+        return {**written, "empty": empty, **({"flagged": flagged} if flagged else {})}
+
     try:
-        job.complete(lambda: {**apply_changes(changes, user=job.created_by), "empty": empty})
-    except IntegrityError:
+        job.complete(apply)
+    except EditConflict:
         raise JobFailed(
             [{"message": _("Someone saved values at the same time. Upload the file again.")}]
         ) from None

@@ -77,7 +77,11 @@ def import_upload(request: HttpRequest) -> HttpResponse:
         job = Job.objects.create(
             kind=JobKind.IMPORT_MEASUREMENTS,
             created_by=request.user,
-            payload={"format": file_format_of(upload.name), "language": translation.get_language()},
+            payload={
+                "format": file_format_of(upload.name),
+                "language": translation.get_language(),
+                "overwrite": form.cleaned_data["overwrite"],
+            },
             upload=upload.read(),
             upload_name=upload.name[:255],
         )

@@ -4,6 +4,7 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from goals.models import DevelopmentGoal
+from strategy.admin_history import HistoryAdminMixin
 from strategy.models import Area, Membership, Pillar, Strategy, Unit
 
 
@@ -49,7 +50,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Unit)
-class UnitAdmin(TranslationAdmin):
+class UnitAdmin(HistoryAdminMixin, TranslationAdmin):
     list_display = ["indented_code", "name", "kind", "parent", "active", "valid_from", "valid_to"]
     list_filter = ["kind", "active"]
     search_fields = ["code", "name_en", "name_nb"]
@@ -63,7 +64,7 @@ class UnitAdmin(TranslationAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(HistoryAdminMixin, admin.ModelAdmin):
     list_display = ["user", "unit", "role"]
     list_filter = ["role", "unit__kind"]
     search_fields = ["user__username", "user__email", "unit__code", "unit__name_en"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pghistory
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
@@ -12,13 +13,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from ops.text import code_validator
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-code_validator = RegexValidator(
-    r"^[A-Za-z0-9ÆØÅæøå][A-Za-z0-9ÆØÅæøå_.-]*$",
-    _("Use letters, digits, '-', '_' or '.', starting with a letter or digit."),
-)
 
 
 class TranslationStatus(models.TextChoices):
@@ -199,6 +197,7 @@ class UnitManager(NaturalKeyManager.from_queryset(UnitQuerySet)):
     pass
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Unit(models.Model):
     """A node in the organisation tree: university, faculty, department, ...
 
@@ -285,6 +284,7 @@ class Role(models.TextChoices):
     VIEWER = "viewer", _("Viewer")
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Membership(models.Model):
     """A user's role on a unit; it covers the unit's whole subtree."""
 

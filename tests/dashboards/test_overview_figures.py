@@ -150,11 +150,12 @@ def by_hand(period_code: str) -> dict[str, list[str]]:
             f"{area.code} {area.name}",
             LABEL[middle(statuses)],
             *(str(statuses.count(s)) for s in ("on_track", "at_risk", "off_track", "no_data")),
-            f"{round(statistics.median(progresses) * 100)} %" if progresses else "",
+            # The CSV writes a percentage as a number a spreadsheet reads ("82%").
+            f"{round(statistics.median(progresses) * 100)}%" if progresses else "",
             *(str(all_reported.count(s)) for s in ("on_track", "at_risk", "off_track")),
             str(rep),
             str(exp),
-            f"{round(rep / exp * 100)} %" if exp else "",
+            f"{round(rep / exp * 100)}%" if exp else "",
             str(disagreements),
         ]
     return out

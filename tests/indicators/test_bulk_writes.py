@@ -22,4 +22,4 @@ def test_a_bulk_write_locks_exactly_the_values_it_was_given():
     locked = Measurement.objects.lock_keys(
         {(first.pk, idi, period("2024").pk), (second.pk, idi, period("2025").pk)}
     )
-    assert locked == {(first.pk, idi, period("2024").pk): (a.pk, Decimal("1"), "")}
+    assert locked == {(first.pk, idi, period("2024").pk): (a.pk, Decimal("1"), "", a.version)}

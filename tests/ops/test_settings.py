@@ -157,3 +157,16 @@ def test_a_misspelt_switch_is_refused_at_start():
     assert "PASSWORD_LOGIN is 'no'" in done.stderr
     assert "OIDC_MATCH_USERS_BY is 'mail'" in done.stderr
     assert "OIDC_USERNAME_PATTERN is not a regular expression" in done.stderr
+
+
+def test_proxy_count_makes_lockouts_count_the_address_the_proxy_appended():
+    code = (
+        "import django; django.setup(); from django.test import RequestFactory; "
+        "from axes.helpers import get_client_ip_address as ip; "
+        "r = RequestFactory().get('/', HTTP_X_FORWARDED_FOR='192.0.2.9, 203.0.113.66', "
+        "REMOTE_ADDR='127.0.0.1'); print(ip(r))"
+    )
+    behind_nginx = run_django("-c", code, DJANGO_SETTINGS_MODULE="config.settings", PROXY_COUNT="1")
+    direct = run_django("-c", code, DJANGO_SETTINGS_MODULE="config.settings", PROXY_COUNT="0")
+    assert behind_nginx.stdout.strip().splitlines()[-1] == "203.0.113.66", behind_nginx.stderr
+    assert direct.stdout.strip().splitlines()[-1] == "127.0.0.1", direct.stderr

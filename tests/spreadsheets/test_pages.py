@@ -65,6 +65,7 @@ def test_the_xlsx_template_lists_the_units_indicators_with_stored_values(client,
         "period",
         "value",
         "comment",
+        "based_on_version",
     )
     assert [(r[0], r[2], r[3], r[4]) for r in rows[1:]] == [
         ("IDI-A", "IDI", "2025", None),
@@ -78,7 +79,7 @@ def test_the_csv_template_is_utf8_with_a_bom(client, personas, units):
     content = template(client, unit="IDI", format="csv").content
     assert content.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
-    assert rows[1] == ["IDI-A", "Ærlig", "IDI", "2025", "", ""]
+    assert rows[1] == ["IDI-A", "Ærlig", "IDI", "2025", "", "", "0"]
 
 
 def test_a_template_for_another_units_is_refused(client, personas, units):
