@@ -221,12 +221,13 @@ STORAGES = {
 
 # Cache (the dashboards' computed pages). With CACHE_URL (e.g. redis://127.0.0.1:6379/1) all
 # processes share one Redis cache, so N gunicorn workers compute a page once; without it each
-# process has its own local-memory cache.
+# process has its own local-memory cache. The Redis cache fails open (ops.cache): while Redis is
+# away pages are computed, and a warning is logged once a minute.
 CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ops.cache.FailOpenRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "veikart",
         }
