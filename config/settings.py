@@ -267,13 +267,19 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stale-jobs": {
         "task": "jobs.tasks.requeue_stale_jobs",
-        "schedule": 60.0 * 5,
+        "schedule": 60.0,
     },
 }
 
-# Background jobs: a job still queued after this many minutes is queued again by the sweep; a
-# running job whose worker vanished is retried after the hard time limit plus this margin.
+# Background jobs (jobs.models, the sweep runs every minute and as each worker starts): a job
+# that could not be handed to the broker is sent once JOBS_SEND_GRACE_SECONDS have passed; one
+# whose message was lost (the queue is empty) likewise; one still queued after
+# JOBS_REQUEUE_AFTER_MINUTES in any case. Workers beat every JOBS_WORKER_HEARTBEAT_SECONDS; a
+# running job whose worker has not beaten for JOBS_WORKER_LOST_AFTER_SECONDS is run again.
 JOBS_REQUEUE_AFTER_MINUTES = env.int("JOBS_REQUEUE_AFTER_MINUTES", default=10)
+JOBS_SEND_GRACE_SECONDS = env.int("JOBS_SEND_GRACE_SECONDS", default=5)
+JOBS_WORKER_HEARTBEAT_SECONDS = env.int("JOBS_WORKER_HEARTBEAT_SECONDS", default=15)
+JOBS_WORKER_LOST_AFTER_SECONDS = env.int("JOBS_WORKER_LOST_AFTER_SECONDS", default=60)
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=5)
 
 # Spreadsheet import limits, checked before a file is parsed.
