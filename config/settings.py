@@ -280,6 +280,10 @@ JOBS_REQUEUE_AFTER_MINUTES = env.int("JOBS_REQUEUE_AFTER_MINUTES", default=10)
 JOBS_SEND_GRACE_SECONDS = env.int("JOBS_SEND_GRACE_SECONDS", default=5)
 JOBS_WORKER_HEARTBEAT_SECONDS = env.int("JOBS_WORKER_HEARTBEAT_SECONDS", default=15)
 JOBS_WORKER_LOST_AFTER_SECONDS = env.int("JOBS_WORKER_LOST_AFTER_SECONDS", default=60)
+# /healthz/status calls beat late when the sweep (every minute) has not run for this long, and
+# the queue late when a job has waited this long.
+STATUS_SWEEP_LATE_SECONDS = env.int("STATUS_SWEEP_LATE_SECONDS", default=180)
+STATUS_QUEUED_LATE_SECONDS = env.int("STATUS_QUEUED_LATE_SECONDS", default=300)
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=5)
 
 # Spreadsheet import limits, checked before a file is parsed.
@@ -348,7 +352,8 @@ if not DEBUG:
     # Production hardening; TLS ends at the reverse proxy, which sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+    # The load balancer and monitoring probe over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/status$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)

@@ -29,6 +29,7 @@ urlpatterns = [
     ),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", ops_views.healthz, name="healthz"),
+    path("healthz/status", ops_views.status, name="status"),
     path("admin/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:
