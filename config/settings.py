@@ -269,6 +269,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.tasks.requeue_stale_jobs",
         "schedule": 60.0,
     },
+    "send-waiting-emails": {
+        "task": "notifications.tasks.send_waiting_emails",
+        "schedule": 60.0,
+    },
 }
 
 # Background jobs (jobs.models, the sweep runs every minute and as each worker starts): a job
@@ -308,6 +312,15 @@ PGHISTORY_MIDDLEWARE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="veikart@localhost")
+if env.str("EMAIL_FILE_PATH", default=""):  # for EMAIL_BACKEND=...filebased.EmailBackend
+    EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH")
+# The outbox of workflow e-mails (notifications.models.OutboxEmail): the sweep sends what waited
+# OUTBOX_SEND_GRACE_SECONDS past its time; a failed attempt is retried after 30 s, 1, 2, 4 …
+# minutes (at most an hour), OUTBOX_MAX_ATTEMPTS times; an e-mail whose sender vanished while
+# sending is tried again after OUTBOX_SENDING_TIMEOUT_SECONDS.
+OUTBOX_SEND_GRACE_SECONDS = env.int("OUTBOX_SEND_GRACE_SECONDS", default=5)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("OUTBOX_SENDING_TIMEOUT_SECONDS", default=600)
 
 # Logs go to stderr; LOG_FORMAT=json (the default with DEBUG off) writes one JSON object a line.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")

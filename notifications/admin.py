@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from notifications.models import SentReminder
+from notifications.models import OutboxEmail, SentReminder
 
 
 @admin.register(SentReminder)
@@ -11,6 +11,30 @@ class SentReminderAdmin(admin.ModelAdmin):
     list_filter = ["kind", "period"]
     search_fields = ["user__username", "user__email"]
     readonly_fields = ["user", "period", "kind", "sent_at", "units"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "step", "report", "recipient", "state", "attempts", "sent_at"]
+    list_filter = ["state", "step"]
+    search_fields = ["recipient__username", "recipient__email"]
+    readonly_fields = [
+        "step",
+        "report",
+        "recipient",
+        "by",
+        "comment",
+        "state",
+        "attempts",
+        "last_error",
+        "created_at",
+        "available_at",
+        "claimed_at",
+        "sent_at",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -2,10 +2,11 @@
 
 A submitted report goes to the approvers of its unit (an approver role on the unit or a unit
 above it), never to the person who submitted it; a returned or approved report goes to the
-person who submitted it, with the approver's comment. The model verbs call `report_step_announce`
-once their transaction has committed (`transaction.on_commit`), so a step that rolls back or is
-refused sends nothing. It queues one Celery task per recipient: a slow or failing SMTP server
-holds neither the request nor the other recipients, and a retry resends one message only.
+person who submitted it, with the approver's comment. `report_step_announce` is called once the
+step's transaction has committed, so a step that rolls back or is refused sends nothing. It
+writes one `OutboxEmail` row per recipient, then queues one Celery task per row: a slow or
+failing SMTP server holds neither the request nor the other recipients. With Redis down the rows
+wait, and the sweep (beat, every minute; every worker as it starts) sends them once it is back.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import logging
 
 from django.contrib.auth import get_user_model
 
+from notifications.models import OutboxEmail
 from strategy.models import Membership, Role
 
 logger = logging.getLogger(__name__)
@@ -51,30 +53,41 @@ def recipients_of(step: str, report, *, by) -> list[int]:
 
 
 def report_step_announce(*, step: str, report_id: int, by, comment: str = "") -> None:
-    """Queue the e-mails for a workflow step that has just committed.
+    """Put the e-mails for a workflow step that has just committed in the outbox, and queue them.
 
     Never raises: the step has happened whatever becomes of its e-mails, so a broker that cannot
-    be reached is logged rather than turned into an error page.
+    be reached leaves them in the outbox for the sweep rather than turning into an error page.
     """
     from goals.models import ProgressReport
-    from notifications.tasks import send_report_step_email
+    from notifications.tasks import send_outbox_email
 
     try:
         report = ProgressReport.objects.select_related("unit").get(pk=report_id)
-        recipients = recipients_of(step, report, by=by)
-    except Exception:
-        logger.exception("Could not find who to tell that report %s was %s", report_id, step)
-        return
-    for user_id in recipients:
-        try:
-            send_report_step_email.delay(
-                step=step, report_id=report_id, user_id=user_id, by_id=by.pk, comment=comment
+        emails = OutboxEmail.objects.bulk_create(
+            OutboxEmail(
+                step=step, report=report, recipient_id=user_id, by=by, comment=comment or ""
             )
+            for user_id in recipients_of(step, report, by=by)
+        )
+    except Exception:
+        logger.exception("Could not write the e-mails that report %s was %s", report_id, step)
+        return
+    for email in emails:
+        try:
+            send_outbox_email.delay(email_id=email.pk)
         except Exception:
-            logger.exception("Could not send the e-mail that report %s was %s", report_id, step)
+            logger.warning(
+                "Could not queue outbox e-mail %s (report %s was %s); the sweep will send it",
+                email.pk,
+                report_id,
+                step,
+                exc_info=True,
+            )
 
 
-def report_step_send(*, step: str, report_id: int, user_id: int, by_id: int, comment: str) -> bool:
+def report_step_send(
+    *, step: str, report_id: int, user_id: int, by_id: int | None, comment: str
+) -> bool:
     """Send one workflow e-mail; False if the report or the recipient has gone meanwhile."""
     from goals.models import ProgressReport
     from notifications import notify

@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
+from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from jobs.models import Heartbeat, Job, JobState
+from notifications.models import OutboxEmail
 
 logger = logging.getLogger("veikart.health")
 
@@ -61,7 +63,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 def background_status(now: datetime.datetime) -> dict[str, dict[str, Any]]:
-    """Workers seen recently, the sweep's last run (beat), the oldest waiting job."""
+    """Workers seen recently, the sweep's last run (beat), the oldest waiting job and e-mail."""
     workers = Heartbeat.objects.workers().alive(now=now).count()
     sweep = Heartbeat.objects.filter(kind=Heartbeat.Kind.SWEEP).order_by("-seen_at").first()
     sweep_age = None if sweep is None else round((now - sweep.seen_at).total_seconds())
@@ -69,6 +71,10 @@ def background_status(now: datetime.datetime) -> dict[str, dict[str, Any]]:
         Job.objects.filter(state=JobState.QUEUED).order_by("enqueued_at").values("enqueued_at")
     ).first()
     queued_age = None if oldest is None else round((now - oldest["enqueued_at"]).total_seconds())
+    emails = OutboxEmail.objects.waiting().aggregate(count=Count("pk"), oldest=Min("created_at"))
+    email_age = (
+        None if emails["oldest"] is None else round((now - emails["oldest"]).total_seconds())
+    )
     return {
         "workers": {"status": "ok" if workers else "none", "alive": workers},
         "beat": {
@@ -83,6 +89,13 @@ def background_status(now: datetime.datetime) -> dict[str, dict[str, Any]]:
             else "late",
             "waiting_seconds": queued_age,
         },
+        "outbox": {
+            "status": "ok"
+            if email_age is None or email_age <= settings.STATUS_QUEUED_LATE_SECONDS
+            else "late",
+            "waiting": emails["count"],
+            "oldest_seconds": email_age,
+        },
     }
 
 
@@ -91,7 +104,8 @@ def background_status(now: datetime.datetime) -> dict[str, dict[str, Any]]:
 @never_cache
 def status(request: HttpRequest) -> JsonResponse:
     """Readiness of every dependency, for monitoring and alerts (not for the load balancer):
-    database, broker, workers seen recently, beat's last sweep, the oldest queued job. 200 when
+    database, broker, workers seen recently, beat's last sweep, the oldest queued job and
+    e-mail. 200 when
     all are well, 503 otherwise. Counts and ages only: no hosts, versions or errors."""
     checks: dict[str, Any] = {"database": database_status(), "broker": broker_status()}
     if settings.CELERY_TASK_ALWAYS_EAGER:

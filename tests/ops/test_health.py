@@ -83,6 +83,7 @@ def test_status_lists_workers_beat_and_the_oldest_queued_job(
     assert ok["checks"]["beat"]["status"] == "ok"
     assert ok["checks"]["oldest_queued_job"]["status"] == "ok"
     assert ok["checks"]["oldest_queued_job"]["waiting_seconds"] >= 120
+    assert ok["checks"]["outbox"] == {"status": "ok", "waiting": 0, "oldest_seconds": None}
     assert (late.status_code, late.json()["checks"]["beat"]["status"]) == (503, "late")
 
 
