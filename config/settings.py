@@ -260,6 +260,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# Queued by each worker as it connects to the broker (config.celery.SweepOnConnect), as well as
+# by beat every minute: work that waited while Redis or every worker was away.
+CELERY_SWEEP_ON_CONNECT = [
+    "jobs.tasks.requeue_stale_jobs",
+    "notifications.tasks.send_waiting_emails",
+]
 CELERY_BEAT_SCHEDULE = {
     "send-deadline-reminders": {
         "task": "notifications.tasks.send_deadline_reminders",

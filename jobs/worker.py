@@ -1,10 +1,9 @@
-"""What a Celery worker does besides running tasks: it says it is alive, and it sends what waits.
+"""What a Celery worker does besides running tasks: it says it is alive.
 
-On `worker_ready` (the worker connected to the broker and consumes) a thread of the worker's main
-process starts writing the worker's `Heartbeat` every `JOBS_WORKER_HEARTBEAT_SECONDS`, and the
-sweep runs once, so that jobs left queued while the broker or every worker was down are sent at
-once instead of at beat's next tick. The thread dies with the process: a worker killed outright
-stops beating, and the sweep gives its running job to another worker (jobs.models).
+On `worker_ready` a thread of the worker's main process starts writing the worker's `Heartbeat`
+every `JOBS_WORKER_HEARTBEAT_SECONDS`. The thread dies with the process: a worker killed outright
+stops beating, and the sweep gives its running job to another worker (jobs.models). (The sweep
+itself is queued by every worker as it connects to the broker: config.celery.SweepOnConnect.)
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from celery.signals import worker_ready, worker_shutdown
 from django.conf import settings
 from django.db import connection
 
-from jobs.models import Heartbeat, Job
+from jobs.models import Heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -40,18 +39,12 @@ def _beat_forever(name: str) -> None:
 
 
 @worker_ready.connect
-def start_heartbeat_and_sweep(sender=None, **kwargs) -> None:
-    name = worker_name(sender)
+def start_heartbeat(sender=None, **kwargs) -> None:
     _stop.clear()
-    threading.Thread(target=_beat_forever, args=(name,), name="heartbeat", daemon=True).start()
-    try:
-        requeued = Job.objects.requeue_stale()
-    except Exception:
-        logger.warning("Could not sweep the queued jobs as %s started", name, exc_info=True)
-    else:
-        logger.info("Worker %s is ready; %d waiting job(s) sent", name, requeued)
-    finally:
-        connection.close()
+    thread = threading.Thread(
+        target=_beat_forever, args=(worker_name(sender),), name="heartbeat", daemon=True
+    )
+    thread.start()
 
 
 @worker_shutdown.connect

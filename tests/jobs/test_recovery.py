@@ -117,3 +117,14 @@ def test_a_message_redelivered_after_its_worker_died_says_so_on_the_page(client,
 def test_the_sweep_task_records_that_it_ran(db):
     requeue_stale_jobs.apply()
     assert Heartbeat.objects.filter(kind=Heartbeat.Kind.SWEEP).exists()
+
+
+def test_every_sweep_queued_on_connecting_is_a_registered_task():
+    from django.conf import settings
+
+    from config.celery import app
+
+    app.loader.import_default_modules()
+    assert settings.CELERY_SWEEP_ON_CONNECT
+    for name in settings.CELERY_SWEEP_ON_CONNECT:
+        assert app.tasks[name].acks_late

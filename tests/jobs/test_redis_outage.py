@@ -76,12 +76,12 @@ def test_a_job_uploaded_while_redis_is_down_runs_as_soon_as_a_worker_starts(
 
     redis.start()
     time.sleep(settings.JOBS_SEND_GRACE_SECONDS)
-    _worker, log = workers("a")  # its start sends what waits: no beat needed
+    _worker, log = workers("a")  # it queues the sweep as it connects: no beat needed
     wait_for(lambda: job_row(job).state == JobState.DONE, timeout=60, what="the import", log=log)
     assert Measurement.objects.get().value == 12.5
 
 
-def test_a_job_uploaded_while_redis_is_down_runs_at_the_next_sweep_once_it_is_back(
+def test_a_job_uploaded_while_redis_is_down_runs_when_the_waiting_worker_reconnects(
     transactional_db, client, personas, redis, workers
 ):
     _worker, log = workers("a")
@@ -89,10 +89,9 @@ def test_a_job_uploaded_while_redis_is_down_runs_at_the_next_sweep_once_it_is_ba
     client.force_login(personas.idi_reporter)
     job = upload_values(client, IndicatorFactory(code="IDI-W"))
     assert job.sent_at is None
-
-    redis.start()
     time.sleep(settings.JOBS_SEND_GRACE_SECONDS)
-    assert Job.objects.requeue_stale() == 1  # what beat's sweep does every minute
+
+    redis.start()  # the worker reconnects and queues the sweep: no beat needed
     wait_for(lambda: job_row(job).state == JobState.DONE, timeout=60, what="the import", log=log)
     assert Measurement.objects.count() == 1
 
@@ -170,10 +169,9 @@ def test_emails_from_a_redis_outage_arrive_once_after_it_returns(
     email = OutboxEmail.objects.get()
     assert (email.state, email.recipient) == (OutboxState.PENDING, personas.ie_leader)
 
-    redis.start()
-    send_waiting_emails.delay()  # beat's sweep, once a minute
+    redis.start()  # the worker reconnects and queues the outbox's sweep
     wait_for(lambda: sent(mail) == 1, timeout=60, what="the e-mail", log=log)
-    send_waiting_emails.delay()  # later sweeps and a late duplicate find it sent
+    send_waiting_emails.delay()  # beat's sweeps and a late duplicate find it sent
     send_outbox_email.delay(email_id=email.pk)
     time.sleep(3)
     assert sent(mail) == 1
