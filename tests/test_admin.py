@@ -33,14 +33,22 @@ def one_of_each(personas):
 def _background_samples(personas):
     from accounts.models import Profile
     from dashboards.models import PeriodSnapshot
-    from jobs.models import Job, JobKind
-    from notifications.models import SentReminder
+    from goals.models import ProgressReport
+    from jobs.models import Heartbeat, Job, JobKind
+    from notifications.models import OutboxEmail, SentReminder
     from tests.factories import period
 
     Profile.objects.create(user=personas.idi_reporter, language="nb")
     Job.objects.create(kind=JobKind.EXPORT_PERIOD, created_by=personas.idi_reporter)
     SentReminder.objects.create(user=personas.idi_reporter, period=period(), kind="before-14")
     PeriodSnapshot.objects.create(period=period(), figures={})
+    Heartbeat.beat(Heartbeat.Kind.WORKER, "celery@admin-test")
+    OutboxEmail.objects.create(
+        step="submitted",
+        report=ProgressReport.objects.first(),
+        recipient=personas.ie_leader,
+        by=personas.idi_reporter,
+    )
 
 
 def admin_url(info: tuple[str, str], page: str) -> str:
