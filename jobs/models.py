@@ -17,7 +17,9 @@ one transaction, so an interrupted job has changed nothing and a finished one is
 
 from __future__ import annotations
 
+import base64
 import datetime
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
@@ -114,30 +116,36 @@ class JobQuerySet(models.QuerySet):
         )
 
     def without_message(self, *, now: datetime.datetime | None = None) -> JobQuerySet:
-        """Queued jobs sent a while ago, when the broker's queue is empty: their message is gone
-        (Redis came back empty), so there is no point waiting `JOBS_REQUEUE_AFTER_MINUTES`."""
+        """Queued jobs sent a while ago that have no message waiting in the broker's queue: it
+        was lost (Redis came back empty), so there is no point waiting
+        `JOBS_REQUEUE_AFTER_MINUTES`. None when the queue cannot be read."""
         now = now or timezone.now()
         sent_before = now - datetime.timedelta(seconds=settings.JOBS_SEND_GRACE_SECONDS)
         queued = self.filter(state=JobState.QUEUED, sent_at__lt=sent_before)
-        if not queued.exists() or broker_queue_length() != 0:
+        if not queued.exists():
             return self.none()
-        return queued
+        waiting = job_ids_in_queue()
+        if waiting is None:
+            return self.none()
+        return queued.exclude(pk__in=waiting)
 
     def requeue_stale(self, *, now: datetime.datetime | None = None) -> int:
         """Queue stale jobs again; give up on jobs that used all their attempts."""
         count = 0
-        stale = self.stale(now=now) | self.without_message(now=now)
-        for job in stale.without_files().order_by("pk"):
+        lost = set(self.without_message(now=now).values_list("pk", flat=True))
+        for job in (self.stale(now=now) | self.filter(pk__in=lost)).without_files().order_by("pk"):
             if job.attempts >= settings.JOBS_MAX_ATTEMPTS:
                 job.give_up()
                 continue
             changes: dict[str, Any] = {"state": JobState.QUEUED, "task_id": "", "worker": ""}
             if job.state == JobState.RUNNING:
                 changes.update(interruption=JobInterruption.WORKER_STOPPED, progress=0)
-            elif job.sent_at is not None:
+            elif job.pk in lost:
                 changes.update(interruption=JobInterruption.MESSAGE_LOST)
+            if "interruption" in changes:
+                changes["interrupted_at"] = timezone.now()
             reset = Job.objects.filter(pk=job.pk, state=job.state, task_id=job.task_id).update(
-                enqueued_at=timezone.now(), interrupted_at=timezone.now(), **changes
+                enqueued_at=timezone.now(), **changes
             )
             if reset:
                 logger.info("Requeueing job %s (%s, was %s)", job.pk, job.kind, job.state)
@@ -146,21 +154,33 @@ class JobQuerySet(models.QuerySet):
         return count
 
 
-def broker_queue_length() -> int | None:
-    """Messages waiting in the default queue, or None if that cannot be known (no broker)."""
+def job_ids_in_queue(limit: int = 10_000) -> set[int] | None:
+    """Ids of the jobs whose `run_job` message waits in the broker's default queue (Redis), or
+    None if that cannot be known (no broker, another transport, Redis unreachable). A message a
+    worker has taken is no longer in the queue; its job is claimed within milliseconds."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return None
     from config.celery import app
 
     try:
         with app.connection_for_read() as connection:
-            queue = connection.default_channel.queue_declare(
-                queue=app.conf.task_default_queue, passive=False
+            raw = connection.default_channel.client.lrange(
+                app.conf.task_default_queue, 0, limit - 1
             )
-            return queue.message_count
     except Exception:
-        logger.warning("Could not read the broker's queue length", exc_info=True)
+        logger.warning("Could not read the broker's queue", exc_info=True)
         return None
+    ids = set()
+    for item in raw:
+        try:
+            message = json.loads(item)
+            if message["headers"].get("task") != "jobs.tasks.run_job":
+                continue
+            args = json.loads(base64.b64decode(message["body"]))[0]
+            ids.add(int(args[0]))
+        except (ValueError, KeyError, IndexError, TypeError):
+            continue  # not a message of ours
+    return ids
 
 
 class HeartbeatQuerySet(models.QuerySet):
@@ -171,6 +191,11 @@ class HeartbeatQuerySet(models.QuerySet):
         now = now or timezone.now()
         lost_after = datetime.timedelta(seconds=settings.JOBS_WORKER_LOST_AFTER_SECONDS)
         return self.filter(seen_at__gte=now - lost_after)
+
+    def forgotten(self, *, now: datetime.datetime | None = None) -> HeartbeatQuerySet:
+        """Workers silent for a day: gone for good (killed, or their host replaced)."""
+        now = now or timezone.now()
+        return self.filter(seen_at__lt=now - datetime.timedelta(days=1))
 
 
 class Heartbeat(models.Model):

@@ -37,4 +37,5 @@ def run_job(self, job_id: int) -> None:
 def requeue_stale_jobs() -> int:
     """Beat, every minute: send jobs that wait without a message or whose worker died."""
     Heartbeat.beat(Heartbeat.Kind.SWEEP, "requeue_stale_jobs")
+    Heartbeat.objects.workers().forgotten().delete()
     return Job.objects.requeue_stale()

@@ -114,9 +114,12 @@ def test_a_message_redelivered_after_its_worker_died_says_so_on_the_page(client,
     )
 
 
-def test_the_sweep_task_records_that_it_ran(db):
+def test_the_sweep_task_records_that_it_ran_and_forgets_workers_gone_for_a_day(db):
+    Heartbeat.objects.create(kind="worker", name="celery@old", seen_at=seconds_ago(25 * 3600))
+    Heartbeat.objects.create(kind="worker", name="celery@recent", seen_at=seconds_ago(3600))
     requeue_stale_jobs.apply()
     assert Heartbeat.objects.filter(kind=Heartbeat.Kind.SWEEP).exists()
+    assert list(Heartbeat.objects.workers().values_list("name", flat=True)) == ["celery@recent"]
 
 
 def test_every_sweep_queued_on_connecting_is_a_registered_task():

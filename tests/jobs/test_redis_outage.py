@@ -96,6 +96,25 @@ def test_a_job_uploaded_while_redis_is_down_runs_when_the_waiting_worker_reconne
     assert Measurement.objects.count() == 1
 
 
+def test_a_job_whose_message_redis_lost_in_a_restart_runs_when_a_worker_starts(
+    transactional_db, client, personas, redis, workers, settings
+):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # this process reads the queue, as a worker does
+    client.force_login(personas.idi_reporter)
+    job = upload_values(client, IndicatorFactory(code="IDI-W"))  # sent; no worker yet
+    assert job_row(job).sent_at is not None
+    time.sleep(settings.JOBS_SEND_GRACE_SECONDS)
+    assert Job.objects.requeue_stale() == 0  # its message waits in the queue: not sent again
+    redis.stop()
+    redis.start()  # back empty: the message is gone, the job is still queued
+    time.sleep(settings.JOBS_SEND_GRACE_SECONDS)
+
+    _worker, log = workers("a")
+    wait_for(lambda: job_row(job).state == JobState.DONE, timeout=60, what="the import", log=log)
+    assert job_row(job).interruption == "message_lost"
+    assert Measurement.objects.count() == 1
+
+
 def test_a_worker_killed_mid_import_is_replaced_promptly_and_the_import_applied_once(
     transactional_db, client, personas, redis, workers, settings
 ):
