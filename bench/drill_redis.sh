@@ -10,6 +10,12 @@ export RPORT=6399 PORT="${PORT:-8140}"
 redis-server --port $RPORT --bind 127.0.0.1 --save "" --appendonly no --daemonize yes \
   --logfile /tmp/veikart-drill-redis.log
 export DATABASE_URL="${1:-postgres://postgres@127.0.0.1:5432/veikart_drill_redis}"
+if [ -z "${1:-}" ] && createdb -h 127.0.0.1 -U postgres veikart_drill_redis 2>/dev/null; then
+  # First run: the small demo seed (about 30 s).
+  .venv/bin/python manage.py migrate --noinput -v0
+  .venv/bin/python manage.py load_strategy >/dev/null
+  .venv/bin/python manage.py seed_demo --scale small >/dev/null
+fi
 export CELERY_BROKER_URL="redis://127.0.0.1:$RPORT/0" CACHE_URL="redis://127.0.0.1:$RPORT/1"
 export EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend
 export EMAIL_FILE_PATH=/tmp/veikart-drill-redis-mail
