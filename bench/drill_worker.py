@@ -4,8 +4,10 @@
    report, new values and changed ones) and stores it as an import job, queued on Redis.
 2. Starts worker A; once A is inside the apply transaction (progress 80 % and an INSERT/UPDATE
    on measurements in flight), kills A's whole process group with SIGKILL.
-3. Checks nothing was applied, starts worker B and waits: Redis hands the unacknowledged
-   message back after the visibility timeout and B runs the job under the same task id.
+3. Checks nothing was applied, starts worker B and waits: A stops beating, so beat's sweep
+   (every minute) queues the job again under a new task id within about two minutes, and B
+   runs it. (Redis would hand A's unacknowledged message back only after the visibility
+   timeout, an hour; that late delivery finds the job done and skips it, as in step 4.)
 4. Checks the import is applied exactly once, then sends the same message once more (a late
    duplicate delivery) and checks it is skipped and changes nothing.
 """
@@ -179,11 +181,15 @@ def finish(job: Job, before: dict, after_kill: dict) -> None:
     worker_b = start_worker("b")
     try:
         started = time.monotonic()
+        wait_for(lambda: job_row(job.pk).interruption, 600, "the sweep to queue the job again")
+        say(f"the sweep queued the job again {time.monotonic() - started:.0f} s after B started")
         wait_for(lambda: job_row(job.pk).is_finished, 600, "the job to finish on worker B")
         done = job_row(job.pk)
         say(
             f"worker B finished it {time.monotonic() - started:.0f} s after starting: "
-            f"{done.state}, attempts {done.attempts}, task {done.task_id}, result {done.result}"
+            f"{done.state}, attempts {done.attempts}, task {done.task_id}, result {done.result}; "
+            f"interruption {done.interruption!r} at {done.interrupted_at:%H:%M:%S}, "
+            f"finished {done.finished_at:%H:%M:%S}"
         )
         after = snapshot()
         from_file = Measurement.objects.filter(entered_by_id=job.created_by_id, comment="drill")

@@ -255,12 +255,13 @@ STORAGES = {
 
 # Cache (the dashboards' computed pages). With CACHE_URL (e.g. redis://127.0.0.1:6379/1) all
 # processes share one Redis cache, so N gunicorn workers compute a page once; without it each
-# process has its own local-memory cache.
+# process has its own local-memory cache. The Redis cache fails open (ops.cache): while Redis is
+# away pages are computed, and a warning is logged once a minute.
 CACHE_URL = env.str("CACHE_URL", default="")
 if CACHE_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "ops.cache.FailOpenRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "veikart",
         }
@@ -293,6 +294,12 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.5,
 }
+# Queued by each worker as it connects to the broker (config.celery.SweepOnConnect), as well as
+# by beat every minute: work that waited while Redis or every worker was away.
+CELERY_SWEEP_ON_CONNECT = [
+    "jobs.tasks.requeue_stale_jobs",
+    "notifications.tasks.send_waiting_emails",
+]
 CELERY_BEAT_SCHEDULE = {
     "send-deadline-reminders": {
         "task": "notifications.tasks.send_deadline_reminders",
@@ -304,7 +311,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "requeue-stale-jobs": {
         "task": "jobs.tasks.requeue_stale_jobs",
-        "schedule": 60.0 * 5,
+        "schedule": 60.0,
+    },
+    "send-waiting-emails": {
+        "task": "notifications.tasks.send_waiting_emails",
+        "schedule": 60.0,
     },
     "remove-expired-jobs": {
         "task": "jobs.tasks.remove_expired_jobs",
@@ -312,9 +323,19 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Background jobs: a job still queued after this many minutes is queued again by the sweep; a
-# running job whose worker vanished is retried after the hard time limit plus this margin.
+# Background jobs (jobs.models, the sweep runs every minute and as each worker starts): a job
+# that could not be handed to the broker is sent once JOBS_SEND_GRACE_SECONDS have passed; one
+# whose message was lost (the queue is empty) likewise; one still queued after
+# JOBS_REQUEUE_AFTER_MINUTES in any case. Workers beat every JOBS_WORKER_HEARTBEAT_SECONDS; a
+# running job whose worker has not beaten for JOBS_WORKER_LOST_AFTER_SECONDS is run again.
 JOBS_REQUEUE_AFTER_MINUTES = env.int("JOBS_REQUEUE_AFTER_MINUTES", default=10)
+JOBS_SEND_GRACE_SECONDS = env.int("JOBS_SEND_GRACE_SECONDS", default=5)
+JOBS_WORKER_HEARTBEAT_SECONDS = env.int("JOBS_WORKER_HEARTBEAT_SECONDS", default=15)
+JOBS_WORKER_LOST_AFTER_SECONDS = env.int("JOBS_WORKER_LOST_AFTER_SECONDS", default=60)
+# /healthz/status calls beat late when the sweep (every minute) has not run for this long, and
+# the queue late when a job has waited this long.
+STATUS_SWEEP_LATE_SECONDS = env.int("STATUS_SWEEP_LATE_SECONDS", default=180)
+STATUS_QUEUED_LATE_SECONDS = env.int("STATUS_QUEUED_LATE_SECONDS", default=300)
 JOBS_MAX_ATTEMPTS = env.int("JOBS_MAX_ATTEMPTS", default=5)
 # A finished job (its uploaded file, its result file and its report) is deleted this many days
 # after it finished, by beat every night.
@@ -346,6 +367,15 @@ PGHISTORY_LEVEL = pgtrigger.Statement
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="veikart@localhost")
+if env.str("EMAIL_FILE_PATH", default=""):  # for EMAIL_BACKEND=...filebased.EmailBackend
+    EMAIL_FILE_PATH = env.path("EMAIL_FILE_PATH")
+# The outbox of workflow e-mails (notifications.models.OutboxEmail): the sweep sends what waited
+# OUTBOX_SEND_GRACE_SECONDS past its time; a failed attempt is retried after 30 s, 1, 2, 4 …
+# minutes (at most an hour), OUTBOX_MAX_ATTEMPTS times; an e-mail whose sender vanished while
+# sending is tried again after OUTBOX_SENDING_TIMEOUT_SECONDS.
+OUTBOX_SEND_GRACE_SECONDS = env.int("OUTBOX_SEND_GRACE_SECONDS", default=5)
+OUTBOX_MAX_ATTEMPTS = env.int("OUTBOX_MAX_ATTEMPTS", default=10)
+OUTBOX_SENDING_TIMEOUT_SECONDS = env.int("OUTBOX_SENDING_TIMEOUT_SECONDS", default=600)
 
 # Logs go to stderr; LOG_FORMAT=json (the default with DEBUG off) writes one JSON object a line.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
@@ -400,7 +430,8 @@ if not DEBUG:
     # Production hardening; TLS ends at the reverse proxy, which sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the load balancer probes over plain HTTP
+    # The load balancer and monitoring probe over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^healthz/status$"]
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)

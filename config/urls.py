@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path, register_converter
 
 from accounts.views import set_language
+from jobs import status as jobs_status
 from ops import views as ops_views
 from ops.oidc import LogoutView
 from ops.text import CodeConverter
@@ -35,6 +36,7 @@ urlpatterns = [
     ),
     path("i18n/setlang/", set_language, name="set_language"),
     path("healthz", ops_views.healthz, name="healthz"),
+    path("healthz/status", jobs_status.status, name="status"),
     path("admin/", admin.site.urls),
 ]
 if settings.OIDC_ENABLED:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from jobs.models import Job
+from jobs.models import Heartbeat, Job
 
 
 @admin.register(Job)
@@ -22,14 +22,28 @@ class JobAdmin(admin.ModelAdmin):
         "created_by",
         "attempts",
         "task_id",
+        "worker",
+        "interruption",
+        "interrupted_at",
         "created_at",
         "enqueued_at",
+        "sent_at",
         "started_at",
         "finished_at",
     ]
 
     def get_queryset(self, request):
         return super().get_queryset(request).without_files()
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Heartbeat)
+class HeartbeatAdmin(admin.ModelAdmin):
+    list_display = ["kind", "name", "seen_at"]
+    list_filter = ["kind"]
+    readonly_fields = ["kind", "name", "seen_at"]
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -7,7 +7,7 @@ import logging
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from jobs.models import Job
+from jobs.models import Heartbeat, Job
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ def run_job(self, job_id: int) -> None:
     if job is None:
         logger.warning("Job %s does not exist; nothing to run", job_id)
         return
-    job.run(task_id=self.request.id, retry_on=TRANSIENT_ERRORS)
+    job.run(task_id=self.request.id, worker=self.request.hostname or "", retry_on=TRANSIENT_ERRORS)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT_ERRORS)
@@ -41,5 +41,7 @@ def remove_expired_jobs() -> int:
 
 @shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT_ERRORS)
 def requeue_stale_jobs() -> int:
-    """Beat: queue again jobs that were never picked up or whose worker died."""
+    """Beat, every minute: send jobs that wait without a message or whose worker died."""
+    Heartbeat.beat(Heartbeat.Kind.SWEEP, "requeue_stale_jobs")
+    Heartbeat.objects.workers().forgotten().delete()
     return Job.objects.requeue_stale()

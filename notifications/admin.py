@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from notifications.models import SentDigest, SentReminder
+from notifications.models import OutboxEmail, SentDigest, SentReminder
 
 
 @admin.register(SentReminder)
@@ -21,6 +21,27 @@ class SentDigestAdmin(admin.ModelAdmin):
     list_display = ["sent_at", "week", "user"]
     search_fields = ["user__username", "user__email"]
     readonly_fields = ["user", "week", "sent_at"]
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "step", "report", "recipient", "state", "attempts", "sent_at"]
+    list_filter = ["state", "step"]
+    search_fields = ["recipient__username", "recipient__email"]
+    readonly_fields = [
+        "step",
+        "report",
+        "recipient",
+        "by",
+        "comment",
+        "state",
+        "attempts",
+        "last_error",
+        "created_at",
+        "available_at",
+        "claimed_at",
+        "sent_at",
+    ]
 
     def has_add_permission(self, request) -> bool:
         return False

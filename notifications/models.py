@@ -1,13 +1,21 @@
-"""A record of the reminders sent, so that none is ever sent twice."""
+"""A record of the reminders sent, so that none is ever sent twice; the outbox of workflow
+e-mails, so that none is lost while Redis or the mail server is away."""
 
 from __future__ import annotations
 
+import datetime
+import logging
+from collections.abc import Callable
+
 from django.conf import settings
 from django.db import models
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from goals.models import ReportingPeriod
+from goals.models import ProgressReport, ReportingPeriod
+
+logger = logging.getLogger(__name__)
 
 
 class SentReminder(models.Model):
@@ -72,3 +80,129 @@ class SentDigest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.week} → {self.user}"
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    SENDING = "sending", _("Being sent")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Given up")
+
+
+class OutboxEmailQuerySet(models.QuerySet):
+    def waiting(self) -> OutboxEmailQuerySet:
+        return self.filter(state__in=[OutboxState.PENDING, OutboxState.SENDING])
+
+    def due(self, *, now: datetime.datetime | None = None) -> OutboxEmailQuerySet:
+        """E-mails to send now: waiting past their next attempt by `OUTBOX_SEND_GRACE_SECONDS`
+        (their own task had its chance), or claimed by a sender that vanished."""
+        now = now or timezone.now()
+        grace = datetime.timedelta(seconds=settings.OUTBOX_SEND_GRACE_SECONDS)
+        abandoned = datetime.timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT_SECONDS)
+        return self.filter(
+            Q(state=OutboxState.PENDING, available_at__lte=now - grace)
+            | Q(state=OutboxState.SENDING, claimed_at__lt=now - abandoned)
+        )
+
+    def send_due(self, *, send: Callable[..., bool], now: datetime.datetime | None = None) -> int:
+        """Send every due e-mail with `send` (see OutboxEmail.deliver); the number sent."""
+        now = now or timezone.now()
+        emails = self.due(now=now).order_by("pk")
+        return sum(email.deliver(send, now=now) for email in emails.iterator())
+
+
+class OutboxEmail(models.Model):
+    """One workflow e-mail to one person, written before anything is queued.
+
+    Its task sends it at once when the broker is up; otherwise (or if the mail server failed)
+    the sweep that beat runs every minute, and every worker as it starts, sends it later. A
+    conditional UPDATE `pending → sending` lets exactly one sender have it; `sent` is written
+    after the mail server accepted it. Only a sender killed between those two steps leaves an
+    e-mail that is sent again, after `OUTBOX_SENDING_TIMEOUT_SECONDS`: a duplicate rather than
+    a loss.
+    """
+
+    step = models.CharField(_("step"), max_length=10)
+    report = models.ForeignKey(
+        ProgressReport, on_delete=models.CASCADE, related_name="+", verbose_name=_("report")
+    )
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("recipient"),
+    )
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=OutboxState, default=OutboxState.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    available_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    objects = OutboxEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outgoing e-mail")
+        verbose_name_plural = _("outbox")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "available_at"], name="outbox_due")]
+
+    def __str__(self) -> str:
+        return f"{self.step} · report {self.report_id} → {self.recipient_id} ({self.state})"
+
+    def claim(self, *, now: datetime.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        abandoned = now - datetime.timedelta(seconds=settings.OUTBOX_SENDING_TIMEOUT_SECONDS)
+        claimable = Q(state=OutboxState.PENDING) | Q(
+            state=OutboxState.SENDING, claimed_at__lt=abandoned
+        )
+        claimed = OutboxEmail.objects.filter(claimable, pk=self.pk).update(
+            state=OutboxState.SENDING, claimed_at=now, attempts=F("attempts") + 1
+        )
+        if claimed:
+            self.refresh_from_db(fields=["state", "claimed_at", "attempts"])
+        return bool(claimed)
+
+    def deliver(self, send: Callable[..., bool], *, now: datetime.datetime | None = None) -> bool:
+        """Claim, send with `send(step=…, report_id=…, user_id=…, by_id=…, comment=…)`, mark
+        sent. True if this call sent it. A failure puts it back with a growing delay, and gives
+        up after `OUTBOX_MAX_ATTEMPTS`."""
+        if not self.claim(now=now):
+            return False
+        try:
+            send(
+                step=self.step,
+                report_id=self.report_id,
+                user_id=self.recipient_id,
+                by_id=self.by_id,
+                comment=self.comment,
+            )
+        except Exception as error:
+            logger.warning("Could not send outbox e-mail %s; will retry", self.pk, exc_info=True)
+            self._failed(error)
+            return False
+        OutboxEmail.objects.filter(pk=self.pk, claimed_at=self.claimed_at).update(
+            state=OutboxState.SENT, sent_at=timezone.now(), last_error=""
+        )
+        return True
+
+    def _failed(self, error: Exception) -> None:
+        delay = min(30 * 2 ** (self.attempts - 1), 3600)
+        given_up = self.attempts >= settings.OUTBOX_MAX_ATTEMPTS
+        OutboxEmail.objects.filter(pk=self.pk, claimed_at=self.claimed_at).update(
+            state=OutboxState.FAILED if given_up else OutboxState.PENDING,
+            available_at=timezone.now() + datetime.timedelta(seconds=delay),
+            last_error=type(error).__name__[:200],
+        )

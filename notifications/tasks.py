@@ -8,6 +8,7 @@ from django.utils import timezone
 from jobs.tasks import TRANSIENT_ERRORS
 from notifications.comments import comment_email_send
 from notifications.digest import weekly_digests_send
+from notifications.models import OutboxEmail
 from notifications.reminders import deadline_reminders_send
 from notifications.workflow import report_step_send
 
@@ -24,6 +25,19 @@ def send_deadline_reminders() -> int:
     return deadline_reminders_send(today=timezone.localdate())
 
 
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT_ERRORS)
+def send_outbox_email(*, email_id: int) -> bool:
+    """One e-mail of the outbox, unless another sender has it or it was sent."""
+    email = OutboxEmail.objects.filter(pk=email_id).first()
+    return bool(email and email.deliver(report_step_send))
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True, autoretry_for=TRANSIENT_ERRORS)
+def send_waiting_emails() -> int:
+    """Beat, every minute: the outbox's e-mails that their own task did not send."""
+    return OutboxEmail.objects.send_due(send=report_step_send)
+
+
 @shared_task(
     acks_late=True,
     reject_on_worker_lost=True,
@@ -34,7 +48,7 @@ def send_deadline_reminders() -> int:
 def send_report_step_email(
     *, step: str, report_id: int, user_id: int, by_id: int, comment: str = ""
 ) -> bool:
-    """One workflow e-mail (report submitted, returned or approved) to one person."""
+    """One workflow e-mail, from a message queued before the outbox existed."""
     return report_step_send(
         step=step, report_id=report_id, user_id=user_id, by_id=by_id, comment=comment
     )

@@ -2,10 +2,12 @@
 
 A submitted report goes to the approvers of its unit (an approver role on the unit or a unit
 above it), never to the person who submitted it; a returned or approved report goes to the
-person who submitted it, with the approver's comment. `notifications.receivers` queues them when
-goals.signals.report_step_taken says a step has committed, so a step that rolls back or is
-refused sends nothing. It queues one Celery task per recipient: a slow or failing SMTP server
-holds neither the request nor the other recipients, and a retry resends one message only.
+person who submitted it, with the approver's comment. `notifications.receivers` writes them
+when goals.signals.report_step_taken says a step has committed, so a step that rolls back or is
+refused sends nothing. It writes one `OutboxEmail` row per recipient, then queues one Celery
+task per row: a slow or failing SMTP server holds neither the request nor the other
+recipients. With Redis down the rows wait, and the sweep (beat, every minute; every worker as it
+starts) sends them once it is back.
 """
 
 from __future__ import annotations
@@ -48,7 +50,9 @@ def recipients_of(step: str, report, *, by) -> list[int]:
     return list(reporter.values_list("pk", flat=True))
 
 
-def report_step_send(*, step: str, report_id: int, user_id: int, by_id: int, comment: str) -> bool:
+def report_step_send(
+    *, step: str, report_id: int, user_id: int, by_id: int | None, comment: str
+) -> bool:
     """Send one workflow e-mail; False if the report or the recipient has gone meanwhile."""
     report = (
         ProgressReport.objects.select_related("goal", "unit", "period").filter(pk=report_id).first()

@@ -90,3 +90,18 @@ def _english_after_each_test():
 
     yield
     translation.activate("en")
+
+
+@pytest.fixture
+def private_redis():
+    """A redis-server of this test's own that it may stop (`.stop()`) and start (`.start()`)."""
+    import shutil
+
+    from tests.redis_server import RedisServer
+
+    if not shutil.which("redis-server"):
+        pytest.fail("redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()

@@ -34,8 +34,8 @@ def _background_samples(personas):
     from accounts.models import ExternalIdentity, Profile
     from dashboards.models import PeriodSnapshot
     from goals.models import Action, Comment, ProgressReport
-    from jobs.models import Job, JobKind
-    from notifications.models import SentDigest, SentReminder
+    from jobs.models import Heartbeat, Job, JobKind
+    from notifications.models import OutboxEmail, SentDigest, SentReminder
     from tests.factories import period
 
     Profile.objects.create(user=personas.idi_reporter, language="nb")
@@ -47,6 +47,13 @@ def _background_samples(personas):
     report = ProgressReport.objects.first()
     Action.objects.create(report=report, cause="c", action="a", owner="o", due="2025-06-30")
     Comment.post(by=personas.rector, goal=report.goal, body="A comment")
+    Heartbeat.beat(Heartbeat.Kind.WORKER, "celery@admin-test")
+    OutboxEmail.objects.create(
+        step="submitted",
+        report=ProgressReport.objects.first(),
+        recipient=personas.ie_leader,
+        by=personas.idi_reporter,
+    )
 
 
 def admin_url(info: tuple[str, str], page: str) -> str:

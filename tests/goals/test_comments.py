@@ -208,7 +208,9 @@ def test_the_report_page_with_comments_uses_a_fixed_number_of_queries(
         first = a_comment(personas.ie_leader, body=f"Thread {number}")
         first.mentioned_units.set([units["IDI"]])
         a_comment(personas.rector, body=f"Reply {number}", parent=first)
-    with django_assert_max_num_queries(23):  # the same for one thread or six; +2 for indicator and target history
+    with django_assert_max_num_queries(
+        23
+    ):  # the same for one thread or six; +2 for indicator and target history
         page = rector.get(report_url()).content.decode()
     assert page.count('class="thread"') == threads
 

@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import datetime
 import os
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
@@ -25,6 +20,7 @@ from config.celery import app
 from indicators.models import Measurement
 from jobs.models import Job, JobState
 from tests.factories import IndicatorFactory
+from tests.jobs.workers import point_celery_at, start_worker, stop_worker, wait_for
 from tests.spreadsheets.conftest import csv_bytes, row
 
 REDIS_URL = os.environ.get("VEIKART_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
@@ -52,17 +48,6 @@ pytestmark = [
 ]
 
 
-def point_celery_at(url: str) -> None:
-    """Make this process publish to `url` instead of running tasks eagerly."""
-    from kombu import pools
-
-    pools.reset()  # kombu keeps connection pools per broker URL; start from none
-    app._pool = None
-    app.amqp._producer_pool = None
-    app.conf.broker_url = url
-    app.conf.task_always_eager = False
-
-
 @pytest.fixture
 def broker():
     """Yields a switch: broker("up") or broker("down"). Restores eager tasks afterwards."""
@@ -78,59 +63,10 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
-    database = connection.settings_dict
-    database_url = (
-        f"postgres://{database['USER']}:{database['PASSWORD']}@{database['HOST']}:"
-        f"{database['PORT'] or 5432}/{database['NAME']}"
-    )
     log = tmp_path_factory.mktemp("worker") / "worker.log"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "CELERY_BROKER_URL": REDIS_URL,
-        "DJANGO_SETTINGS_MODULE": "config.settings",
-    }
-    with log.open("w") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "config",
-                "worker",
-                "--loglevel=info",
-                "--concurrency=1",
-                "--without-mingle",
-                "--without-gossip",
-                "--without-heartbeat",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        wait_for(
-            lambda: "ready." in log.read_text(), timeout=30, what="the worker to start", log=log
-        )
-        yield log
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=5)
-
-
-def wait_for(condition, *, timeout: float, what: str, log: Path) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}; worker log:\n{log.read_text()[-3000:]}")
+    process = start_worker(REDIS_URL, log)
+    yield log
+    stop_worker(process)
 
 
 def upload_values(client, indicator) -> Job:

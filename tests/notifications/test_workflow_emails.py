@@ -147,7 +147,7 @@ def test_a_broker_that_cannot_be_reached_does_not_undo_the_step(
     personas, draft, mailoutbox, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch("notifications.tasks.send_report_step_email.delay", side_effect=ConnectionError),
+        mock.patch("notifications.tasks.send_outbox_email.delay", side_effect=ConnectionError),
         django_capture_on_commit_callbacks(execute=True),
     ):
         draft.submit(by=personas.idi_reporter)

@@ -27,6 +27,7 @@ ACCESS = {
     "login": PUBLIC,
     "set_language": PUBLIC,
     "healthz": PUBLIC,
+    "status": PUBLIC,
     "oidc_authentication_init": PUBLIC,  # with OIDC_ENABLED=true
     "oidc_authentication_callback": PUBLIC,
     "logout": USER,

@@ -9,6 +9,7 @@ PUBLIC_NAMES = {
     "login",
     "set_language",
     "healthz",
+    "status",
     "oidc_authentication_init",  # with OIDC_ENABLED=true
     "oidc_authentication_callback",
 }
