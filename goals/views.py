@@ -14,7 +14,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from goals.access import Access
 from goals.forms import ReportForm, ReviewForm
 from goals.history import history_is_recorded, report_history
 from goals.models import (
@@ -28,12 +27,13 @@ from goals.models import (
 )
 from indicators.models import Indicator, Measurement
 from strategy.models import Strategy, Unit
+from strategy.policy import Policy
 
 
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     """Where a user arrives after logging in: reporters and approvers on their unit."""
-    if Access.of(request).can_edit_anything:
+    if Policy.of(request).can_edit_anything:
         return redirect("goals:my_unit")
     return redirect("strategy:home")
 
@@ -46,7 +46,7 @@ def my_unit(request: HttpRequest) -> HttpResponse:
         url = reverse("goals:unit", args=[unit.code])
         period = request.GET.get("period", "").strip()
         return redirect(f"{url}?{urlencode({'period': period})}" if period else url)
-    unit = Access.of(request).home_unit()
+    unit = Policy.of(request).home_unit()
     if unit is None:
         return TemplateResponse(request, "goals/no_unit.html")
     return redirect("goals:unit", unit.code)
@@ -55,7 +55,7 @@ def my_unit(request: HttpRequest) -> HttpResponse:
 @require_safe
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_reader(request, code)
-    access = Access.of(request)
+    access = Policy.of(request)
     strategy = current_strategy()
     open_periods = open_periods_of(strategy)
     period = _chosen_period(request, strategy, open_periods)
@@ -100,7 +100,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "rows": [(goal, reports.get(goal.pk)) for goal in goals],
             "lacking": lacking,
             "awaiting": awaiting,
-            "units": access.visible_units().only("code", "name_en", "name_nb", "depth"),
+            "units": access.units().active().only("code", "name_en", "name_nb", "depth"),
             "can_edit": access.can_edit(unit) and period.is_writable_by(request.user),
             "period_writable": period.is_writable_by(request.user),
             "nav_section": "unit",
@@ -114,7 +114,7 @@ def report_detail(request: HttpRequest, code: str, period_code: str, goal_id: in
     if request.method != "POST":
         return _render_report(request, report, form=_fresh_form(report))
     if not (
-        Access.of(request).can_edit(report.unit) and report.period.is_writable_by(request.user)
+        Policy.of(request).can_edit(report.unit) and report.period.is_writable_by(request.user)
     ):
         raise PermissionDenied
     form = ReportForm(request.POST)
@@ -150,7 +150,7 @@ def report_review(request: HttpRequest, code: str, period_code: str, goal_id: in
     if report.pk is None:
         raise Http404
     if not (
-        Access.of(request).can_approve(report.unit) and report.period.is_writable_by(request.user)
+        Policy.of(request).can_approve(report.unit) and report.period.is_writable_by(request.user)
     ):
         raise PermissionDenied
     form = ReviewForm(request.POST)
@@ -182,7 +182,7 @@ def report_review(request: HttpRequest, code: str, period_code: str, goal_id: in
 
 def get_unit_for_reader(request: HttpRequest, code: str) -> Unit:
     unit = get_object_or_404(Unit, code=code)
-    if not Access.of(request).can_view(unit):
+    if not Policy.of(request).can_view(unit):
         raise Http404
     return unit
 
@@ -274,7 +274,7 @@ def _fresh_form(report: ProgressReport) -> ReportForm:
 
 
 def _render_report(request: HttpRequest, report: ProgressReport, **context) -> TemplateResponse:
-    access = Access.of(request)
+    access = Policy.of(request)
     writable = report.period.is_writable_by(request.user)
     values = (
         Measurement.objects.filter(

@@ -17,6 +17,7 @@ from dashboards.versioning import BumpsDataVersionQuerySet
 from goals.models import DevelopmentGoal, EditConflict, PeriodKind, ReportingPeriod, user_stamp
 from indicators.signals import measurements_changed
 from strategy.models import TranslationStatus, Unit, code_validator
+from strategy.policy import EDIT, READ, Policy
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -107,7 +108,7 @@ class IndicatorQuerySet(BumpsDataVersionQuerySet):
         return self.filter(active=True)
 
     def visible_to(self, user) -> IndicatorQuerySet:
-        return self.filter(owner_unit__in=Unit.objects.visible_to(user))
+        return Policy.for_user(user).filter(self, READ)
 
     def reported_by(self, unit: Unit) -> IndicatorQuerySet:
         """The indicators a unit gives values for: those owned by the unit or a unit above it
@@ -290,10 +291,10 @@ class Target(models.Model):
 
 class MeasurementQuerySet(BumpsDataVersionQuerySet):
     def visible_to(self, user) -> MeasurementQuerySet:
-        return self.filter(unit__in=Unit.objects.visible_to(user))
+        return Policy.for_user(user).filter(self, READ)
 
     def editable_by(self, user) -> MeasurementQuerySet:
-        return self.filter(unit__in=Unit.objects.editable_by(user))
+        return Policy.for_user(user).filter(self, EDIT)
 
     def for_period(self, period: ReportingPeriod) -> MeasurementQuerySet:
         return self.filter(period=period)
