@@ -15,6 +15,7 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("data/", include("spreadsheets.urls")),
     path("jobs/", include("jobs.urls")),
+    path("", include("api.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
