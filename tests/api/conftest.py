@@ -52,3 +52,7 @@ def api_as(personas):
         return ApiClient(issue(getattr(personas, persona), scope))
 
     return make
+
+
+# The spreadsheet import's fixtures: the bulk write is checked against the import itself.
+from tests.spreadsheets.conftest import indicators, upload  # noqa: E402, F401
