@@ -58,8 +58,9 @@ PROBLEM = inline_serializer(
         "errors": serializers.JSONField(required=False),
     },
 )
+PROBLEM_TYPE = "application/problem+json"
 READ_ERRORS = {
-    code: OpenApiResponse(PROBLEM, description=text)
+    (code, PROBLEM_TYPE): OpenApiResponse(PROBLEM, description=text)
     for code, text in {
         400: "Bad query parameters",
         401: "No valid token or session",
@@ -331,8 +332,10 @@ class ReportList(ListEndpoint):
     ],
     responses={
         200: BulkResultSerializer,
-        409: OpenApiResponse(PROBLEM, description="Stale base versions; nothing written"),
-        422: OpenApiResponse(PROBLEM, description="Rows refused; nothing written"),
+        (409, PROBLEM_TYPE): OpenApiResponse(
+            PROBLEM, description="Stale base versions; nothing written"
+        ),
+        (422, PROBLEM_TYPE): OpenApiResponse(PROBLEM, description="Rows refused; nothing written"),
         **READ_ERRORS,
     },
 )

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
-from rest_framework import renderers
+from rest_framework import exceptions, renderers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -118,6 +118,12 @@ class ApiView(APIView):
     def initial(self, request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
         self.policy = Policy.for_user(request.user)
+        # PostgreSQL cannot compare text with NUL in it; such a filter matches nothing anyway.
+        for name, values in request.query_params.lists():
+            if any("\x00" in value for value in values) or "\x00" in name:
+                raise exceptions.ValidationError(
+                    {name.replace("\x00", ""): [_("The value contains a NUL character.")]}
+                )
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

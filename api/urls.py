@@ -1,4 +1,4 @@
-from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.decorators import login_not_required, login_required
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
@@ -21,7 +21,8 @@ urlpatterns = [
     path("api/v1/schema/", api(SchemaView), name="schema"),
     path(
         "api/v1/docs/",
-        SpectacularSwaggerSplitView.as_view(url_name="api:schema"),
+        # A page for people: the login page for anonymous visitors, like every other page.
+        login_required(SpectacularSwaggerSplitView.as_view(url_name="api:schema")),
         name="docs",
     ),
     path("api/v1/areas/", api(endpoints.AreaList), name="areas"),

@@ -267,10 +267,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SERVE_AUTHENTICATION": REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
-    "APPEND_COMPONENTS": {
-        "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "strategy.models.UnitKind",
+        "PeriodKindEnum": "goals.models.PeriodKind",
     },
-    "SECURITY": [{"token": []}],
 }
 
 # Celery. Without CELERY_BROKER_URL tasks run eagerly, so `make run` needs no services.

@@ -68,8 +68,11 @@ class Policy:
         """The user's policy, from one query (none for anonymous or inactive users)."""
         if user is None or not user.is_authenticated or not user.is_active:
             return cls(False, ())
+        is_superuser = bool(getattr(user, "is_superuser", False))
+        if user.pk is None:  # a stand-in such as the snapshots' whole organisation
+            return cls(is_superuser, ())
         rows = Membership.objects.filter(user=user).values_list("unit__path", "role")
-        return cls(bool(getattr(user, "is_superuser", False)), tuple(rows))
+        return cls(is_superuser, tuple(rows))
 
     @classmethod
     def of(cls, request: HttpRequest) -> Policy:

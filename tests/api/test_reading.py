@@ -187,3 +187,12 @@ def test_the_docs_page_loads_swagger_ui_from_this_site(client, personas):
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js" in page
     assert "<style" not in page
     assert "<script>" not in page
+
+
+@pytest.mark.parametrize("endpoint", ["api:goals", "api:measurements", "api:figures"])
+def test_a_nul_character_in_a_filter_is_a_400_problem_not_a_server_error(
+    rector, strategy, endpoint
+):
+    response = rector.get(reverse(endpoint), {"area": "R\x00ES", "unit": "\x00"})
+    assert response.status_code == 400
+    assert "NUL" in str(response.json()["errors"])
