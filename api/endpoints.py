@@ -387,7 +387,9 @@ class MeasurementBulkWrite(ApiView):
         return Response(body)
 
     def _replay(self, key: str, fingerprint: str) -> Response | None:
-        done = IdempotentRequest.objects.filter(user=self.request.user, key=key).first()
+        user_id = self.request.user.pk
+        assert user_id is not None  # IsAuthenticated let the request in
+        done = IdempotentRequest.objects.filter(user_id=user_id, key=key).first()
         if done is None:
             return None
         if done.fingerprint != fingerprint:

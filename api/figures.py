@@ -54,9 +54,9 @@ def dashboard_figures(user, *, period: str = "", unit: str = "") -> Figures:
             )
         )
     for goal in data.goals:
-        result = summary.goals[goal.id]
+        scored = summary.goals[goal.id]
         rows.append(
-            _row("goal", goal.code, area_codes[goal.area_id], result.status, result.progress)
+            _row("goal", goal.code, area_codes[goal.area_id], scored.status, scored.progress)
         )
     for pillar in data.pillars:
         group = summary.pillars[pillar.id]

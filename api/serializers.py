@@ -36,7 +36,10 @@ class GoalSerializer(serializers.ModelSerializer):
 
 
 class UnitSerializer(serializers.ModelSerializer):
-    parent = serializers.CharField(source="parent.code", allow_null=True, default=None)
+    # A declared field named like Field.parent: REST framework takes it out of the class.
+    parent = serializers.CharField(  # type: ignore[assignment]
+        source="parent.code", allow_null=True, default=None
+    )
 
     class Meta:
         model = Unit
@@ -165,7 +168,10 @@ class BulkRowSerializer(serializers.Serializer):
 
 
 class BulkWriteSerializer(serializers.Serializer):
-    rows = BulkRowSerializer(many=True, allow_empty=False, max_length=1000)
+    # many=True makes a ListSerializer, which takes max_length (the stubs do not know).
+    rows = BulkRowSerializer(  # type: ignore[call-arg]
+        many=True, allow_empty=False, max_length=1000
+    )
 
 
 class BulkRowResultSerializer(serializers.Serializer):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -15,13 +17,16 @@ from api.models import AccessToken
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def token_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if isinstance(user, AnonymousUser):  # LoginRequiredMiddleware sends them to log in first
+        raise PermissionDenied
     form = TokenForm(request.POST or None)
     created = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
             _token, created = AccessToken.issue(
-                user=request.user,
+                user=user,
                 name=form.cleaned_data["name"],
                 scope=form.cleaned_data["scope"],
                 expires_at=form.expires_at(),
@@ -35,7 +40,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "created": created,
-            "tokens": AccessToken.objects.filter(user=request.user),
+            "tokens": AccessToken.objects.filter(user=user),
             "nav_section": "tokens",
         },
         status=status,

@@ -9,7 +9,7 @@ nothing is written.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
 
@@ -68,7 +68,7 @@ def write(changes: list[Change], bases: dict[int, int], *, user) -> list[dict[st
             try:
                 stored = record(change, base=base, user=user)
             except EditConflict as conflict:
-                current = conflict.current
+                current = cast(Measurement, conflict.current)
                 conflicts.append(_result(change, "conflict", current.version, current.value))
                 continue
             if change.key not in before:
@@ -111,9 +111,9 @@ FIELDS = {"indicator_code": "indicator", "unit_code": "unit"}
 
 
 def _api_error(error: dict[str, Any]) -> dict[str, Any]:
-    column = error.get("column")
+    column = error.get("column") or ""
     return {
         "row": error.get("row"),
-        "field": FIELDS.get(column, column),
+        "field": FIELDS.get(column, column) or None,
         "message": str(error.get("message")),
     }

@@ -71,7 +71,7 @@ class Policy:
         is_superuser = bool(getattr(user, "is_superuser", False))
         if user.pk is None:  # a stand-in such as the snapshots' whole organisation
             return cls(is_superuser, ())
-        rows = Membership.objects.filter(user=user).values_list("unit__path", "role")
+        rows = Membership.objects.filter(user_id=user.pk).values_list("unit__path", "role")
         return cls(is_superuser, tuple(rows))
 
     @classmethod
