@@ -7,6 +7,7 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod
 from indicators.models import Indicator
+from strategy.policy import PolicyAdminMixin
 
 
 class GoalPillarInline(admin.TabularInline):
@@ -61,7 +62,7 @@ class ReportingPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["goal", "unit", "period", "status", "state", "version", "updated_at"]
     list_filter = ["state", "status", "goal__area", "period", "unit__kind", "unit"]
     search_fields = ["goal__code", "unit__code", "unit__name_en", "narrative"]

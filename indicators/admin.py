@@ -4,6 +4,7 @@ from django.contrib import admin
 from modeltranslation.admin import TranslationAdmin
 
 from indicators.models import Indicator, Measurement, Target
+from strategy.policy import PolicyAdminMixin
 
 
 class TargetInline(admin.TabularInline):
@@ -13,7 +14,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(TranslationAdmin):
+class IndicatorAdmin(PolicyAdminMixin, TranslationAdmin):
     list_display = ["code", "name", "goal", "owner_unit", "measure", "direction", "active"]
     list_filter = [
         "goal__area",
@@ -33,7 +34,7 @@ class IndicatorAdmin(TranslationAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["indicator", "unit", "period", "value", "entered_by", "entered_at"]
     list_filter = ["indicator__goal__area", "period", "unit__kind", "unit"]
     search_fields = ["indicator__code", "unit__code", "comment"]

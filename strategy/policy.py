@@ -151,3 +151,24 @@ class Policy:
 
 def _path_field(model: type[Model]) -> str:
     return UNIT_PATHS[model._meta.label_lower]
+
+
+class PolicyAdminMixin:
+    """For a ModelAdmin of things that belong to a unit: staff see the rows of the units they
+    may read and change or delete those they may edit; superusers everything (the policy)."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return Policy.of(request).filter(super().get_queryset(request), READ)  # type: ignore[misc]
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]
+        return allowed and (obj is None or _may_edit(request, obj))
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        allowed = super().has_delete_permission(request, obj)  # type: ignore[misc]
+        return allowed and (obj is None or _may_edit(request, obj))
+
+
+def _may_edit(request: HttpRequest, obj: Model) -> bool:
+    model = type(obj)
+    return Policy.of(request).filter(model._default_manager.filter(pk=obj.pk), EDIT).exists()

@@ -71,3 +71,25 @@ def test_nested_memberships_give_one_subtree_in_the_cache_key(personas, units):
     Membership.objects.create(user=personas.ie_leader, unit=units["IDI"], role=Role.VIEWER)
     assert Policy.for_user(personas.ie_leader).cache_key == units["IE"].path
     assert Policy.for_user(personas.administrator).cache_key == "*"
+
+
+def test_staff_see_and_change_only_their_units_rows_in_the_admin(client, personas, units):
+    from django.contrib.auth.models import Permission
+    from django.urls import reverse
+
+    own = MeasurementFactory(unit=units["IDI"])
+    other = MeasurementFactory(unit=units["NV"])
+    staff = personas.idi_reporter
+    staff.is_staff = True
+    staff.save()
+    staff.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_measurement", "change_measurement"])
+    )
+    client.force_login(staff)
+    listing = client.get(reverse("admin:indicators_measurement_changelist"))
+    assert list(listing.context["cl"].queryset) == [own]
+    assert (
+        client.get(reverse("admin:indicators_measurement_change", args=[own.pk])).status_code == 200
+    )
+    response = client.get(reverse("admin:indicators_measurement_change", args=[other.pk]))
+    assert response.status_code == 302  # the admin's "doesn't exist" redirect
