@@ -196,3 +196,33 @@ def test_a_nul_character_in_a_filter_is_a_400_problem_not_a_server_error(
     response = rector.get(reverse(endpoint), {"area": "R\x00ES", "unit": "\x00"})
     assert response.status_code == 400
     assert "NUL" in str(response.json()["errors"])
+
+
+def test_the_rate_limit_is_counted_in_the_shared_redis_cache(settings, api_as, strategy):
+    """With CACHE_URL on Redis every process sees the same count: the count lives in Redis."""
+    import os
+
+    import redis
+    from django.core.cache import caches
+
+    url = os.environ.get("VEIKART_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "veikart-test-throttle",
+        }
+    }
+    settings.API_RATE_LIMIT = "2/minute"
+    caches["default"].clear()
+    try:
+        client = api_as("rector")
+        assert [client.get(reverse("api:periods")).status_code for _ in range(3)] == [
+            200,
+            200,
+            429,
+        ]
+        keys = redis.Redis.from_url(url).keys("veikart-test-throttle:*throttle_api_token-*")
+        assert len(keys) == 1
+    finally:
+        caches["default"].clear()
