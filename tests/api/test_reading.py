@@ -226,3 +226,21 @@ def test_the_rate_limit_is_counted_in_the_shared_redis_cache(settings, api_as, s
         assert len(keys) == 1
     finally:
         caches["default"].clear()
+
+
+@pytest.mark.parametrize(
+    "endpoint", ["api:indicators", "api:measurements", "api:reports", "api:goals", "api:units"]
+)
+def test_list_queries_do_not_grow_with_the_rows(
+    rector, strategy, endpoint, django_assert_max_num_queries
+):
+    from tests.factories import TargetFactory
+
+    for n in range(12):
+        indicator = IndicatorFactory(code=f"Q-{n}")
+        TargetFactory(indicator=indicator)
+        MeasurementFactory(indicator=indicator)
+    ProgressReportFactory()
+    with django_assert_max_num_queries(9):
+        response = rector.get(reverse(endpoint), {"page_size": 1000})
+    assert response.status_code == 200
