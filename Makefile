@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install install-test browser lint format security migrate seed messages clean
+.PHONY: run test install install-test browser lint format typecheck security migrate seed messages clean
 
 ## npm brings plotly.js' strict build (served to users) and axe-core (browser tests only).
 $(VENV)/.installed: pyproject.toml package.json package-lock.json
@@ -44,6 +44,10 @@ lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+
+## mypy with django-stubs over the domain apps and the API (settings in pyproject.toml).
+typecheck: install-test
+	$(VENV)/bin/mypy
 
 format: install-test
 	$(VENV)/bin/ruff check --fix .

@@ -38,7 +38,7 @@ from goals.models import ReportingPeriod  # noqa: E402
 from indicators.models import Indicator, Measurement  # noqa: E402
 from jobs.models import Job, JobKind  # noqa: E402
 from jobs.tasks import run_job  # noqa: E402
-from strategy.models import Unit  # noqa: E402
+from strategy.policy import EDIT, Policy  # noqa: E402
 
 ROWS = int(os.environ.get("ROWS", "30000"))
 LOGS = Path(os.environ.get("DRILL_LOGS", tempfile.gettempdir()))
@@ -112,7 +112,7 @@ def the_file(user) -> bytes:
     # every period of the strategy so that the file can be larger than any user's upload.
     ReportingPeriod.objects.filter(strategy__is_current=True).update(is_open=True)
     periods = list(ReportingPeriod.objects.filter(strategy__is_current=True))
-    units = list(Unit.objects.editable_by(user))
+    units = list(Policy.for_user(user).units(EDIT))
     cells = []
     for indicator in Indicator.objects.active().select_related("owner_unit"):
         for unit in units:

@@ -69,6 +69,10 @@ INSTALLED_APPS = [
     "notifications",
     "dashboards",
     "demo",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +270,43 @@ if CACHE_URL:
             "KEY_PREFIX": "veikart",
         }
     }
+
+# The REST API (api/, docs/api.md): tokens or the browser session (CSRF enforced on writes),
+# problem details for errors, a rate limit per token counted in the cache above.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="600/minute")
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.auth.TokenAuthentication",
+        "api.auth.CsrfSessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "api.auth.TokenScope",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": ["api.auth.PerTokenRateThrottle"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.rest.problem_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Veikart API",
+    "DESCRIPTION": "Strategy, indicators, values, figures and progress reports. See docs/api.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    # Swagger UI from the installed drf-spectacular-sidecar package, no CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SERVE_AUTHENTICATION": REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"],
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "ENUM_NAME_OVERRIDES": {
+        "UnitKindEnum": "strategy.models.UnitKind",
+        "PeriodKindEnum": "goals.models.PeriodKind",
+    },
+}
 
 # Celery. Without CELERY_BROKER_URL tasks run eagerly, so `make run` needs no services.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="")

@@ -22,6 +22,7 @@ urlpatterns = [
     path("data/", include("spreadsheets.urls")),
     path("jobs/", include("jobs.urls")),
     path("", include("accounts.urls")),
+    path("", include("api.urls")),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path(

@@ -18,7 +18,8 @@ from django.http import Http404, QueryDict
 from dashboards.scoring import CUMULATIVE, IndicatorSpec, Period, Tree, UnitNode, reference_period
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
 from indicators.models import Indicator, Measurement, Target
-from strategy.models import Area, Pillar, Strategy, Unit
+from strategy.models import Area, Pillar, Strategy
+from strategy.policy import READ, Policy
 
 COUNTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 TREND_COUNT = 8  # periods in the overview's sparklines and the area and pillar trends
@@ -194,7 +195,8 @@ def load(
 
     units = [
         UnitNode(u.id, u.code, u.parent_id, u.name, u.kind, u.depth, u.path)
-        for u in Unit.objects.visible_to(user)
+        for u in Policy.for_user(user)
+        .units(READ)
         .active()
         .only("id", "code", "parent", "name", "kind", "depth", "path")
     ]

@@ -23,22 +23,14 @@ from dashboards.data import TREND_COUNT, DashboardData, load
 from dashboards.models import DataVersion
 from dashboards.scoring import Tree
 from dashboards.tables import export
-from strategy.models import Membership
+from strategy.policy import Policy
 
 CACHE_SECONDS = 3600
 NOT_IN_KEY = {"format", "table"}  # the same context serves the page and its downloads
 
 
 def _cache_key(request: HttpRequest) -> str:
-    user = request.user
-    if user.is_superuser:
-        visible = "*"
-    else:
-        paths = sorted(
-            set(Membership.objects.filter(user=user).values_list("unit__path", flat=True))
-        )
-        # Nested memberships add nothing: keep the outermost subtrees only.
-        visible = "|".join(p for p in paths if not any(p != q and p.startswith(q) for q in paths))
+    visible = Policy.of(request).cache_key
     params = sorted((k, v) for k, v in request.GET.items() if k not in NOT_IN_KEY)
     raw = repr(
         (

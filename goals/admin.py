@@ -15,6 +15,7 @@ from goals.models import (
 )
 from indicators.models import Indicator
 from strategy.admin_history import HistoryAdminMixin
+from strategy.policy import PolicyAdminMixin
 
 
 class GoalPillarInline(admin.TabularInline):
@@ -70,7 +71,7 @@ class ReportingPeriodAdmin(HistoryAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(admin.ModelAdmin):
+class ProgressReportAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ["goal", "unit", "period", "status", "state", "version", "updated_at"]
     list_filter = ["state", "status", "goal__area", "period", "unit__kind", "unit"]
     search_fields = ["goal__code", "unit__code", "unit__name_en", "narrative"]

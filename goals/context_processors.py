@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from strategy.models import Membership
+from strategy.policy import Policy
 
 
 def reporting(request: HttpRequest) -> dict[str, object]:
@@ -12,12 +12,6 @@ def reporting(request: HttpRequest) -> dict[str, object]:
         return {}
 
     def has_unit_role() -> bool:
-        if hasattr(request, "_access"):  # the reporting pages have read the roles already
-            return request._access.has_any_role
-        if not hasattr(request, "_has_unit_role"):
-            request._has_unit_role = (
-                user.is_superuser or Membership.objects.filter(user=user).exists()
-            )
-        return request._has_unit_role
+        return Policy.of(request).has_any_role
 
     return {"has_unit_role": has_unit_role}

@@ -20,6 +20,7 @@ from dashboards.versioning import BumpsDataVersionQuerySet
 from goals.signals import comment_posted, period_closing, report_step_taken
 from ops.text import refuse_control_characters_multiline
 from strategy.models import Area, Pillar, Strategy, TranslationStatus, Unit, code_validator
+from strategy.policy import APPROVE, EDIT, READ, Policy
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -275,13 +276,13 @@ def user_stamp(verbose_name: str) -> models.ForeignKey:
 
 class ProgressReportQuerySet(BumpsDataVersionQuerySet):
     def visible_to(self, user) -> ProgressReportQuerySet:
-        return self.filter(unit__in=Unit.objects.visible_to(user))
+        return Policy.for_user(user).filter(self, READ)
 
     def editable_by(self, user) -> ProgressReportQuerySet:
-        return self.filter(unit__in=Unit.objects.editable_by(user))
+        return Policy.for_user(user).filter(self, EDIT)
 
     def approvable_by(self, user) -> ProgressReportQuerySet:
-        return self.filter(unit__in=Unit.objects.approvable_by(user))
+        return Policy.for_user(user).filter(self, APPROVE)
 
     def for_period(self, period: ReportingPeriod) -> ProgressReportQuerySet:
         return self.filter(period=period)

@@ -17,7 +17,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from goals.access import Access
 from goals.forms import CommentForm, ReportForm, ReviewForm
 from goals.history import history_is_recorded, report_history
 from goals.models import (
@@ -33,6 +32,7 @@ from goals.models import (
 )
 from indicators.models import Indicator, Measurement, goals_reported_on_by
 from strategy.models import Strategy, Unit
+from strategy.policy import Policy
 
 # Open actions listed on My unit; a faculty or the whole university may have many more.
 ACTIONS_SHOWN = 50
@@ -41,7 +41,7 @@ ACTIONS_SHOWN = 50
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
     """Where a user arrives after logging in: reporters and approvers on their unit."""
-    if Access.of(request).can_edit_anything:
+    if Policy.of(request).can_edit_anything:
         return redirect("goals:my_unit")
     return redirect("strategy:home")
 
@@ -54,7 +54,7 @@ def my_unit(request: HttpRequest) -> HttpResponse:
         url = reverse("goals:unit", args=[unit.code])
         period = request.GET.get("period", "").strip()
         return redirect(f"{url}?{urlencode({'period': period})}" if period else url)
-    unit = Access.of(request).home_unit()
+    unit = Policy.of(request).home_unit()
     if unit is None:
         return TemplateResponse(request, "goals/no_unit.html")
     return redirect("goals:unit", unit.code)
@@ -63,7 +63,7 @@ def my_unit(request: HttpRequest) -> HttpResponse:
 @require_safe
 def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_reader(request, code)
-    access = Access.of(request)
+    access = Policy.of(request)
     strategy = current_strategy()
     open_periods = open_periods_of(strategy)
     period = _chosen_period(request, strategy, open_periods)
@@ -117,7 +117,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "actions_due": actions_due[:ACTIONS_SHOWN],
             "more_actions": len(actions_due) > ACTIONS_SHOWN,
             "today": timezone.localdate(),
-            "units": access.visible_units().only("code", "name_en", "name_nb", "depth"),
+            "units": access.units().active().only("code", "name_en", "name_nb", "depth"),
             "can_edit": access.can_edit(unit) and period.is_writable_by(request.user),
             "period_writable": period.is_writable_by(request.user),
             "nav_section": "unit",
@@ -131,7 +131,7 @@ def report_detail(request: HttpRequest, code: str, period_code: str, goal_id: in
     if request.method != "POST":
         return _render_report(request, report, form=_fresh_form(report))
     if not (
-        Access.of(request).can_edit(report.unit) and report.period.is_writable_by(request.user)
+        Policy.of(request).can_edit(report.unit) and report.period.is_writable_by(request.user)
     ):
         raise PermissionDenied
     form = _report_form(report, request.POST)
@@ -169,7 +169,7 @@ def report_review(request: HttpRequest, code: str, period_code: str, goal_id: in
     if report.pk is None:
         raise Http404
     if not (
-        Access.of(request).can_approve(report.unit) and report.period.is_writable_by(request.user)
+        Policy.of(request).can_approve(report.unit) and report.period.is_writable_by(request.user)
     ):
         raise PermissionDenied
     form = ReviewForm(request.POST)
@@ -200,7 +200,7 @@ def report_review(request: HttpRequest, code: str, period_code: str, goal_id: in
 def report_comment(request: HttpRequest, code: str, period_code: str, goal_id: int) -> HttpResponse:
     """Post a comment (or a reply) on a unit's report for a period; viewers at the root may."""
     report = get_report_for_reader(request, code, period_code, goal_id)
-    if not Access.of(request).can_comment(report.unit):
+    if not Policy.of(request).can_comment(report.unit):
         raise PermissionDenied
     return _post_comment(request, report.goal, report=report)
 
@@ -210,7 +210,7 @@ def goal_comments(request: HttpRequest, goal_id: int) -> HttpResponse:
     """The dialogue on a goal as a whole, between the rectorate and the approvers."""
     goal = get_goal_for_reader(request, goal_id)
     if request.method == "POST":
-        if not Access.of(request).can_comment(None):
+        if not Policy.of(request).can_comment(None):
             raise PermissionDenied
         return _post_comment(request, goal)
     return TemplateResponse(
@@ -274,11 +274,11 @@ def _comments_context(
         post_url = reverse(
             "goals:report_comment", args=[report.unit.code, report.period.code, goal.pk]
         )
-        may_comment = Access.of(request).can_comment(report.unit)
+        may_comment = Policy.of(request).can_comment(report.unit)
     else:
         mentionable = Unit.objects.active().filter(depth=1)
         post_url = reverse("goals:goal_comments", args=[goal.pk])
-        may_comment = Access.of(request).can_comment(None)
+        may_comment = Policy.of(request).can_comment(None)
     mentionable = mentionable.order_by("path")
     return {
         "threads": threads,
@@ -304,14 +304,14 @@ def _render_comments(request, goal, report, context) -> TemplateResponse:
 
 def get_unit_for_reader(request: HttpRequest, code: str) -> Unit:
     unit = get_object_or_404(Unit, code=code)
-    if not Access.of(request).can_view(unit):
+    if not Policy.of(request).can_view(unit):
         raise Http404
     return unit
 
 
 def get_goal_for_reader(request: HttpRequest, goal_id: int) -> DevelopmentGoal:
     """Goals are shared by the whole strategy: anyone with a role may read their dialogue."""
-    if not Access.of(request).has_any_role:
+    if not Policy.of(request).has_any_role:
         raise Http404
     return get_object_or_404(DevelopmentGoal.objects.select_related("area"), pk=goal_id)
 
@@ -415,7 +415,7 @@ def _fresh_form(report: ProgressReport) -> ReportForm:
 
 
 def _render_report(request: HttpRequest, report: ProgressReport, **context) -> TemplateResponse:
-    access = Access.of(request)
+    access = Policy.of(request)
     writable = report.period.is_writable_by(request.user)
     values = (
         Measurement.objects.filter(

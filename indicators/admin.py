@@ -8,6 +8,7 @@ from modeltranslation.admin import TranslationAdmin
 from indicators.forms import DecimalTextField
 from indicators.models import Indicator, Measurement, Target, ValueWrite
 from strategy.admin_history import HistoryAdminMixin
+from strategy.policy import PolicyAdminMixin
 
 
 # Numbers typed in the admin are read by the one parser (`parse_decimal`), as in the grid.
@@ -44,7 +45,7 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(HistoryAdminMixin, TranslationAdmin):
+class IndicatorAdmin(PolicyAdminMixin, HistoryAdminMixin, TranslationAdmin):
     history_references = True  # the indicator's target milestones (and values) too
     form = IndicatorAdminForm
     list_display = ["code", "name", "goal", "owner_unit", "measure", "direction", "active"]
@@ -66,7 +67,7 @@ class IndicatorAdmin(HistoryAdminMixin, TranslationAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(HistoryAdminMixin, admin.ModelAdmin):
+class MeasurementAdmin(PolicyAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     form = MeasurementAdminForm
     list_display = ["indicator", "unit", "period", "value", "entered_by", "entered_at"]
     list_filter = ["indicator__goal__area", "period", "unit__kind", "unit"]

@@ -27,6 +27,7 @@ from goals.models import (
 from indicators.signals import measurements_changed
 from ops.text import refuse_control_characters, refuse_control_characters_multiline
 from strategy.models import TranslationStatus, Unit, code_validator
+from strategy.policy import EDIT, READ, Policy
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -130,7 +131,7 @@ class IndicatorQuerySet(BumpsDataVersionQuerySet):
         return self.filter(active=True)
 
     def visible_to(self, user) -> IndicatorQuerySet:
-        return self.filter(owner_unit__in=Unit.objects.visible_to(user))
+        return Policy.for_user(user).filter(self, READ)
 
     def reported_by(self, unit: Unit) -> IndicatorQuerySet:
         """The indicators a unit gives values for: those owned by the unit or a unit above it
@@ -336,10 +337,10 @@ class Target(models.Model):
 
 class MeasurementQuerySet(BumpsDataVersionQuerySet):
     def visible_to(self, user) -> MeasurementQuerySet:
-        return self.filter(unit__in=Unit.objects.visible_to(user))
+        return Policy.for_user(user).filter(self, READ)
 
     def editable_by(self, user) -> MeasurementQuerySet:
-        return self.filter(unit__in=Unit.objects.editable_by(user))
+        return Policy.for_user(user).filter(self, EDIT)
 
     def lock_keys(
         self, keys: set[tuple[int, int, int]]

@@ -15,12 +15,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from goals.access import Access
 from goals.models import EditConflict, ReportingPeriod
 from goals.views import current_strategy, get_unit_for_reader, open_periods_of
 from indicators.forms import AttachIndicatorForm, MeasurementForm, MilestoneFormSet
 from indicators.models import Indicator, Measurement, Target
 from strategy.models import Unit
+from strategy.policy import Policy
 
 
 @dataclass
@@ -90,7 +90,7 @@ def measurement_save(
         code=period_code,
         kind=indicator.frequency,
     )
-    if not (Access.of(request).can_edit(unit) and period.is_writable_by(request.user)):
+    if not (Policy.of(request).can_edit(unit) and period.is_writable_by(request.user)):
         raise PermissionDenied
     row = _row(indicator, unit, period)
     form = row.make_form(request.POST)
@@ -141,7 +141,7 @@ def measurement_save(
 @require_http_methods(["GET", "HEAD", "POST"])
 def indicator_attach(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_for_reader(request, code)
-    if not Access.of(request).can_edit(unit):
+    if not Policy.of(request).can_edit(unit):
         raise PermissionDenied
     strategy = current_strategy()
     if request.method != "POST":
@@ -262,7 +262,7 @@ def _row(indicator: Indicator, unit: Unit, period: ReportingPeriod) -> Row:
 def _render_grid(
     request: HttpRequest, unit: Unit, sections: list[Section], *, prefill: bool = False
 ) -> TemplateResponse:
-    access = Access.of(request)
+    access = Policy.of(request)
     template = "indicators/measurement_grid.html"
     if request.htmx and request.method == "GET":
         template += "#grid"

@@ -3,7 +3,7 @@
 Built from the rows themselves (reports, actions, comments), never from dashboard figures: a
 report submitted or approved in the window, a reported status that differs from the unit's
 report on the goal in the previous period, actions raised and comments posted. A reader's units
-are those they may read (`Unit.objects.visible_to`); goal-wide comments go to every reader. A
+are those they may read (`strategy.policy`); goal-wide comments go to every reader. A
 quiet week sends nothing. One digest per person and week, recorded in SentDigest before it is
 sent (as for the reminders: a crash between the two loses one e-mail rather than sending two).
 """
@@ -21,7 +21,8 @@ from django.db.models import Q
 from goals.models import Action, Comment, ProgressReport
 from notifications.models import SentDigest
 from notifications.notify import notify_weekly_digest
-from strategy.models import Membership, Unit
+from strategy.models import Membership
+from strategy.policy import Policy
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +56,7 @@ class Digest:
 
 def digest_of(user, *, since: datetime.datetime, until: datetime.datetime) -> Digest:
     """What changed in `user`'s units from `since` up to (not including) `until`."""
-    units = Unit.objects.visible_to(user)
+    units = Policy.for_user(user).units()
     digest = Digest(since=since, until=until)
     window = {"gte": since, "lt": until}
     reports = list(

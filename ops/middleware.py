@@ -119,12 +119,17 @@ class NoStoreForUsersMiddleware:
 
 class RefuseControlCharactersInQueryMiddleware:
     """Answer 400 to a query string holding a control character (`?period=%00`), before any
-    view runs a query with it: PostgreSQL cannot hold a NUL, and no parameter needs one."""
+    view runs a query with it: PostgreSQL cannot hold a NUL, and no parameter needs one.
+
+    The API (`/api/`) checks its own parameters and answers with a problem document naming
+    each bad one, which a client can act on; it is left to do so."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path_info.startswith("/api/"):
+            return self.get_response(request)
         for key, values in request.GET.lists():
             if any(has_control_characters(text) for text in (key, *values)):
                 return HttpResponse(loader.render_to_string("400.html"), status=400)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from goals.models import ReportingPeriod
 from spreadsheets.reading import file_format_of
 from strategy.models import Unit
+from strategy.policy import EDIT, Policy
 
 FORMATS = [("xlsx", _("Excel (.xlsx)")), ("csv", _("CSV (UTF-8)"))]
 
@@ -22,7 +23,7 @@ class TemplateForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.editable_by(user).active()
+        self.fields["unit"].queryset = Policy.for_user(user).units(EDIT).active()
         self.fields["period"].queryset = ReportingPeriod.objects.open().filter(
             strategy__is_current=True
         )

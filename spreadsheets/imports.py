@@ -24,6 +24,7 @@ from jobs.models import Job, JobFailed, JobKind, handler
 from spreadsheets.cells import FORMULA_PREFIXES, unescape_formula
 from spreadsheets.reading import FileRejected, Row, read_spreadsheet
 from strategy.models import Unit
+from strategy.policy import EDIT, Policy
 
 #: The template's columns, in order. Names are fixed (not translated) so files travel between
 #: languages; indicator_name is there for people and ignored on import. based_on_version is the
@@ -114,7 +115,7 @@ def check_rows(rows: list[Row], header: list[str], *, user, job: Job | None = No
     }
     units = {u.code: u for u in Unit.objects.filter(code__in=codes("unit_code"))}
     editable = set(
-        Unit.objects.editable_by(user).filter(code__in=units).values_list("pk", flat=True)
+        Policy.for_user(user).units(EDIT).filter(code__in=units).values_list("pk", flat=True)
     )
     periods = {
         p.code: p

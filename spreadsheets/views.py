@@ -13,7 +13,7 @@ from jobs.models import Job, JobKind
 from spreadsheets.exports import XLSX_TYPE, template_file
 from spreadsheets.forms import ExportForm, ImportForm, TemplateForm
 from spreadsheets.reading import file_format_of
-from strategy.models import Unit
+from strategy.policy import Policy
 
 CONTENT_TYPES = {"xlsx": XLSX_TYPE, "csv": "text/csv; charset=utf-8"}
 
@@ -21,8 +21,9 @@ CONTENT_TYPES = {"xlsx": XLSX_TYPE, "csv": "text/csv; charset=utf-8"}
 def _rights(request: HttpRequest) -> tuple[bool, bool]:
     """(may import, may export): import needs a unit to report for, export one to read."""
     user = request.user
-    may_import = Unit.objects.editable_by(user).exists()
-    may_export = may_import or Unit.objects.visible_to(user).exists()
+    policy = Policy.for_user(user)
+    may_import = policy.can_edit_anything
+    may_export = policy.has_any_role
     if not may_export:
         raise PermissionDenied
     return may_import, may_export

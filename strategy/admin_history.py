@@ -3,6 +3,8 @@ which field from what to what, and when (through the web, the admin or a script)
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
@@ -10,8 +12,14 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
+# A mixin for ModelAdmin subclasses: typed as one so that the admin's attributes are known.
+if TYPE_CHECKING:
+    _AdminBase = admin.ModelAdmin
+else:
+    _AdminBase = object
 
-class HistoryAdminMixin:
+
+class HistoryAdminMixin(_AdminBase):
     """Replace the admin's own log (admin edits only) with the database-recorded history.
 
     With `history_references` the page also lists the events of rows pointing at the object
@@ -51,7 +59,7 @@ class HistoryAdminMixin:
                 {
                     "at": event.pgh_created_at,
                     "subject": event.pgh_model.split(".")[-1].removesuffix("Event"),
-                    "who": users.get(context.get("user"))
+                    "who": users.get(context.get("user") or 0)
                     or _("someone outside the web application"),
                     "action": {
                         "insert": _("created"),

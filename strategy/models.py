@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ops.text import code_validator
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    pass
 
 
 class TranslationStatus(models.TextChoices):
@@ -167,30 +167,6 @@ class UnitQuerySet(models.QuerySet):
     def subtree(self, unit: Unit) -> UnitQuerySet:
         """The unit and every unit below it, at any depth."""
         return self.filter(path__startswith=unit.path)
-
-    def visible_to(self, user: AbstractBaseUser | AnonymousUser) -> UnitQuerySet:
-        """Units the user may read: the subtrees of all their memberships."""
-        return self._in_subtrees_of(user, roles=Role.values)
-
-    def editable_by(self, user: AbstractBaseUser | AnonymousUser) -> UnitQuerySet:
-        """Units the user may report for: subtrees where they are reporter or approver."""
-        return self._in_subtrees_of(user, roles=[Role.REPORTER, Role.APPROVER])
-
-    def approvable_by(self, user: AbstractBaseUser | AnonymousUser) -> UnitQuerySet:
-        return self._in_subtrees_of(user, roles=[Role.APPROVER])
-
-    def _in_subtrees_of(self, user, *, roles) -> UnitQuerySet:
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self.all()
-        paths = Membership.objects.filter(user=user, role__in=roles).values_list(
-            "unit__path", flat=True
-        )
-        condition = Q()
-        for path in paths:
-            condition |= Q(path__startswith=path)
-        return self.filter(condition) if condition else self.none()
 
 
 class UnitManager(NaturalKeyManager.from_queryset(UnitQuerySet)):

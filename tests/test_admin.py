@@ -54,6 +54,23 @@ def _background_samples(personas):
         recipient=personas.ie_leader,
         by=personas.idi_reporter,
     )
+    _api_samples(personas)
+
+
+def _api_samples(personas):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from api.models import AccessToken, ServiceAccount
+
+    AccessToken.issue(
+        user=personas.idi_reporter,
+        name="script",
+        scope="read",
+        expires_at=timezone.now() + timedelta(days=1),
+    )
+    ServiceAccount.objects.create(user=personas.outsider, purpose="DBH")
 
 
 def admin_url(info: tuple[str, str], page: str) -> str:

@@ -22,6 +22,7 @@ from tests.strategy.test_pages import PUBLIC_NAMES
 PUBLIC = "public"
 USER = "any logged-in user (object-level access is each app's own matrix)"
 STAFF = "staff with the model permission (the admin)"
+API = "a token or a session; anonymous requests answer 401 (tests/api holds the matrix)"
 
 ACCESS = {
     "login": PUBLIC,
@@ -64,6 +65,25 @@ ACCESS = {
     "dashboards:goal": USER,
     "dashboards:unit": USER,
     "dashboards:completeness": USER,
+    # The REST API (issue 13): tests/api/test_api_access_matrix.py has every endpoint × method ×
+    # persona; the docs page and a person's own token pages are ordinary logged-in pages.
+    "api:schema": API,
+    "api:areas": API,
+    "api:pillars": API,
+    "api:goals": API,
+    "api:periods": API,
+    "api:units": API,
+    "api:unit": API,
+    "api:indicators": API,
+    "api:indicator": API,
+    "api:measurements": API,
+    "api:measurements_bulk": API,
+    "api:figures": API,
+    "api:reports": API,
+    "api:not_found": API,
+    "api:docs": USER,
+    "api:tokens": USER,
+    "api:token_revoke": USER,
 }
 
 # Values tried for each URL parameter until the pattern accepts one.
@@ -139,7 +159,9 @@ def test_anonymous_users_are_sent_to_login_from_every_url_but_the_public_ones(
         public = ACCESS.get(route.name) == PUBLIC or route.name == "admin:login"
         response = getattr(client, method)(route.url)
         redirected_to_login = response.status_code == 302 and response.url.startswith(logins)
-        if public:
+        if ACCESS.get(route.name) == API:
+            assert response.status_code == 401, f"{route.name} ({route.url})"
+        elif public:
             assert not redirected_to_login, f"{route.name} should be public"
         else:
             assert redirected_to_login, (

@@ -9,7 +9,7 @@ from django.urls import path
 
 from config.urls import handler500
 from config.urls import urlpatterns as project_urlpatterns
-from strategy.models import Unit
+from strategy.policy import EDIT, Policy
 
 __all__ = ["handler500", "urlpatterns"]
 
@@ -64,7 +64,7 @@ def chart_script(request: HttpRequest) -> HttpResponse:
 
 
 def editable_units(request: HttpRequest) -> HttpResponse:
-    codes = Unit.objects.editable_by(request.user).values_list("code", flat=True)
+    codes = Policy.of(request).units(EDIT).values_list("code", flat=True)
     return HttpResponse(",".join(sorted(codes)) or "-")
 
 

@@ -131,13 +131,6 @@ def test_moving_a_unit_moves_its_subtree(units):
     assert Unit.objects.subtree(units["NV"]).filter(code="IDI").exists()
 
 
-def test_a_role_on_a_faculty_covers_its_departments(personas, units):
-    assert Unit.objects.visible_to(personas.ie_leader).filter(code="IDI").exists()
-    assert not Unit.objects.visible_to(personas.ie_leader).filter(code="NV").exists()
-    assert Unit.objects.visible_to(personas.rector).count() == Unit.objects.count()
-    assert not Unit.objects.visible_to(personas.outsider).exists()
-
-
 def test_a_duplicate_membership_is_refused(personas, units):
     with pytest.raises(IntegrityError), transaction.atomic():
         Membership.objects.create(user=personas.rector, unit=units["NTNU"], role="viewer")

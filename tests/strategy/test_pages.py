@@ -13,6 +13,25 @@ PUBLIC_NAMES = {
     "oidc_authentication_init",  # with OIDC_ENABLED=true
     "oidc_authentication_callback",
 }
+# The REST API authenticates every request itself (a token or the session) and answers an
+# anonymous one 401 instead of the login redirect: tests/ops/test_access_matrix.py checks that
+# for each of these, tests/api/test_api_access_matrix.py every persona and method.
+API_NAMES = {
+    "api:schema",
+    "api:areas",
+    "api:pillars",
+    "api:goals",
+    "api:periods",
+    "api:units",
+    "api:unit",
+    "api:indicators",
+    "api:indicator",
+    "api:measurements",
+    "api:measurements_bulk",
+    "api:figures",
+    "api:reports",
+    "api:not_found",
+}
 
 
 def page_urls(strategy: Strategy) -> list[str]:
@@ -50,6 +69,9 @@ def test_every_named_url_outside_the_admin_needs_login_unless_allowlisted(client
         except Exception:  # noqa: S112 — patterns with arguments are checked by their issue's matrix
             continue
         view = resolve(url).func
+        if name in API_NAMES:
+            assert client.get(url).status_code == 401, f"{name} answers anonymous users"
+            continue
         assert getattr(view, "login_required", True), f"{name} is open to anonymous users"
 
 

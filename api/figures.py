@@ -1,0 +1,94 @@
+"""The figures the API serves: ONE adapter onto the dashboards' own loading and scoring.
+
+Nothing here computes a figure. `dashboard_figures` asks `dashboards.data.load` and
+`dashboards.summary.summarise` — the functions behind the dashboard pages and their CSV
+downloads — for a period and a unit's subtree, and lays the results out as rows. When the
+dashboards keep stored figures, this module is the one place to point at them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.http import QueryDict
+from django.utils import timezone
+
+from dashboards.data import load
+from dashboards.summary import summarise
+
+
+@dataclass(frozen=True)
+class Figures:
+    period: str
+    unit: str
+    rows: list[dict]
+
+
+def dashboard_figures(user, *, period: str = "", unit: str = "") -> Figures:
+    """Indicators, goals, pillars and areas for `period` in `unit`'s subtree, as `user` sees
+    them on the dashboards. Unknown or invisible period or unit: Http404."""
+    params = QueryDict(mutable=True)
+    if period:
+        params["period"] = period
+    if unit:
+        params["unit"] = unit
+    data = load(user, params, today=timezone.localdate())
+    summary = summarise(data)
+    area_codes = {area.id: area.code for area in data.areas}
+    goal_areas = {goal.id: area_codes[goal.area_id] for goal in data.goals}
+    rows: list[dict] = []
+    for row in data.indicators:
+        result = summary.indicators[row.spec.id]
+        rows.append(
+            _row(
+                "indicator",
+                row.spec.code,
+                goal_areas.get(row.spec.goal_id, ""),
+                result.score.status,
+                result.score.progress,
+                actual=result.score.actual,
+                expected=result.score.expected,
+                values_in=result.rollup.reported,
+                values_due=result.rollup.expected,
+            )
+        )
+    for goal in data.goals:
+        scored = summary.goals[goal.id]
+        rows.append(
+            _row("goal", goal.code, area_codes[goal.area_id], scored.status, scored.progress)
+        )
+    for pillar in data.pillars:
+        group = summary.pillars[pillar.id]
+        rows.append(
+            _row("pillar", pillar.code, area_codes[pillar.area_id], group.status, group.progress)
+        )
+    for area in data.areas:
+        group = summary.areas[area.id]
+        rows.append(_row("area", area.code, area.code, group.status, group.progress))
+    return Figures(data.period.code, data.scope.code, rows)
+
+
+def _row(
+    kind: str,
+    code: str,
+    area: str,
+    status,
+    progress: Decimal | None,
+    *,
+    actual: Decimal | None = None,
+    expected: Decimal | None = None,
+    values_in: int | None = None,
+    values_due: int | None = None,
+) -> dict:
+    return {
+        "kind": kind,
+        "code": code,
+        "area": area,
+        "status": str(status),
+        "progress": progress,
+        "actual": actual,
+        "expected": expected,
+        "values_in": values_in,
+        "values_due": values_due,
+    }

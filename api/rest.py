@@ -1,0 +1,143 @@
+"""The API's glue to Django REST framework: problem details (RFC 9457), CSV, pagination and
+ETags (who may call it: api.auth). Access to rows is `strategy.policy`'s alone."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from http import HTTPStatus
+from typing import Any
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, renderers
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from spreadsheets.cells import escape_formula
+from strategy.policy import Policy
+
+PROBLEM_TYPE = "about:blank"
+
+
+class ProblemRenderer(renderers.JSONRenderer):
+    media_type = "application/problem+json"
+
+
+class CSVRenderer(renderers.BaseRenderer):
+    """A list page as CSV, for spreadsheets and Power BI: one row per item, nested values as
+    `field.sub` columns, text escaped so that no cell runs as a formula."""
+
+    media_type = "text/csv"
+    format = "csv"
+    charset = "utf-8"
+
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        rows = data.get("results", []) if isinstance(data, dict) else data
+        flat = [_flatten(row) for row in rows]
+        header: list[str] = []
+        for row in flat:
+            header.extend(k for k in row if k not in header)
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\r\n")
+        writer.writerow(header)
+        for row in flat:
+            writer.writerow([escape_formula(_cell(row.get(k))) for k in header])
+        # A byte-order mark so that Excel reads the file as UTF-8.
+        return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    if isinstance(value, dict):
+        flat: dict[str, Any] = {}
+        for key, inner in value.items():
+            flat.update(_flatten(inner, f"{prefix}{key}."))
+        return flat
+    return {prefix.rstrip("."): value}
+
+
+def _cell(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return "; ".join(str(_cell(v)) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return value
+
+
+class Pagination(PageNumberPagination):
+    """`?page=N&page_size=M` (up to 1000); the links also in a `Link` header for scripts."""
+
+    page_size = 100
+    page_size_query_param = "page_size"
+    max_page_size = 1000
+
+    def get_paginated_response(self, data) -> Response:
+        response = super().get_paginated_response(data)
+        links = []
+        if response.data.get("next"):
+            links.append(f'<{response.data["next"]}>; rel="next"')
+        if response.data.get("previous"):
+            links.append(f'<{response.data["previous"]}>; rel="prev"')
+        if links:
+            response["Link"] = ", ".join(links)
+        return response
+
+
+def problem_handler(exc, context) -> Response | None:
+    """Every error as RFC 9457 problem details: type, title, status, detail (and `errors`)."""
+    response = drf_exception_handler(exc, context)
+    if response is None:
+        return None
+    data = response.data
+    problem: dict[str, Any] = {
+        "type": PROBLEM_TYPE,
+        "title": HTTPStatus(response.status_code).phrase,
+        "status": response.status_code,
+    }
+    if isinstance(data, dict) and set(data) <= {"detail", "errors"} and "detail" in data:
+        problem["detail"] = str(data["detail"])
+    else:
+        problem["detail"] = _("The request has errors; see “errors”.")
+        problem["errors"] = data
+    response.data = problem
+    request = context.get("request")
+    if request is not None:
+        request.accepted_renderer = ProblemRenderer()
+        request.accepted_media_type = ProblemRenderer.media_type
+    return response
+
+
+class ApiView(APIView):
+    """Base of every endpoint: ETag and `If-None-Match` on reads, the policy on the request."""
+
+    def initial(self, request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.policy = Policy.for_user(request.user)
+        # PostgreSQL cannot compare text with NUL in it; such a filter matches nothing anyway.
+        for name, values in request.query_params.lists():
+            if any("\x00" in value for value in values) or "\x00" in name:
+                raise exceptions.ValidationError(
+                    {name.replace("\x00", ""): [_("The value contains a NUL character.")]}
+                )
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if request.method in ("GET", "HEAD") and response.status_code == 200:
+            response.render()
+            etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+            response["ETag"] = etag
+            response["Vary"] = "Accept, Authorization, Cookie, Accept-Language"
+            if etag in _etags(request.META.get("HTTP_IF_NONE_MATCH", "")):
+                not_modified = HttpResponse(status=304)
+                not_modified["ETag"] = etag
+                return not_modified
+        return response
+
+
+def _etags(header: str) -> set[str]:
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
