@@ -268,6 +268,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.tasks.requeue_stale_jobs",
         "schedule": 60.0 * 5,
     },
+    "sweep-figures": {
+        "task": "dashboards.tasks.sweep_figures",
+        "schedule": 60.0,
+    },
 }
 
 # Background jobs: a job still queued after this many minutes is queued again by the sweep; a

@@ -14,7 +14,6 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dashboards.versioning import BumpsDataVersionQuerySet
 from goals.signals import period_closing, report_step_taken
 from strategy.models import Area, Pillar, Strategy, TranslationStatus, Unit, code_validator
 
@@ -283,7 +282,7 @@ def user_stamp(verbose_name: str) -> models.ForeignKey:
     )
 
 
-class ProgressReportQuerySet(BumpsDataVersionQuerySet):
+class ProgressReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProgressReportQuerySet:
         return self.filter(unit__in=Unit.objects.visible_to(user))
 

@@ -13,7 +13,6 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dashboards.versioning import BumpsDataVersionQuerySet
 from goals.models import DevelopmentGoal, EditConflict, PeriodKind, ReportingPeriod, user_stamp
 from indicators.signals import measurements_changed
 from strategy.models import TranslationStatus, Unit, code_validator
@@ -102,7 +101,7 @@ class Aggregation(models.TextChoices):
     NONE = "none", _("Not combined")
 
 
-class IndicatorQuerySet(BumpsDataVersionQuerySet):
+class IndicatorQuerySet(models.QuerySet):
     def active(self) -> IndicatorQuerySet:
         return self.filter(active=True)
 
@@ -288,7 +287,7 @@ class Target(models.Model):
         return f"{self.indicator.code} {self.period.code}: {self.value}"
 
 
-class MeasurementQuerySet(BumpsDataVersionQuerySet):
+class MeasurementQuerySet(models.QuerySet):
     def visible_to(self, user) -> MeasurementQuerySet:
         return self.filter(unit__in=Unit.objects.visible_to(user))
 

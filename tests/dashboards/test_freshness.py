@@ -1,8 +1,10 @@
-"""Dashboards are cached; every way of writing data must make the next request see it."""
+"""Figures are stored; every way of writing data must make the next request see it."""
 
 from __future__ import annotations
 
-from dashboards.models import DataVersion
+from django.db.models import F
+
+from dashboards import figures
 from goals.models import ProgressReport
 from indicators.models import Measurement
 from strategy.models import Unit
@@ -55,18 +57,31 @@ def test_a_submitted_report_shows_on_the_next_request(client, personas, dashboar
     assert "<td>Submitted</td><td>Slower than hoped." in report_rows(client)
 
 
-def test_bulk_writes_bump_the_data_version(strategy):
-    unsaved = MeasurementFactory.build(indicator=IndicatorFactory())
-    version = DataVersion.current()
-    Measurement.objects.bulk_create([unsaved])
-    assert DataVersion.current() == version + 1
+def test_a_bulk_write_announced_by_the_domain_shows_on_the_next_request(
+    client, personas, dashboard_data
+):
+    made = dashboard_data(1)["indicators"]
+    per_period = next(i for i in made if i.accumulation == "per_period" and i.goal.code == "RES-3")
+    client.force_login(personas.rector)
+    before = indicator_row(client, per_period.code)
+    stored = Measurement.objects.filter(indicator=per_period, period=period("2024"))
+    keys = {m.key for m in stored}
+
+    stored.update(value=F("value") + 1000)  # what an import's bulk UPDATE does
+    Measurement.announce_changed(keys)
+
+    assert indicator_row(client, per_period.code) != before
+
+
+def test_a_write_that_changes_nothing_queues_no_figure_work(strategy):
     ProgressReportFactory()
-    version = DataVersion.current()
-    ProgressReport.objects.update(narrative="Changed in bulk")
-    assert DataVersion.current() == version + 1
-
-
-def test_a_write_that_changes_nothing_leaves_the_cache_alone(strategy):
-    version = DataVersion.current()
+    figures.settle()
     ProgressReport.objects.filter(narrative="no such report").update(narrative="x")
-    assert DataVersion.current() == version
+    assert not figures.pending()
+
+
+def test_a_value_written_queues_work_and_settling_clears_it(strategy):
+    MeasurementFactory(indicator=IndicatorFactory())
+    assert figures.pending()
+    figures.settle()
+    assert not figures.pending()
