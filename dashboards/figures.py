@@ -21,7 +21,7 @@ import datetime
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Context, Decimal
 
 from django.db import connection, transaction
@@ -54,16 +54,42 @@ Progress = Callable[[str], None]
 # --- What the computation needs, loaded in bulk -------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Validity:
+    active: bool
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+
+    def during(self, period: Period) -> bool:
+        """Whether the unit existed during the period. A unit closed without a date (inactive,
+        no `valid_to`) counts in no period, as before validity dates were kept."""
+        if not self.active and self.valid_to is None:
+            return False
+        starts_ok = self.valid_from is None or self.valid_from <= period.end
+        return starts_ok and (self.valid_to is None or self.valid_to >= period.start)
+
+
 @dataclass
 class World:
     strategy: Strategy | None
     periods: list[Period]
     by_id: dict[int, Period]
-    tree: Tree
+    tree: Tree  # every unit, closed ones too: whose subtree a figure belongs to
     area_of_goal: dict[int, int]
     pillars_of_goal: dict[int, tuple[int, ...]]
     goals_of_area: dict[int, list[int]]
     pillars_of_area: dict[int, list[int]]
+    validity: dict[int, Validity] = field(default_factory=dict)
+    _trees: dict[frozenset, Tree] = field(default_factory=dict)
+
+    def tree_at(self, period: Period) -> Tree:
+        """The unit tree valid during `period`: a period's roll-up uses the units that existed
+        then, so closing a unit later never changes an earlier period's figure."""
+        ids = frozenset(u for u, v in self.validity.items() if v.during(period))
+        tree = self._trees.get(ids)
+        if tree is None:
+            tree = self._trees[ids] = Tree(self.tree.units[u] for u in ids)
+        return tree
 
     def refs(self, chosen: Period) -> dict[str, Period]:
         """The period each frequency is read at when a dashboard shows `chosen`."""
@@ -98,10 +124,13 @@ def load_world() -> World:
         for p in ReportingPeriod.objects.filter(strategy=strategy)
     ]
     periods.sort(key=lambda p: (p.end, p.kind))
-    units = [
-        UnitNode(u.id, u.code, u.parent_id, u.name, u.kind, u.depth, u.path)
-        for u in Unit.objects.active().only("id", "code", "parent", "name", "kind", "depth", "path")
-    ]
+    rows = list(
+        Unit.objects.only(
+            "id", "code", "parent", "name", "kind", "depth", "path", "active", "valid_from",
+            "valid_to",
+        )
+    )  # fmt: skip
+    units = [UnitNode(u.id, u.code, u.parent_id, u.name, u.kind, u.depth, u.path) for u in rows]
     goals = list(DevelopmentGoal.objects.filter(area__strategy=strategy).values_list("id", "area"))
     links: dict[int, list[int]] = defaultdict(list)
     for goal_id, pillar_id in GoalPillar.objects.filter(goal__area__strategy=strategy).values_list(
@@ -125,6 +154,7 @@ def load_world() -> World:
         pillars_of_goal={g: tuple(sorted(links[g])) for g, _ in goals},
         goals_of_area=goals_of_area,
         pillars_of_area=pillars_of_area,
+        validity={u.id: Validity(u.active, u.valid_from, u.valid_to) for u in rows},
     )
 
 
@@ -212,8 +242,6 @@ def indicator_figures(
     world: World, spec: IndicatorSpec, measurements: list[tuple[int, Decimal, Period]]
 ) -> list[IndicatorFigure]:
     """The indicator at its owner for every period of its frequency (docs/scoring.md 2–3)."""
-    if spec.owner_unit_id not in world.tree.units:
-        return []
     rows = [m for m in measurements if m[2].kind == spec.frequency]
     by_period: dict[int, list] = defaultdict(list)
     for m in rows:
@@ -222,6 +250,9 @@ def indicator_figures(
     for ref in world.periods:
         if ref.kind != spec.frequency:
             continue
+        tree = world.tree_at(ref)
+        if spec.owner_unit_id not in tree.units:
+            continue  # the owner did not exist then
         # Per period: only the reference period's values count; cumulative: all up to it.
         cumulative = spec.accumulation == scoring.CUMULATIVE
         candidates = rows if cumulative else by_period.get(ref.id, ())
@@ -229,7 +260,7 @@ def indicator_figures(
             candidates, accumulation=spec.accumulation, reference=ref
         )
         rolled = scoring.rollup(
-            world.tree,
+            tree,
             spec.owner_unit_id,
             observations,
             aggregation=spec.aggregation,
@@ -422,7 +453,7 @@ def completeness_rows(
     indicator of the period's kind whose reporting units include it (docs/scoring.md 5),
     whoever owns the indicator; a value entered higher up inside the owner's subtree covers it.
     """
-    tree = world.tree
+    tree = world.tree_at(period)
     expected: Counter = Counter()
     entered: Counter = Counter()
     for spec in specs:
@@ -723,14 +754,14 @@ def _refresh_groups(world: World, dirty: dict[tuple[int, int], set[int]]) -> Non
 def _update_completeness(world: World, keys: set[tuple[int, int, int]]) -> None:
     """Recount, for every indicator they owe, the reporting units a changed value covers: the
     reporting units of the indicator below the unit that holds the value."""
-    tree = world.tree
     specs = {s.id: s for s in load_specs(world, {k[0] for k in keys})}
     touched: dict[int, set[int]] = defaultdict(set)  # period → units
     for indicator_id, unit_id, period_id in keys:
         spec = specs.get(indicator_id)
-        if spec is None or spec.owner_unit_id not in tree.units or unit_id not in tree.units:
+        if spec is None or period_id not in world.by_id:
             continue
-        if period_id not in world.by_id:
+        tree = world.tree_at(world.by_id[period_id])
+        if spec.owner_unit_id not in tree.units or unit_id not in tree.units:
             continue
         if spec.aggregation == scoring.NONE:
             reporters = [spec.owner_unit_id]
