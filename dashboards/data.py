@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, QueryDict
@@ -190,8 +191,10 @@ def load(
     `with_snapshot` adds the period's latest "as reported" snapshot.
     """
     state = figures.state()
-    updating = False
-    if state.pending:
+    updating = state.pending
+    # A full rebuild (after a change to the structure) is the worker's job when there is one:
+    # at national scale it takes longer than a request may.
+    if state.pending and (not state.rebuild_pending or settings.CELERY_TASK_ALWAYS_EAGER):
         updating = not figures.settle(wait=False)
         if not updating:
             state = figures.state()

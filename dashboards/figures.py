@@ -631,20 +631,23 @@ class State:
     pending: bool
     finished_at: datetime.datetime | None
     rebuilt_at: datetime.datetime | None
+    rebuild_pending: bool = False
 
 
 def state() -> State:
     """Whether changes are pending, and when the figures were last complete and last rebuilt,
     in one query."""
-    pending_q = Exists(FigureChange.objects.all())
     row = (
         FigureRun.objects.filter(pk=1)
-        .annotate(pending=pending_q)
-        .values_list("pending", "finished_at", "rebuilt_at")
+        .annotate(
+            pending=Exists(FigureChange.objects.all()),
+            rebuild_pending=Exists(FigureChange.objects.filter(everything=True)),
+        )
+        .values_list("pending", "finished_at", "rebuilt_at", "rebuild_pending")
         .first()
     )
     if row is None:
-        return State(pending(), None, None)
+        return State(pending(), None, None, pending())
     return State(*row)
 
 

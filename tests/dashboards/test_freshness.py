@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from django.db.models import F
 
 from dashboards import figures
+from dashboards.models import FigureChange
 from goals.models import ProgressReport
 from indicators.models import Measurement
 from strategy.models import Unit
@@ -85,3 +87,29 @@ def test_a_value_written_queues_work_and_settling_clears_it(strategy):
     assert figures.pending()
     figures.settle()
     assert not figures.pending()
+
+
+@pytest.mark.django_db(transaction=True)  # the settler's lock must end with its transaction
+def test_a_page_says_figures_are_being_updated_while_another_process_settles(
+    client, personas, dashboard_data
+):
+    import psycopg2
+    from django.db import connection
+
+    dashboard_data(1)
+    figures.settle()
+    # A value written whose settling task has not run yet.
+    FigureChange.objects.create(indicator_id=Measurement.objects.first().indicator_id)
+    params = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=params["NAME"], user=params["USER"], host=params["HOST"], port=params["PORT"]
+    )
+    try:
+        with other.cursor() as cursor:  # another process is settling
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [figures.LOCK_KEY])
+            assert cursor.fetchone()[0]
+        client.force_login(personas.rector)
+        page = client.get("/dashboard/", {"period": "2024"}).content.decode()
+    finally:
+        other.close()
+    assert "Figures are being updated" in page
