@@ -251,6 +251,7 @@ def main() -> None:
             "DEBUG": "false",
             "SECRET_KEY": "bench-only-not-secret",
             "ALLOWED_HOSTS": "testserver",
+            "SECURE_SSL_REDIRECT": "false",  # the test Client speaks plain HTTP
             "PYTHONPATH": str(ROOT),
         }
         run([sys.executable, __file__, "--measure", "--requests", str(args.requests)], env)
