@@ -1,9 +1,9 @@
-"""The figures the API serves: ONE adapter onto the dashboards' own loading and scoring.
+"""The figures the API serves: ONE adapter onto the dashboards' stored figures.
 
-Nothing here computes a figure. `dashboard_figures` asks `dashboards.data.load` and
-`dashboards.summary.summarise` — the functions behind the dashboard pages and their CSV
-downloads — for a period and a unit's subtree, and lays the results out as rows. When the
-dashboards keep stored figures, this module is the one place to point at them.
+Nothing here computes a figure. `dashboard_figures` reads the stored figures through the same
+functions as the dashboard pages and their CSV downloads (`dashboards.data.load`,
+`indicator_rows`, `dashboards.summary.summarise` and `indicator_results`) for a period and a
+unit's subtree, and lays them out as rows.
 """
 
 from __future__ import annotations
@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 
-from dashboards.data import load
-from dashboards.summary import summarise
+from dashboards.data import indicator_rows, load
+from dashboards.summary import indicator_results, summarise
 
 
 @dataclass(frozen=True)
@@ -38,8 +39,10 @@ def dashboard_figures(user, *, period: str = "", unit: str = "") -> Figures:
     area_codes = {area.id: area.code for area in data.areas}
     goal_areas = {goal.id: area_codes[goal.area_id] for goal in data.goals}
     rows: list[dict] = []
-    for row in data.indicators:
-        result = summary.indicators[row.spec.id]
+    indicators = indicator_rows(data, Q(path__startswith=data.scope.path))
+    results = indicator_results(data, indicators)
+    for row in indicators:
+        result = results[(row.spec.id, data.period.id)]
         rows.append(
             _row(
                 "indicator",

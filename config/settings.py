@@ -362,6 +362,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "jobs.tasks.remove_expired_jobs",
         "schedule": crontab(hour=3, minute=30),
     },
+    "sweep-figures": {
+        "task": "dashboards.tasks.sweep_figures",
+        "schedule": 60.0,
+    },
 }
 
 # Background jobs (jobs.models, the sweep runs every minute and as each worker starts): a job

@@ -6,6 +6,8 @@ every status is also written out in the hover text and labels, never shown by co
 
 from __future__ import annotations
 
+import functools
+import json
 from typing import Any
 
 import plotly.graph_objects as go
@@ -109,47 +111,66 @@ def indicator_trend(
     target: tuple[str, float] | None,
     names: dict[str, str],
 ) -> dict[str, Any]:
-    """Actual values against the expected trajectory and the target."""
-    fig = go.Figure(layout=_layout(height=280, xaxis={"type": "category"}))
+    """Actual values against the expected trajectory and the target.
+
+    Built as the plain dict plotly's `Figure.to_plotly_json()` gives: a goal page draws a dozen
+    of these, and validating them through graph objects took two thirds of its time."""
+    data: list[dict[str, Any]] = []
     if trajectory:
-        fig.add_trace(
-            go.Scatter(
-                x=[t[0] for t in trajectory],
-                y=[t[1] for t in trajectory],
-                name=names["trajectory"],
-                mode="lines",
-                line={"color": GREY, "dash": "dash"},
-            )
+        data.append(
+            {
+                "line": {"color": GREY, "dash": "dash"},
+                "mode": "lines",
+                "name": names["trajectory"],
+                "x": [t[0] for t in trajectory],
+                "y": [t[1] for t in trajectory],
+                "type": "scatter",
+            }
         )
-    fig.add_trace(
-        go.Scatter(
-            x=labels,
-            y=actuals,
-            name=names["actual"],
-            mode="lines+markers",
-            line={"color": BLUE, "width": 3},
-            marker={"size": 8},
-        )
+    data.append(
+        {
+            "line": {"color": BLUE, "width": 3},
+            "marker": {"size": 8},
+            "mode": "lines+markers",
+            "name": names["actual"],
+            "x": list(labels),
+            "y": list(actuals),
+            "type": "scatter",
+        }
     )
     if target:
-        fig.add_trace(
-            go.Scatter(
-                x=[target[0]],
-                y=[target[1]],
-                name=names["target"],
-                mode="markers",
-                marker={
-                    "symbol": "star",
-                    "size": 14,
+        data.append(
+            {
+                "marker": {
                     "color": ORANGE,
                     "line": {"color": BLACK, "width": 1},
+                    "size": 14,
+                    "symbol": "star",
                 },
-            )
+                "mode": "markers",
+                "name": names["target"],
+                "x": [target[0]],
+                "y": [target[1]],
+                "type": "scatter",
+            }
         )
     categories = sorted({*labels, *(t[0] for t in trajectory), *([target[0]] if target else [])})
-    fig.update_xaxes(categoryorder="array", categoryarray=categories)
-    fig.update_layout(legend={"orientation": "h", "y": -0.25})
-    return _plain(fig)
+    layout = _layout(
+        height=280,
+        xaxis={"type": "category", "categoryorder": "array", "categoryarray": categories},
+        legend={"orientation": "h", "y": -0.25},
+        template=_template(),
+    )
+    return {"data": data, "layout": layout}
+
+
+@functools.cache
+def _template_json() -> str:
+    return json.dumps(go.Figure().to_plotly_json()["layout"].get("template", {}))
+
+
+def _template() -> dict[str, Any]:
+    return json.loads(_template_json())
 
 
 def heatmap(rows: list[str], columns: list[str], statuses: list[list[Status]]) -> dict[str, Any]:

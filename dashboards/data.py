@@ -1,24 +1,29 @@
-"""Load what a dashboard needs in a fixed number of queries, whatever the size of the data.
+"""Load the frame of a dashboard page in a fixed number of queries, whatever the size of the data.
 
-The rows are handed to `dashboards.scoring` as plain dataclasses; nothing here computes a figure.
-Access starts from the user: the units are `Unit.objects.visible_to(user)`, the indicators those
-owned inside the chosen unit's subtree, the measurements and reports those of that subtree.
+Nothing here computes a figure: the figures are stored (dashboards.figures) and read by
+dashboards.summary. Access starts from the user: the units are those `strategy.policy` lets
+the user read; a page shows the stored figures of the chosen unit's subtree only.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import NamedTuple
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, QueryDict
+from django.utils import translation
 
-from dashboards.scoring import CUMULATIVE, IndicatorSpec, Period, Tree, UnitNode, reference_period
+from dashboards import figures
+from dashboards.models import PeriodSnapshot
+from dashboards.scoring import IndicatorSpec, Period, Tree, UnitNode
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
-from indicators.models import Indicator, Measurement, Target
-from strategy.models import Area, Pillar, Strategy
+from indicators.models import Indicator, Target
+from strategy.models import Area, Pillar, Strategy, Unit
 from strategy.policy import READ, Policy
 
 COUNTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
@@ -57,6 +62,8 @@ class IndicatorRow:
     measure: str
     measure_label: str
     decimals: int
+    owner_code: str = ""
+    owner_active: bool = True
 
 
 @dataclass(frozen=True)
@@ -73,17 +80,12 @@ class ReportRow:
     return_comment: str
 
 
-class MeasurementRow(NamedTuple):
-    """A tuple, not a dataclass: a national page loads over a million of them."""
-
-    unit_id: int
-    value: Decimal
-    period: Period
-    comment: str
-
-
 @dataclass
 class DashboardData:
+    """What every dashboard page shows around its figures: the period, the unit scope, the
+    strategy's areas, pillars and goals. The figures themselves are read from the stored
+    figures (dashboards.stored)."""
+
     strategy: Strategy
     periods: list[Period]
     period: Period
@@ -93,29 +95,12 @@ class DashboardData:
     areas: list[AreaRow]
     pillars: list[PillarRow]
     goals: list[GoalRow]
-    indicators: list[IndicatorRow]
-    measurements: dict[int, list[MeasurementRow]] = field(default_factory=dict)
-    reports: list[ReportRow] = field(default_factory=list)
     # The latest "as reported" snapshot of the period ({"figures", "taken_at"}), if closed.
     snapshot: dict | None = None
-    # indicator id → period id → its measurements of that period, built on first use.
-    _by_period: dict[int, dict[int, list[MeasurementRow]]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
-    )
-
-    def measurements_in(self, indicator_id: int, period_id: int) -> list[MeasurementRow]:
-        """The indicator's measurements of one period (indexed once per indicator)."""
-        index = self._by_period.get(indicator_id)
-        if index is None:
-            index = defaultdict(list)
-            for m in self.measurements.get(indicator_id, ()):
-                index[m.period.id].append(m)
-            self._by_period[indicator_id] = index
-        return index.get(period_id, [])
-
-    @property
-    def scope_ids(self) -> set[int]:
-        return set(self.tree.subtree(self.scope.id))
+    # Changes not yet in the stored figures (another process is settling them), and when the
+    # figures were last complete.
+    updating: bool = False
+    last_complete: datetime.datetime | None = None
 
     def unit(self, code: str) -> UnitNode:
         for node in self.tree.units.values():
@@ -156,33 +141,65 @@ def default_period(periods: list[Period], today) -> Period:
     return max(due, key=lambda p: p.end) if due else min(years, key=lambda p: p.end)
 
 
+def _strategy_frame(stamp) -> tuple:
+    """The current strategy, its periods, areas, pillars and goals (with their pillars).
+
+    Cached under the time of the last full rebuild of the figures, which every change to
+    this structure causes (dashboards.signals): all processes agree on that time, so no
+    process serves a frame older than the figures it shows. Without a rebuild yet, not cached.
+    """
+    key = f"dashboards:frame:{stamp.isoformat() if stamp else ''}:{translation.get_language()}"
+    frame = cache.get(key) if stamp else None
+    if frame is not None:
+        return frame
+    strategy = current_strategy()
+    periods = [_period(p) for p in ReportingPeriod.objects.filter(strategy=strategy)]
+    areas = [
+        AreaRow(a.id, a.code, a.name, a.colour) for a in Area.objects.filter(strategy=strategy)
+    ]
+    pillars = [
+        PillarRow(p.id, p.code, p.name, p.area_id)
+        for p in Pillar.objects.filter(area__strategy=strategy)
+    ]
+    links: dict[int, list[int]] = defaultdict(list)
+    for goal_id, pillar_id in GoalPillar.objects.filter(goal__area__strategy=strategy).values_list(
+        "goal_id", "pillar_id"
+    ):
+        links[goal_id].append(pillar_id)
+    goals = [
+        GoalRow(g.id, g.code, g.title, g.area_id, tuple(sorted(links[g.id])))
+        for g in DevelopmentGoal.objects.of_strategy(strategy).only("id", "code", "title", "area")
+    ]
+    frame = (strategy, periods, areas, pillars, goals)
+    if stamp:
+        cache.set(key, frame, 24 * 3600)
+    return frame
+
+
 def load(
     user,
     params: QueryDict,
     *,
     today,
     unit_code: str | None = None,
-    with_ancestor_indicators: bool = False,
-    trend: int | None = None,
-    goal_filter: Q | None = None,
+    with_snapshot: bool = False,
 ) -> DashboardData:
-    """Everything a dashboard page shows for `user`, scoped by the GET params `period` and
-    `unit` (or `unit_code`); 404 for a unit the user cannot see.
+    """The frame of a dashboard page for `user`, scoped by the GET params `period` and `unit`
+    (or `unit_code`); 404 for a period that does not exist or a unit the user cannot see.
 
-    `with_ancestor_indicators` adds the indicators owned by the visible units above the scope,
-    so that a unit page can show the unit's share in them (from the unit's own subtree only).
-
-    Two ways to load less, for pages that need less (the default loads everything):
-    `trend=n` loads, of per-period indicators, only the values of the periods they are read at
-    (`scoring.reference_period`) for the chosen period and the n - 1 periods of its kind before
-    it (`periods_up_to`); cumulative indicators keep all their values up to the chosen period.
-    Figures for other periods cannot be computed from such data. `goal_filter` (a filter on
-    DevelopmentGoal, e.g. `Q(area__code="RES")`) loads only the indicators, values and progress
-    reports of the goals it matches; the figures of those goals, and of groups made of them
-    only, are those of a full load.
+    A fixed number of queries whatever the size of the data. Pending figure changes are settled
+    first, unless another process is at it: the page then says that figures are being updated.
+    `with_snapshot` adds the period's latest "as reported" snapshot.
     """
-    strategy = current_strategy()
-    periods = [_period(p) for p in ReportingPeriod.objects.filter(strategy=strategy)]
+    state = figures.state()
+    updating = state.pending
+    # A full rebuild (after a change to the structure) is the worker's job when there is one:
+    # at national scale it takes longer than a request may.
+    if state.pending and (not state.rebuild_pending or settings.CELERY_TASK_ALWAYS_EAGER):
+        updating = not figures.settle(wait=False)
+        if not updating:
+            state = figures.state()
+    strategy, periods, areas, pillars, goals = _strategy_frame(state.rebuilt_at)
     if not periods:
         raise Http404
     code = params.get("period")
@@ -214,39 +231,40 @@ def load(
     else:
         scope = roots[0]
 
-    areas = [
-        AreaRow(a.id, a.code, a.name, a.colour) for a in Area.objects.filter(strategy=strategy)
-    ]
-    pillars = [
-        PillarRow(p.id, p.code, p.name, p.area_id)
-        for p in Pillar.objects.filter(area__strategy=strategy)
-    ]
-    links: dict[int, list[int]] = defaultdict(list)
-    for goal_id, pillar_id in GoalPillar.objects.filter(goal__area__strategy=strategy).values_list(
-        "goal_id", "pillar_id"
-    ):
-        links[goal_id].append(pillar_id)
-    goals = [
-        GoalRow(g.id, g.code, g.title, g.area_id, tuple(sorted(links[g.id])))
-        for g in DevelopmentGoal.objects.of_strategy(strategy)
-    ]
+    return DashboardData(
+        snapshot=PeriodSnapshot.objects.latest_figures(period.id) if with_snapshot else None,
+        strategy=strategy,
+        periods=sorted(periods, key=lambda p: (p.end, p.kind)),
+        period=period,
+        tree=tree,
+        scope=scope,
+        visible_roots=roots,
+        areas=areas,
+        pillars=pillars,
+        goals=goals,
+        updating=updating,
+        last_complete=state.finished_at if updating else None,
+    )
 
-    by_id = {p.id: p for p in periods}
-    owners = Q(owner_unit__path__startswith=scope.path)
-    if with_ancestor_indicators:
-        ancestors = [u.path for u in units if scope.path.startswith(u.path) and u.id != scope.id]
-        owners |= Q(owner_unit__path__in=ancestors)
-    indicator_qs = Indicator.objects.active().filter(owners, goal__area__strategy=strategy)
-    chosen_goals = DevelopmentGoal.objects.filter(goal_filter).values("id") if goal_filter else None
-    if chosen_goals is not None:
-        indicator_qs = indicator_qs.filter(goal__in=chosen_goals)
+
+def indicator_rows(data: DashboardData, owners: Q, goal_ids: list[int] | None = None):
+    """The active indicators of the strategy owned by `owners` (a filter on Unit), optionally
+    of some goals only, as `IndicatorRow`s (targets and milestones included)."""
+    by_id = {p.id: p for p in data.periods}
+    indicator_qs = Indicator.objects.active().filter(
+        goal__area__strategy=data.strategy,
+        owner_unit__in=Unit.objects.filter(owners).values("id"),
+    )
+    if goal_ids is not None:
+        indicator_qs = indicator_qs.filter(goal_id__in=goal_ids)
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
     for indicator_id, period_id, value in Target.objects.filter(
         indicator__in=indicator_qs.values("id")
     ).values_list("indicator_id", "period_id", "value"):
-        milestones[indicator_id].append((by_id[period_id], value))
+        if period_id in by_id:
+            milestones[indicator_id].append((by_id[period_id], value))
     measure_labels = _labels(Indicator, "measure")
-    indicators = [
+    return [
         IndicatorRow(
             spec=IndicatorSpec(
                 id=i.id,
@@ -268,34 +286,18 @@ def load(
             measure=i.measure,
             measure_label=measure_labels.get(i.measure, i.measure),
             decimals=i.decimals,
+            owner_code=i.owner_unit.code,
+            owner_active=i.owner_unit.active,
         )
-        for i in indicator_qs
+        for i in indicator_qs.select_related("owner_unit").order_by("code")
     ]
 
-    measurements: dict[int, list[MeasurementRow]] = defaultdict(list)
-    rows = Measurement.objects.filter(
-        indicator__in=indicator_qs.values("id"),
-        unit__path__startswith=scope.path,
-        period__end__lte=period.end,
-    ).order_by()  # the model's ordering would sort a large result over four joins
-    if trend is not None:
-        kinds = {p.kind for p in periods}
-        read_at = {
-            ref.id
-            for chosen in periods_up_to(periods, period, trend)
-            for kind in kinds
-            if (ref := reference_period(periods, chosen, kind)) is not None
-        }
-        cumulative = indicator_qs.filter(accumulation=CUMULATIVE).values("id")
-        rows = rows.filter(Q(period_id__in=read_at) | Q(indicator__in=cumulative))
-    rows = rows.values_list("indicator_id", "unit_id", "period_id", "value", "comment")
-    for indicator_id, unit_id, period_id, value, comment in rows:
-        measurements[indicator_id].append(MeasurementRow(unit_id, value, by_id[period_id], comment))
-    # get_FOO_display() per row is slow (it rebuilds the choices' lookup every call).
+
+def report_rows(data: DashboardData, **filters) -> list[ReportRow]:
+    """The progress reports of the chosen period in the scope's subtree, filtered further."""
     status_labels = _labels(ProgressReport, "status")
     state_labels = _labels(ProgressReport, "state")
-
-    reports = [
+    return [
         ReportRow(
             r.goal_id,
             r.unit_id,
@@ -309,9 +311,7 @@ def load(
             r.return_comment,
         )
         for r in ProgressReport.objects.filter(
-            Q(goal__in=chosen_goals) if chosen_goals is not None else Q(),
-            period_id=period.id,
-            unit__path__startswith=scope.path,
+            period_id=data.period.id, unit__path__startswith=data.scope.path, **filters
         ).only(
             "goal_id",
             "unit_id",
@@ -323,21 +323,3 @@ def load(
             "return_comment",
         )
     ]
-
-    from dashboards.models import PeriodSnapshot
-
-    return DashboardData(
-        snapshot=PeriodSnapshot.objects.latest_figures(period.id),
-        strategy=strategy,
-        periods=sorted(periods, key=lambda p: (p.end, p.kind)),
-        period=period,
-        tree=tree,
-        scope=scope,
-        visible_roots=roots,
-        areas=areas,
-        pillars=pillars,
-        goals=goals,
-        indicators=indicators,
-        measurements=measurements,
-        reports=reports,
-    )

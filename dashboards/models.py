@@ -1,39 +1,168 @@
-"""The dashboards' data version (for caching) and the "as reported" snapshots of periods."""
+"""Stored figures (see dashboards.figures) and the "as reported" snapshots of periods."""
 
 from __future__ import annotations
 
 import pgtrigger
 from django.conf import settings
 from django.db import models
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class DataVersion(models.Model):
-    """One row whose `version` grows on every write the dashboards depend on.
+class Status(models.TextChoices):
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    NO_DATA = "no_data", _("No data")
 
-    The bump runs in the writer's transaction (signals in dashboards.signals), so a request
-    that starts after the write has committed reads the new version and misses every cached
-    dashboard: a new measurement shows on the next request.
-    """
 
-    version = models.BigIntegerField(_("version"), default=0)
+class IndicatorFigure(models.Model):
+    """An indicator scored at its owner unit for one period of its own frequency (the period it
+    is read at, `dashboards.scoring.reference_period`). Written by `dashboards.figures` only."""
+
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    unit = models.ForeignKey(
+        "strategy.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    goal = models.ForeignKey(
+        "goals.DevelopmentGoal", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    period = models.ForeignKey(
+        "goals.ReportingPeriod", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    value = models.DecimalField(max_digits=40, decimal_places=20, null=True)
+    reported = models.PositiveIntegerField(default=0)
+    carried = models.PositiveIntegerField(default=0)
+    expected_units = models.PositiveIntegerField(default=0)
+    expected_value = models.DecimalField(max_digits=40, decimal_places=20, null=True)
+    progress = models.DecimalField(max_digits=40, decimal_places=20, null=True)
+    ratio = models.DecimalField(max_digits=40, decimal_places=20, null=True)
+    status = models.CharField(max_length=10, choices=Status)
 
     class Meta:
-        verbose_name = _("dashboard data version")
+        verbose_name = _("indicator figure")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "period"], name="indicator_figure_unique_per_period"
+            )
+        ]
+        indexes = [models.Index(fields=["period", "goal"], name="indicator_figure_period_goal")]
 
     def __str__(self) -> str:
-        return str(self.version)
+        return f"indicator {self.indicator_id} @ {self.period_id}: {self.status}"
 
-    @classmethod
-    def current(cls) -> int:
-        return cls.objects.filter(pk=1).values_list("version", flat=True).first() or 0
 
-    @classmethod
-    def bump(cls) -> None:
-        if not cls.objects.filter(pk=1).update(version=F("version") + 1):
-            cls.objects.get_or_create(pk=1, defaults={"version": 1})
+class GroupKind(models.TextChoices):
+    GOAL = "goal", _("goal")
+    PILLAR = "pillar", _("pillar")
+    AREA = "area", _("area")
+
+
+class GroupFigure(models.Model):
+    """A goal, pillar or area scored for a dashboard period over the indicators owned in one
+    unit's subtree (the unit a dashboard is filtered by) and the reports of that subtree.
+
+    Counts are of indicator statuses for a goal and of goal statuses for a pillar or area; the
+    values are those of the indicators (reported, carried, expected units) summed.
+    """
+
+    kind = models.CharField(max_length=6, choices=GroupKind)
+    object_id = models.PositiveIntegerField()
+    area = models.ForeignKey(
+        "strategy.Area", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    unit = models.ForeignKey(
+        "strategy.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    period = models.ForeignKey(
+        "goals.ReportingPeriod", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    status = models.CharField(max_length=10, choices=Status)
+    progress = models.DecimalField(max_digits=40, decimal_places=20, null=True)
+    on_track = models.PositiveIntegerField(default=0)
+    at_risk = models.PositiveIntegerField(default=0)
+    off_track = models.PositiveIntegerField(default=0)
+    no_data = models.PositiveIntegerField(default=0)
+    reported_status = models.CharField(max_length=10, choices=Status, default=Status.NO_DATA)
+    reports_on_track = models.PositiveIntegerField(default=0)
+    reports_at_risk = models.PositiveIntegerField(default=0)
+    reports_off_track = models.PositiveIntegerField(default=0)
+    values_reported = models.PositiveIntegerField(default=0)
+    values_carried = models.PositiveIntegerField(default=0)
+    values_expected = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("goal, pillar or area figure")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period", "kind", "object_id"], name="group_figure_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["unit", "period", "area"], name="group_figure_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} in unit {self.unit_id} @ {self.period_id}"
+
+
+class UnitCompleteness(models.Model):
+    """How many values a reporting unit owes for a period, whoever owns the indicators, and
+    how many are in (its own or one entered higher up inside the owner's subtree)."""
+
+    unit = models.ForeignKey(
+        "strategy.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    period = models.ForeignKey(
+        "goals.ReportingPeriod", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    expected = models.PositiveIntegerField(default=0)
+    entered = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("unit completeness")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="unit_completeness_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} @ {self.period_id}: {self.entered}/{self.expected}"
+
+
+class FigureChange(models.Model):
+    """Work for `dashboards.figures.settle()`: what a write changed, appended in the writer's
+    transaction. Append-only without a unique key, so writers never wait for each other here.
+
+    `indicator_id` (all periods of one indicator), or `goal_id` + `unit_id` + `period_id` (a
+    progress report), or `everything` (a change to the tree, the goals or the periods).
+    """
+
+    indicator_id = models.IntegerField(null=True)
+    goal_id = models.IntegerField(null=True)
+    unit_id = models.IntegerField(null=True)
+    period_id = models.IntegerField(null=True)
+    everything = models.BooleanField(default=False)
+    queued_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("pending figure change")
+
+    def __str__(self) -> str:
+        return f"change {self.pk}"
+
+
+class FigureRun(models.Model):
+    """When the stored figures were last complete (no change pending); written by the one
+    process that settles at a time (under an advisory lock), never by the writers."""
+
+    finished_at = models.DateTimeField(default=timezone.now)
+    rebuilt_at = models.DateTimeField(null=True)
+
+    class Meta:
+        verbose_name = _("figures run")
+
+    def __str__(self) -> str:
+        return f"figures complete at {self.finished_at}"
 
 
 class PeriodSnapshotQuerySet(models.QuerySet):

@@ -7,6 +7,7 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count, Q
 from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -14,10 +15,25 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dashboards import charts, scoring
-from dashboards.data import COUNTED_STATES, DashboardData, GoalRow
-from dashboards.scoring import STATUS_ORDER, GoalResult, Status
+from dashboards.data import (
+    COUNTED_STATES,
+    DashboardData,
+    GoalRow,
+    IndicatorRow,
+    indicator_rows,
+    report_rows,
+)
+from dashboards.models import GroupFigure, GroupKind, UnitCompleteness
+from dashboards.scoring import STATUS_ORDER, Status
 from dashboards.snapshots import comparison_table
-from dashboards.summary import IndicatorResult, Summary, summarise, trend_periods
+from dashboards.summary import (
+    GoalFigure,
+    IndicatorResult,
+    Summary,
+    indicator_results,
+    summaries,
+    trend_periods,
+)
 from dashboards.tables import (
     STATUS_LABELS,
     Cell,
@@ -28,6 +44,8 @@ from dashboards.tables import (
     fmt_ratio,
     fmt_status,
 )
+from goals.models import ProgressReport
+from indicators.models import Measurement
 
 MAX_CHARTS = 12  # indicator charts on a goal page
 
@@ -97,7 +115,11 @@ def _percent_or_none(value: Decimal | None) -> float | None:
 
 
 def _trend(data: DashboardData) -> list[Summary]:
-    return [summarise(data, p) for p in trend_periods(data)]
+    """The stored figures of the chosen period and the ones of its kind before it (the chosen
+    one last), in one query."""
+    periods = trend_periods(data)
+    found = summaries(data, periods)
+    return [found[p.id] for p in periods]
 
 
 def _goal_table(
@@ -125,7 +147,6 @@ def _goal_table(
     pillar_codes = {p.id: p.code for p in data.pillars}
     for goal in goals:
         result = summary.goals[goal.id]
-        scored = sum(1 for s in result.indicator_scores.values() if s.status != Status.NO_DATA)
         change = Cell("")
         if previous is not None:
             before, now = previous.goals[goal.id].progress, result.progress
@@ -141,7 +162,7 @@ def _goal_table(
             fmt_status(result.status),
             fmt_percent(result.progress),
             change,
-            Cell(f"{scored} / {len(result.indicator_scores)}"),
+            Cell(f"{result.scored} / {result.indicator_count}"),
             fmt_status(result.reported),
             Cell("≠ " + _("Disagree") if result.disagreement else ""),
         )
@@ -152,8 +173,8 @@ def _goal_table(
 
 
 def overview(data: DashboardData) -> dict[str, Any]:
-    summary = summarise(data)
     trend = _trend(data)
+    summary = trend[-1]
     query = _query(data)
     context = _base(data, summary=summary)
     labels = [s.period.code for s in trend]
@@ -359,7 +380,8 @@ def area(data: DashboardData, code: str) -> dict[str, Any]:
     row = next((a for a in data.areas if a.code == code), None)
     if row is None:
         raise Http404
-    summary, trend = summarise(data), _trend(data)
+    trend = _trend(data)
+    summary = trend[-1]
     query = _query(data)
     goals = [g for g in data.goals if g.area_id == row.id]
     pillars = [
@@ -391,7 +413,8 @@ def pillar(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     )
     if row is None:
         raise Http404
-    summary, trend = summarise(data), _trend(data)
+    trend = _trend(data)
+    summary = trend[-1]
     query = _query(data)
     goals = [g for g in data.goals if row.id in g.pillar_ids]
     return _group_page(
@@ -501,28 +524,26 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     )
     if row is None:
         raise Http404
-    summary = summarise(data)
+    summary = summaries(data, [data.period])[data.period.id]
     query = _query(data)
-    result: GoalResult = summary.goals[row.id]
-    indicators = summary.goal_indicators(row.id)
+    result: GoalFigure = summary.goals[row.id]
+    rows = indicator_rows(data, Q(path__startswith=data.scope.path), goal_ids=[row.id])
+    read = indicator_results(data, rows)
+    indicators = [read[(r.spec.id, data.period.id)] for r in rows]
+    summary.indicators = {i.row.spec.id: i for i in indicators}
     urgency = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.ON_TRACK: 2, Status.NO_DATA: 3}
     indicators.sort(key=lambda r: (urgency[r.score.status], r.row.spec.code))
     blocks = []
     # A goal can have hundreds of indicators at national scale: chart the most urgent ones,
     # list them all in the table.
-    for ind in indicators[:MAX_CHARTS]:
+    charted = indicators[:MAX_CHARTS]
+    history_of = {i.row.spec.id: _history_periods(data, i.row) for i in charted}
+    wanted = {p for periods in history_of.values() for p in periods}
+    history = indicator_results(data, [i.row for i in charted], wanted) if wanted else {}
+    for ind in charted:
         spec = ind.row.spec
-        history_periods = [
-            p for p in data.periods if p.kind == spec.frequency and p.end <= data.period.end
-        ]
-        if spec.baseline_period:
-            history_periods = [p for p in history_periods if p.end >= spec.baseline_period.end]
-        history = [
-            summary_indicator
-            for p in history_periods[-12:]
-            for summary_indicator in [_indicator_at(data, ind, p)]
-        ]
-        blocks.append(_indicator_block(data, ind, history))
+        points = [history[(spec.id, p.id)] for p in history_of[spec.id]]
+        blocks.append(_indicator_block(data, ind, points))
     context = _base(data, summary=summary, goal=row, area=area_row, result=result, blocks=blocks)
     for block in blocks:
         context["charts"].append({"id": block["chart_id"], "figure": block["figure"]})
@@ -557,6 +578,7 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         )
 
     units = data.tree.units
+    goal_reports = report_rows(data, goal_id=row.id)
     reports_table = Table(
         "reports",
         _("Progress reports"),
@@ -570,7 +592,7 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         ],
     )
     reports = sorted(
-        (r for r in data.reports if r.goal_id == row.id and r.unit_id in units),
+        (r for r in goal_reports if r.unit_id in units),
         key=lambda r: units[r.unit_id].path,
     )
     for report in reports:
@@ -592,15 +614,24 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         _("Comments on values"),
         [_("Indicator"), _("Unit"), _("Period"), _("Comment")],
     )
+    # The comments shown: those on the values the indicators are read at, in the scope.
+    read_at = Q()
     for ind in indicators:
-        for m in data.measurements.get(ind.row.spec.id, ()):
-            if m.comment and m.period == ind.reference and m.unit_id in units:
-                comments_table.add(
-                    Cell(ind.row.spec.code),
-                    Cell(units[m.unit_id].code),
-                    Cell(m.period.code),
-                    Cell(m.comment),
-                )
+        if ind.reference is not None:
+            read_at |= Q(indicator_id=ind.row.spec.id, period_id=ind.reference.id)
+    comments = (
+        Measurement.objects.filter(read_at, unit__path__startswith=data.scope.path)
+        .exclude(comment="")
+        .order_by("indicator__code", "unit__path")
+        .values_list("indicator__code", "unit_id", "period__code", "comment")
+        if read_at
+        else []
+    )
+    for indicator_code, unit_id, period_code, comment in comments:
+        if unit_id in units:
+            comments_table.add(
+                Cell(indicator_code), Cell(units[unit_id].code), Cell(period_code), Cell(comment)
+            )
     for report in reports:
         if report.return_comment:
             comments_table.add(
@@ -637,32 +668,28 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     return context
 
 
-def _indicator_at(data: DashboardData, ind: IndicatorResult, period) -> IndicatorResult:
-    from dashboards.summary import indicator_result
-
-    unit_id = ind.row.spec.owner_unit_id
-    if unit_id not in data.tree.units or not _owned_in_scope(data, ind):
-        unit_id = data.scope.id
-    return indicator_result(data, ind.row, period, unit_id)
-
-
-def _owned_in_scope(data: DashboardData, ind: IndicatorResult) -> bool:
-    owner = data.tree.units.get(ind.row.spec.owner_unit_id)
-    return owner is not None and owner.path.startswith(data.scope.path)
+def _history_periods(data: DashboardData, row: IndicatorRow) -> list:
+    """The periods an indicator's chart shows: of its frequency, from its baseline to the
+    chosen period, the last 12."""
+    spec = row.spec
+    periods = [p for p in data.periods if p.kind == spec.frequency and p.end <= data.period.end]
+    if spec.baseline_period:
+        periods = [p for p in periods if p.end >= spec.baseline_period.end]
+    return periods[-12:]
 
 
-def _goal_sentence(result: GoalResult, n: int) -> str:
-    counts = Counter(s.status for s in result.indicator_scores.values())
+def _goal_sentence(result: GoalFigure, n: int) -> str:
+    counts = result.counts or {}
     text = _(
         "The goal is %(status)s: of its %(n)d indicators %(on)d are on track, %(risk)d at "
         "risk, %(off)d off track and %(none)d without data."
     ) % {
         "status": STATUS_LABELS[result.status].lower(),
         "n": n,
-        "on": counts[Status.ON_TRACK],
-        "risk": counts[Status.AT_RISK],
-        "off": counts[Status.OFF_TRACK],
-        "none": counts[Status.NO_DATA],
+        "on": counts.get(Status.ON_TRACK, 0),
+        "risk": counts.get(Status.AT_RISK, 0),
+        "off": counts.get(Status.OFF_TRACK, 0),
+        "none": counts.get(Status.NO_DATA, 0),
     }
     if result.reported != Status.NO_DATA:
         text += " " + _("The units report it as %(status)s.") % {
@@ -677,9 +704,6 @@ def _goal_sentence(result: GoalResult, n: int) -> str:
 
 
 def unit(data: DashboardData) -> dict[str, Any]:
-    from dashboards.summary import indicator_result
-
-    summary = summarise(data)
     scope = data.scope
     query = _query(data, with_unit=False)
     goals = _goal_code_map(data)
@@ -713,46 +737,51 @@ def unit(data: DashboardData) -> dict[str, Any]:
             _("Units expected"),
         ],
     )
-    for result in summary.indicators.values():
-        spec = result.row.spec
-        owner = data.tree.units[spec.owner_unit_id]
-        g = goals[spec.goal_id]
-        goal_cell = Cell(
-            g.code, href=_url("goal", _area_code(data, g.area_id), g.code, query=query)
+    ancestors = [data.tree.units[u] for u in _ancestor_ids(data, scope.id)]
+    own_rows = indicator_rows(data, Q(path__startswith=scope.path))
+    own = indicator_results(data, own_rows)
+
+    def goal_cell(spec) -> Cell:
+        g = goals.get(spec.goal_id)
+        if g is None:
+            return Cell("")
+        return Cell(g.code, href=_url("goal", _area_code(data, g.area_id), g.code, query=query))
+
+    for row in own_rows:
+        result = own[(row.spec.id, data.period.id)]
+        spec = row.spec
+        own_table.add(
+            goal_cell(spec),
+            Cell(f"{spec.code} {row.name}"),
+            Cell(_owner_label(row)),
+            Cell(result.reference.code if result.reference else ""),
+            fmt_number(result.score.actual, spec.decimals),
+            fmt_number(result.score.expected, spec.decimals),
+            fmt_percent(result.score.progress),
+            fmt_status(result.score.status),
+            fmt_count(result.rollup.reported),
+            fmt_count(result.rollup.expected),
         )
-        if owner.path.startswith(scope.path):
-            own_table.add(
-                goal_cell,
-                Cell(f"{spec.code} {result.row.name}"),
-                Cell(owner.code),
-                Cell(result.reference.code if result.reference else ""),
-                fmt_number(result.score.actual, spec.decimals),
-                fmt_number(result.score.expected, spec.decimals),
-                fmt_percent(result.score.progress),
-                fmt_status(result.score.status),
-                fmt_count(result.rollup.reported),
-                fmt_count(result.rollup.expected),
-            )
-        else:
-            share = indicator_result(data, result.row, data.period, scope.id)
-            share_table.add(
-                goal_cell,
-                Cell(f"{spec.code} {result.row.name}"),
-                Cell(owner.code),
-                Cell(share.reference.code if share.reference else ""),
-                fmt_number(share.rollup.value, spec.decimals),
-                Cell(_aggregation_label(spec.aggregation)),
-                fmt_count(share.rollup.reported),
-                fmt_count(share.rollup.expected),
-            )
+    share_rows = indicator_rows(data, Q(path__in=[a.path for a in ancestors])) if ancestors else []
+    for row, share in zip(share_rows, _shares(data, share_rows), strict=True):
+        spec = row.spec
+        share_table.add(
+            goal_cell(spec),
+            Cell(f"{spec.code} {row.name}"),
+            Cell(_owner_label(row)),
+            Cell(share.reference.code if share.reference else ""),
+            fmt_number(share.rollup.value, spec.decimals),
+            Cell(_aggregation_label(spec.aggregation)),
+            fmt_count(share.rollup.reported),
+            fmt_count(share.rollup.expected),
+        )
     context = _base(
         data,
-        summary=summary,
         unit=scope,
         own_table=own_table,
         share_table=share_table,
         tables=[own_table, share_table],
-        ancestors=[data.tree.units[u] for u in _ancestor_ids(data, scope.id)],
+        ancestors=ancestors,
         children=[data.tree.units[c] for c in data.tree.children[scope.id]],
     )
     children = data.tree.children[scope.id]
@@ -762,6 +791,57 @@ def unit(data: DashboardData) -> dict[str, Any]:
         context["tables"].append(heat["heat_table"])
         context["charts"].append({"id": "heatmap", "figure": heat["heat_figure"]})
     return context
+
+
+def _owner_label(row: IndicatorRow) -> str:
+    if row.owner_active:
+        return row.owner_code
+    return _("%(code)s (closed)") % {"code": row.owner_code}
+
+
+def _shares(data: DashboardData, rows: list[IndicatorRow]) -> list[IndicatorResult]:
+    """The scope's share in indicators owned above it: rolled up over the scope's own subtree
+    by the scoring method, from the values of that subtree at the period each is read at (the
+    values this table stands for; cumulative ones need the earlier running totals too)."""
+    period = data.period
+    refs = {
+        kind: scoring.reference_period(data.periods, period, kind)
+        for kind in {r.spec.frequency for r in rows}
+    }
+    read_at = Q()
+    for row in rows:
+        ref = refs[row.spec.frequency]
+        if ref is None:
+            continue
+        if row.spec.accumulation == scoring.CUMULATIVE:
+            read_at |= Q(indicator_id=row.spec.id, period__kind=ref.kind, period__end__lte=ref.end)
+        else:
+            read_at |= Q(indicator_id=row.spec.id, period_id=ref.id)
+    by_id = {p.id: p for p in data.periods}
+    values: dict[int, list] = {r.spec.id: [] for r in rows}
+    if read_at:
+        for indicator_id, unit_id, period_id, value in Measurement.objects.filter(
+            read_at, unit__path__startswith=data.scope.path
+        ).values_list("indicator_id", "unit_id", "period_id", "value"):
+            values[indicator_id].append((unit_id, value, by_id[period_id]))
+    out = []
+    for row in rows:
+        spec, ref = row.spec, refs[row.spec.frequency]
+        if ref is None:
+            out.append(
+                IndicatorResult(
+                    row, None, scoring.Rollup(None, 0, 0), scoring.score(spec, None, None)
+                )
+            )
+            continue
+        observations = scoring.observations_for(
+            values[spec.id], accumulation=spec.accumulation, reference=ref
+        )
+        rolled = scoring.rollup(
+            data.tree, data.scope.id, observations, aggregation=spec.aggregation, reference=ref
+        )
+        out.append(IndicatorResult(row, ref, rolled, scoring.score_rollup(spec, rolled, ref)))
+    return out
 
 
 def _ancestor_ids(data: DashboardData, unit_id: int) -> list[int]:
@@ -778,22 +858,17 @@ def _aggregation_label(aggregation: str) -> str:
 
 
 def _heatmap(data: DashboardData, children: list[int]) -> dict[str, Any]:
-    """Reported status of each child unit's subtree for each goal (from progress reports)."""
-    by_unit_goal: dict[tuple[int, int], list[str]] = {}
-    owner_of = {}
-    for child in children:
-        for u in data.tree.subtree(child):
-            owner_of[u] = child
-    for report in data.reports:
-        if report.state in COUNTED_STATES and report.unit_id in owner_of:
-            by_unit_goal.setdefault((owner_of[report.unit_id], report.goal_id), []).append(
-                report.status
-            )
+    """Reported status of each child unit's subtree for each goal: the stored goal figures of
+    the children (from their submitted and approved progress reports)."""
+    reported = {
+        (unit_id, goal_id): Status(status)
+        for unit_id, goal_id, status in GroupFigure.objects.filter(
+            unit_id__in=children, period_id=data.period.id, kind=GroupKind.GOAL
+        ).values_list("unit_id", "object_id", "reported_status")
+    }
     goals = data.goals
     rows = [data.tree.units[c] for c in children]
-    statuses = [
-        [scoring.reported_status(by_unit_goal.get((u.id, g.id), [])) for g in goals] for u in rows
-    ]
+    statuses = [[reported.get((u.id, g.id), Status.NO_DATA) for g in goals] for u in rows]
     table = Table(
         "heatmap",
         _("Reported status by unit and goal"),
@@ -801,7 +876,7 @@ def _heatmap(data: DashboardData, children: list[int]) -> dict[str, Any]:
     )
     for u, line in zip(rows, statuses, strict=True):
         table.add(Cell(f"{u.code} {u.name}"), *[fmt_status(s) for s in line])
-    reported = sum(1 for line in statuses for s in line if s != Status.NO_DATA)
+    n_reported = sum(1 for line in statuses for s in line if s != Status.NO_DATA)
     return {
         "heat_table": table,
         "heat_figure": charts.heatmap([u.code for u in rows], [g.code for g in goals], statuses),
@@ -810,7 +885,7 @@ def _heatmap(data: DashboardData, children: list[int]) -> dict[str, Any]:
             "%(off)d are reported off track."
         )
         % {
-            "n": reported,
+            "n": n_reported,
             "total": len(rows) * len(goals),
             "off": sum(1 for line in statuses for s in line if s == Status.OFF_TRACK),
         },
@@ -821,34 +896,33 @@ def _heatmap(data: DashboardData, children: list[int]) -> dict[str, Any]:
 
 
 def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
-    """Per reporting unit: values entered of those due for the chosen period, and reports."""
+    """Per reporting unit in the scope: values entered of all those it owes for the chosen
+    period, whoever owns the indicator (stored, dashboards.figures), and its reports."""
     period = data.period
     tree = data.tree
-    due = [
-        i for i in data.indicators if i.spec.frequency == period.kind and _owned_by_scope(data, i)
-    ]
     expected: Counter = Counter()
     entered: Counter = Counter()
-    for ind in due:
-        owner = ind.spec.owner_unit_id
-        reporters = [owner] if ind.spec.aggregation == "none" else tree.leaves(owner)
-        present = {m.unit_id for m in data.measurements.get(ind.spec.id, ()) if m.period == period}
-        for u in reporters:
-            expected[u] += 1
-            # An own value higher up covers the units below it.
-            covered = u in present or any(
-                a in present for a in _ancestor_ids(data, u) if _below(data, a, owner)
-            )
-            if covered:
-                entered[u] += 1
+    for unit_id, owed, done in UnitCompleteness.objects.filter(
+        period_id=period.id, unit__path__startswith=data.scope.path
+    ).values_list("unit_id", "expected", "entered"):
+        expected[unit_id] = owed
+        entered[unit_id] = done
     submitted: Counter = Counter()
     drafts: Counter = Counter()
-    for report in data.reports:
-        if report.state in COUNTED_STATES:
-            submitted[report.unit_id] += 1
-        else:
-            drafts[report.unit_id] += 1
-    unit_ids = set(expected) | set(submitted) | set(drafts)
+    for unit_id, n_counted, n_other in (
+        ProgressReport.objects.filter(period_id=period.id, unit__path__startswith=data.scope.path)
+        .values("unit_id")
+        .annotate(
+            counted=Count("id", filter=Q(state__in=COUNTED_STATES)),
+            other=Count("id", filter=~Q(state__in=COUNTED_STATES)),
+        )
+        .values_list("unit_id", "counted", "other")
+    ):
+        submitted[unit_id] = n_counted
+        drafts[unit_id] = n_other
+    unit_ids = (
+        set(expected) | {u for u, n in submitted.items() if n} | {u for u, n in drafts.items() if n}
+    )
     table = Table(
         "completeness",
         _("Reporting by unit"),
@@ -898,12 +972,3 @@ def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
         not_reported=not_reported,
         total=len(rows),
     )
-
-
-def _owned_by_scope(data: DashboardData, ind) -> bool:
-    owner = data.tree.units.get(ind.spec.owner_unit_id)
-    return owner is not None and owner.path.startswith(data.scope.path)
-
-
-def _below(data: DashboardData, unit_id: int, owner_id: int) -> bool:
-    return data.tree.units[unit_id].path.startswith(data.tree.units[owner_id].path)

@@ -1,52 +1,72 @@
-"""Bump the dashboards' data version on every write they depend on.
+"""Keep the stored figures in step with every write (dashboards.figures).
 
-Bulk operations (`bulk_create`, `QuerySet.update`) send no signals: the querysets of measurements,
-progress reports and indicators bump the version themselves (dashboards.versioning).
+Receivers only note what changed (`figures.queue`, a row appended in the writer's
+transaction); the figures are computed after the commit. Values: the domain's
+`measurements_changed`, sent by every value write path (bulk ones included). Reports, targets,
+indicators and the structure (units, goals, pillars, areas, periods): model signals. A change
+to the structure recomputes everything.
 """
 
 from __future__ import annotations
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
-from dashboards.models import DataVersion, PeriodSnapshot
+from dashboards import figures
+from dashboards.models import PeriodSnapshot
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod
-from goals.signals import period_closing
-from indicators.models import Indicator, Measurement, Target
+from goals.signals import period_closing, report_step_taken
+from indicators.models import Indicator, Target
 from indicators.signals import measurements_changed
 from strategy.models import Area, Pillar, Strategy, Unit
 
-WATCHED = [
-    Strategy,
-    Area,
-    Pillar,
-    Unit,
-    DevelopmentGoal,
-    GoalPillar,
-    ReportingPeriod,
-    ProgressReport,
-    Indicator,
-    Target,
-    Measurement,
-]
+STRUCTURE = [Strategy, Area, Pillar, Unit, DevelopmentGoal, GoalPillar, ReportingPeriod, Indicator]
 
 
-def _bump(sender, **kwargs) -> None:
+def _values_changed(sender, *, keys, **kwargs) -> None:
+    figures.queue(values=keys)
+
+
+def _structure_changed(sender, **kwargs) -> None:
     if kwargs.get("raw"):
-        return  # loaddata: fixtures load before anything is cached
-    DataVersion.bump()
+        return  # loaddata: `figures rebuild` (or seed_demo) computes them afterwards
+    figures.queue(everything=True)
+
+
+def _target_changed(sender, instance, **kwargs) -> None:
+    if not kwargs.get("raw"):
+        figures.queue(indicator_ids=[instance.indicator_id])
+
+
+def _report_changed(sender, instance, **kwargs) -> None:
+    if not kwargs.get("raw"):
+        figures.queue(reports=[(instance.goal_id, instance.unit_id, instance.period_id)])
+
+
+def _report_step(sender, *, report_id, **kwargs) -> None:
+    # Sent after the step committed (a conditional UPDATE sends no model signal).
+    report = ProgressReport.objects.filter(pk=report_id).values("goal", "unit", "period").first()
+    if report:
+        figures.queue(reports=[(report["goal"], report["unit"], report["period"])])
 
 
 def _freeze_figures(sender, *, period, by, **kwargs) -> None:
+    # Inside the closing transaction: first bring the stored figures up to date.
+    figures.settle(wait=True)
     PeriodSnapshot.take(period=period, by=by)
 
 
 def connect() -> None:
     period_closing.connect(_freeze_figures, dispatch_uid="dashboards-freeze-figures")
-    # Bulk writes in SQL (Measurement.objects.overwrite) go through no queryset method.
-    measurements_changed.connect(_bump, sender=Measurement, dispatch_uid="dashboards-values")
-    for model in WATCHED:
-        post_save.connect(_bump, sender=model, dispatch_uid=f"dashboards-save-{model.__name__}")
-        post_delete.connect(_bump, sender=model, dispatch_uid=f"dashboards-del-{model.__name__}")
+    measurements_changed.connect(_values_changed, dispatch_uid="dashboards-values")
+    report_step_taken.connect(_report_step, dispatch_uid="dashboards-report-step")
+    for model, receiver in [(Target, _target_changed), (ProgressReport, _report_changed)] + [
+        (model, _structure_changed) for model in STRUCTURE
+    ]:
+        name = model.__name__
+        post_save.connect(receiver, sender=model, dispatch_uid=f"dashboards-save-{name}")
+        post_delete.connect(receiver, sender=model, dispatch_uid=f"dashboards-del-{name}")
     m2m_changed.connect(
-        _bump, sender=DevelopmentGoal.pillars.through, dispatch_uid="dashboards-goal-pillars"
+        _structure_changed,
+        sender=DevelopmentGoal.pillars.through,
+        dispatch_uid="dashboards-goal-pillars",
     )

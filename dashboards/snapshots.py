@@ -1,8 +1,8 @@
 """The "as reported" snapshots: the dashboards' figures for a period, frozen when it closes.
 
-`period_figures()` runs the dashboards' own loading and scoring (`dashboards.data.load`,
-`dashboards.summary.summarise`) for the whole organisation, and `figures_of()` turns the result
-into plain JSON: per area, pillar, goal and indicator (rolled up at its owner unit) the status,
+`period_figures()` reads the dashboards' stored figures (`dashboards.summary`) for the whole
+organisation, and `figures_of()` turns them into plain JSON: per area, pillar, goal and
+indicator (rolled up at its owner unit) the status,
 the progress, the value and how many units had reported. Decimals are stored as strings, so the
 snapshot keeps the exact figures. A dashboard compares a snapshot with the figures it has just
 computed through `figures_of()` too, so both sides are produced by the same code.
@@ -13,14 +13,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from dashboards.data import DashboardData, load
+from dashboards.data import DashboardData, indicator_rows, load
 from dashboards.scoring import Status
-from dashboards.summary import Coverage, Summary, summarise
+from dashboards.summary import Coverage, Summary, indicator_results, summarise
 from dashboards.tables import Cell, Table, fmt_number, fmt_percent, fmt_status
 
 #: Changes when the shape of `figures_of()` changes, so old snapshots can still be read.
@@ -41,8 +42,17 @@ def period_figures(period) -> dict[str, Any]:
     """The figures every dashboard shows for `period`, as they stand now."""
     params = QueryDict(mutable=True)
     params["period"] = period.code
-    data = load(WholeOrganisation(), params, today=timezone.localdate())
-    return figures_of(data, summarise(data))
+    data = load(WholeOrganisation(), params, today=timezone.localdate(), with_snapshot=True)
+    return figures_of(data, summary_with_indicators(data))
+
+
+def summary_with_indicators(data: DashboardData) -> Summary:
+    """The stored figures of the scope, with every indicator owned in it."""
+    summary = summarise(data)
+    rows = indicator_rows(data, Q(path__startswith=data.scope.path))
+    read = indicator_results(data, rows)
+    summary.indicators = {r.spec.id: read[(r.spec.id, data.period.id)] for r in rows}
+    return summary
 
 
 def _decimal(value: Decimal | None) -> str | None:
@@ -60,14 +70,6 @@ def _coverage(coverage: Coverage) -> dict[str, int]:
 
 def figures_of(data: DashboardData, summary: Summary) -> dict[str, Any]:
     """The figures of a computed dashboard, keyed by the database id of each object."""
-    goal_coverage: dict[int, Coverage] = {}
-    for result in summary.indicators.values():
-        goal_id = result.row.spec.goal_id
-        rollup = result.rollup
-        goal_coverage[goal_id] = goal_coverage.get(goal_id, Coverage()) + Coverage(
-            rollup.reported, rollup.carried, rollup.expected
-        )
-    units = data.tree.units
     return {
         "format": FIGURES_FORMAT,
         "period": data.period.code,
@@ -96,16 +98,14 @@ def figures_of(data: DashboardData, summary: Summary) -> dict[str, Any]:
                 "status": str(summary.goals[goal.id].status),
                 "progress": _decimal(summary.goals[goal.id].progress),
                 "reported_status": str(summary.goals[goal.id].reported),
-                **_coverage(goal_coverage.get(goal.id, Coverage())),
+                **_coverage(summary.goals[goal.id].coverage),
             }
             for goal in data.goals
         },
         "indicators": {
             str(spec_id): {
                 "code": result.row.spec.code,
-                "unit": units[result.row.spec.owner_unit_id].code
-                if result.row.spec.owner_unit_id in units
-                else "",
+                "unit": result.row.owner_code if result.row.owner_active else "",
                 "reference": result.reference.code if result.reference else None,
                 "value": _decimal(result.rollup.value),
                 "status": str(result.score.status),

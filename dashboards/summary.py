@@ -1,24 +1,20 @@
-"""Apply the scoring method to loaded data: indicators, goals, pillars and areas for a period.
+"""Read the stored figures (dashboards.figures) into the shapes the pages present.
 
-Pure Python over `dashboards.data.DashboardData`; no queries.
+One query per kind of figure, whatever the size of the data: the goal, pillar and area figures
+of the chosen unit's subtree for a set of dashboard periods; the indicator figures of the
+indicators a page lists.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from dashboards import scoring
-from dashboards.data import (
-    COUNTED_STATES,
-    TREND_COUNT,
-    DashboardData,
-    IndicatorRow,
-    ReportRow,
-    periods_up_to,
-)
-from dashboards.scoring import GoalResult, GroupResult, Period, Rollup, Score, Status
+from dashboards.data import TREND_COUNT, DashboardData, IndicatorRow, periods_up_to
+from dashboards.models import GroupFigure, GroupKind, IndicatorFigure
+from dashboards.scoring import GroupResult, Period, Rollup, Score, Status
 
 
 @dataclass(frozen=True)
@@ -47,95 +43,186 @@ class Coverage:
         return Decimal(self.reported) / self.expected if self.expected else None
 
 
+@dataclass(frozen=True)
+class GoalFigure:
+    """A goal over the indicators owned in the scope: `counts` are of indicator statuses."""
+
+    goal_id: int
+    status: Status = Status.NO_DATA
+    progress: Decimal | None = None
+    reported: Status = Status.NO_DATA
+    report_counts: dict[Status, int] | None = None
+    counts: dict[Status, int] | None = None
+    coverage: Coverage = Coverage()
+
+    @property
+    def disagreement(self) -> bool:
+        return scoring.disagrees(self.status, self.reported)
+
+    @property
+    def indicator_count(self) -> int:
+        return sum((self.counts or {}).values())
+
+    @property
+    def scored(self) -> int:
+        return self.indicator_count - (self.counts or {}).get(Status.NO_DATA, 0)
+
+
 @dataclass
 class Summary:
     period: Period
     indicators: dict[int, IndicatorResult]
-    goals: dict[int, GoalResult]
+    goals: dict[int, GoalFigure]
     areas: dict[int, GroupResult]
     pillars: dict[int, GroupResult]
     area_coverage: dict[int, Coverage]
-    area_reported: dict[int, dict[Status, int]] = field(default_factory=dict)
+    area_reported: dict[int, dict[Status, int]]
 
     def goal_indicators(self, goal_id: int) -> list[IndicatorResult]:
         return [r for r in self.indicators.values() if r.row.spec.goal_id == goal_id]
 
 
-def indicator_result(
-    data: DashboardData, row: IndicatorRow, period: Period, unit_id: int | None = None
-) -> IndicatorResult:
-    """One indicator at `period`, rolled up at its owner unit (or at `unit_id`)."""
-    spec = row.spec
-    at = unit_id or spec.owner_unit_id
-    reference = scoring.reference_period(data.periods, period, spec.frequency)
-    if reference is None or at not in data.tree.units:
-        empty = Rollup(None, 0, 0)
-        return IndicatorResult(row, reference, empty, scoring.score(spec, None, reference))
-    if spec.accumulation == scoring.CUMULATIVE:
-        rows = data.measurements.get(spec.id, ())
+def _counts(row: GroupFigure | None, total: int | None = None) -> dict[Status, int]:
+    if row is None:
+        counts = {Status.ON_TRACK: 0, Status.AT_RISK: 0, Status.OFF_TRACK: 0, Status.NO_DATA: 0}
     else:
-        # Per period: only the reference period's values count (scoring.observations_for).
-        rows = data.measurements_in(spec.id, reference.id)
-    observations = scoring.observations_for(
-        ((m.unit_id, m.value, m.period) for m in rows if m.period.kind == spec.frequency),
-        accumulation=spec.accumulation,
-        reference=reference,
-    )
-    rolled = scoring.rollup(
-        data.tree, at, observations, aggregation=spec.aggregation, reference=reference
-    )
-    return IndicatorResult(row, reference, rolled, scoring.score_rollup(spec, rolled, reference))
+        counts = {
+            Status.ON_TRACK: row.on_track,
+            Status.AT_RISK: row.at_risk,
+            Status.OFF_TRACK: row.off_track,
+            Status.NO_DATA: row.no_data,
+        }
+    if total is not None:
+        # Goals without an indicator or report in the scope have no row: they are "no data".
+        counts[Status.NO_DATA] = total - sum(v for k, v in counts.items() if k != Status.NO_DATA)
+    return counts
 
 
-def counted_reports(reports: list[ReportRow]) -> dict[int, list[ReportRow]]:
-    by_goal: dict[int, list[ReportRow]] = defaultdict(list)
-    for report in reports:
-        if report.state in COUNTED_STATES:
-            by_goal[report.goal_id].append(report)
-    return by_goal
-
-
-def summarise(data: DashboardData, period: Period | None = None) -> Summary:
-    period = period or data.period
-    results = {row.spec.id: indicator_result(data, row, period) for row in data.indicators}
-    by_goal: dict[int, list[IndicatorResult]] = defaultdict(list)
-    for result in results.values():
-        by_goal[result.row.spec.goal_id].append(result)
-    reports = counted_reports(data.reports) if period == data.period else {}
-
-    goals: dict[int, GoalResult] = {}
-    for goal in data.goals:
-        scores = {r.row.spec.id: r.score for r in by_goal[goal.id]}
-        statuses = [r.status for r in reports.get(goal.id, [])]
-        goals[goal.id] = GoalResult(
-            goal.id,
-            scoring.middle_status(s.status for s in scores.values()),
-            scores,
-            scoring.reported_status(statuses),
-            scoring.status_counts(
-                scoring.REPORTED_AS_STATUS[s] for s in statuses if s in scoring.REPORTED_AS_STATUS
-            ),
-        )
-
-    areas, coverage, reported = {}, {}, {}
-    for area in data.areas:
-        members = [goals[g.id] for g in data.goals if g.area_id == area.id]
-        areas[area.id] = scoring.group(members)
-        cov = Coverage()
-        counts: Counter = Counter()
-        for g in members:
-            for result in by_goal[g.goal_id]:
-                cov += Coverage(
-                    result.rollup.reported, result.rollup.carried, result.rollup.expected
-                )
-            counts.update(g.report_counts)
-        coverage[area.id] = cov
-        reported[area.id] = {s: counts.get(s, 0) for s in scoring.STATUS_ORDER}
-    pillars = {
-        pillar.id: scoring.group([goals[g.id] for g in data.goals if pillar.id in g.pillar_ids])
-        for pillar in data.pillars
+def _report_counts(row: GroupFigure | None) -> dict[Status, int]:
+    if row is None:
+        return {s: 0 for s in scoring.STATUS_ORDER}
+    return {
+        Status.ON_TRACK: row.reports_on_track,
+        Status.AT_RISK: row.reports_at_risk,
+        Status.OFF_TRACK: row.reports_off_track,
+        Status.NO_DATA: 0,
     }
-    return Summary(period, results, goals, areas, pillars, coverage, reported)
+
+
+def _coverage(row: GroupFigure | None) -> Coverage:
+    if row is None:
+        return Coverage()
+    return Coverage(row.values_reported, row.values_carried, row.values_expected)
+
+
+def summaries(
+    data: DashboardData, periods: Iterable[Period], *, area_ids: Iterable[int] | None = None
+) -> dict[int, Summary]:
+    """The goal, pillar and area figures of the scope for each of `periods` (one query)."""
+    periods = list(periods)
+    rows = GroupFigure.objects.filter(unit_id=data.scope.id, period_id__in=[p.id for p in periods])
+    if area_ids is not None:
+        rows = rows.filter(area_id__in=list(area_ids))
+    stored: dict[tuple[int, str, int], GroupFigure] = {
+        (r.period_id, r.kind, r.object_id): r for r in rows
+    }
+    goals_of: dict[int, list[int]] = {a.id: [] for a in data.areas}
+    goals_of_pillar: dict[int, list[int]] = {p.id: [] for p in data.pillars}
+    for g in data.goals:
+        goals_of.setdefault(g.area_id, []).append(g.id)
+        for p in g.pillar_ids:
+            goals_of_pillar.setdefault(p, []).append(g.id)
+    out = {}
+    for period in periods:
+        goals = {}
+        for g in data.goals:
+            row = stored.get((period.id, GroupKind.GOAL, g.id))
+            goals[g.id] = GoalFigure(
+                g.id,
+                Status(row.status) if row else Status.NO_DATA,
+                row.progress if row else None,
+                Status(row.reported_status) if row else Status.NO_DATA,
+                _report_counts(row),
+                _counts(row),
+                _coverage(row),
+            )
+
+        def group(kind: str, object_id: int, goal_ids: list[int], period=period) -> GroupResult:
+            row = stored.get((period.id, kind, object_id))
+            return GroupResult(
+                status=Status(row.status) if row else Status.NO_DATA,
+                counts=_counts(row, len(goal_ids)),
+                progress=row.progress if row else None,
+                goal_ids=goal_ids,
+            )
+
+        areas = {a.id: group(GroupKind.AREA, a.id, goals_of[a.id]) for a in data.areas}
+        pillars = {p.id: group(GroupKind.PILLAR, p.id, goals_of_pillar[p.id]) for p in data.pillars}
+        area_rows = {a.id: stored.get((period.id, GroupKind.AREA, a.id)) for a in data.areas}
+        out[period.id] = Summary(
+            period,
+            {},
+            goals,
+            areas,
+            pillars,
+            {a: _coverage(r) for a, r in area_rows.items()},
+            {a: _report_counts(r) for a, r in area_rows.items()},
+        )
+    return out
+
+
+def summarise(data: DashboardData, period: Period | None = None, **kwargs) -> Summary:
+    period = period or data.period
+    return summaries(data, [period], **kwargs)[period.id]
+
+
+def result_of(row: IndicatorRow, reference: Period | None, f: IndicatorFigure | None):
+    if f is None:
+        return IndicatorResult(
+            row, reference, Rollup(None, 0, 0), scoring.score(row.spec, None, reference)
+        )
+    status = Status(f.status)
+    value = f.value
+    reached = f.progress is not None and f.progress >= 1
+    return IndicatorResult(
+        row,
+        reference,
+        Rollup(value, f.reported, f.expected_units, f.carried),
+        Score(
+            status,
+            actual=value,
+            expected=f.expected_value,
+            progress=f.progress,
+            ratio=f.ratio,
+            reached=reached,
+        ),
+    )
+
+
+def indicator_results(
+    data: DashboardData, rows: list[IndicatorRow], periods: Iterable[Period] | None = None
+) -> dict[tuple[int, int], IndicatorResult]:
+    """(indicator id, dashboard period id) → the indicator read at that period (one query)."""
+    periods = list(periods or [data.period])
+    refs = {
+        (p.id, kind): scoring.reference_period(data.periods, p, kind)
+        for p in periods
+        for kind in {r.spec.frequency for r in rows}
+    }
+    wanted = {r.id for r in refs.values() if r is not None}
+    stored = {
+        (f.indicator_id, f.period_id): f
+        for f in IndicatorFigure.objects.filter(
+            indicator_id__in=[r.spec.id for r in rows], period_id__in=wanted
+        )
+    }
+    out = {}
+    for p in periods:
+        for row in rows:
+            ref = refs[(p.id, row.spec.frequency)]
+            f = stored.get((row.spec.id, ref.id)) if ref else None
+            out[(row.spec.id, p.id)] = result_of(row, ref, f)
+    return out
 
 
 def trend_periods(data: DashboardData, count: int = TREND_COUNT) -> list[Period]:

@@ -16,7 +16,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dashboards.versioning import BumpsDataVersionQuerySet
 from goals.signals import comment_posted, period_closing, report_step_taken
 from ops.text import refuse_control_characters_multiline
 from strategy.models import Area, Pillar, Strategy, TranslationStatus, Unit, code_validator
@@ -274,7 +273,7 @@ def user_stamp(verbose_name: str) -> models.ForeignKey:
     )
 
 
-class ProgressReportQuerySet(BumpsDataVersionQuerySet):
+class ProgressReportQuerySet(models.QuerySet):
     def visible_to(self, user) -> ProgressReportQuerySet:
         return Policy.for_user(user).filter(self, READ)
 

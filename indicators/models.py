@@ -15,7 +15,6 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dashboards.versioning import BumpsDataVersionQuerySet
 from goals.models import (
     DevelopmentGoal,
     EditConflict,
@@ -126,7 +125,7 @@ class Aggregation(models.TextChoices):
     NONE = "none", _("Not combined")
 
 
-class IndicatorQuerySet(BumpsDataVersionQuerySet):
+class IndicatorQuerySet(models.QuerySet):
     def active(self) -> IndicatorQuerySet:
         return self.filter(active=True)
 
@@ -335,7 +334,7 @@ class Target(models.Model):
         return f"{self.indicator.code} {self.period.code}: {self.value}"
 
 
-class MeasurementQuerySet(BumpsDataVersionQuerySet):
+class MeasurementQuerySet(models.QuerySet):
     def visible_to(self, user) -> MeasurementQuerySet:
         return Policy.for_user(user).filter(self, READ)
 

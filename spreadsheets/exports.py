@@ -22,8 +22,7 @@ from openpyxl import Workbook
 
 from dashboards.data import load
 from dashboards.scoring import Status
-from dashboards.snapshots import changed, comparable, figures_of
-from dashboards.summary import summarise
+from dashboards.snapshots import changed, comparable, figures_of, summary_with_indicators
 from dashboards.tables import fmt_count, fmt_number, fmt_percent, fmt_status
 from goals.models import DevelopmentGoal, ProgressReport, ReportingPeriod
 from indicators.models import Indicator, Measurement
@@ -260,7 +259,7 @@ def about_sheet(period: ReportingPeriod, user) -> SheetData:
 
 def dashboard_sheet(period: ReportingPeriod, user) -> SheetData:
     """The dashboards' figures for the period as the exporting person's overview shows them
-    (dashboards.data and dashboards.summary, formatted by dashboards.tables), and, for a closed
+    (the stored figures, dashboards.summary, formatted by dashboards.tables), and, for a closed
     period seen as a whole, the figures as reported when it was closed."""
     header = [
         _("Level"),
@@ -280,10 +279,10 @@ def dashboard_sheet(period: ReportingPeriod, user) -> SheetData:
     params = QueryDict(mutable=True)
     params["period"] = period.code
     try:
-        data = load(user, params, today=timezone.localdate())
+        data = load(user, params, today=timezone.localdate(), with_snapshot=True)
     except Http404:  # no unit to show: an empty sheet
         return SheetData(title=title, header=header, rows=[])
-    summary = summarise(data)
+    summary = summary_with_indicators(data)
     current = figures_of(data, summary)
     reported = data.snapshot["figures"] if comparable(data) else None
 

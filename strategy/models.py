@@ -11,6 +11,7 @@ from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ops.text import code_validator
@@ -230,6 +231,11 @@ class Unit(models.Model):
         return f"{self.code} {self.name}"
 
     def save(self, *args, **kwargs) -> None:
+        if not self.active and self.valid_to is None:
+            # Closing a unit records when: the periods before it keep counting the unit.
+            self.valid_to = timezone.localdate()
+            if "update_fields" in kwargs and kwargs["update_fields"] is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "valid_to"}
         old_path = self.path
         self.path = self.compute_path()
         self.depth = self.path.count("/") - 1

@@ -21,9 +21,10 @@ from tests.factories import (
 YEARS = ["2019", "2020", "2021", "2022", "2023", "2024"]
 
 
-def build(scale: int = 1) -> dict:
+def build(scale: int = 1, *, reports: bool = True) -> dict:
     """`scale` indicators per goal owned at NTNU (sum of the departments' values), one
-    cumulative indicator at IE per scale step, a maintain one at NV, and reports."""
+    cumulative indicator at IE per scale step, a maintain one at NV, and reports. Called again
+    with `reports=False` it adds that much more data."""
     ntnu, ie, nv = unit("NTNU"), unit("IE"), unit("NV")
     departments = [u for u in ntnu.__class__.objects.filter(kind="department", active=True)]
     made = []
@@ -47,6 +48,7 @@ def build(scale: int = 1) -> dict:
                     value = 100 + (5 + (n % 4) * 2) * (y + 1) + d % 3
                     rows.append(Measurement(indicator=ind, unit=dept, period=p, value=value))
             Measurement.objects.bulk_create(rows)
+            Measurement.announce_changed({m.key for m in rows})
             if k == 0 and n % 3 == 0:
                 TargetFactory(
                     indicator=ind, period=period("2021"), value=Decimal(120 * len(departments))
@@ -88,7 +90,7 @@ def build(scale: int = 1) -> dict:
         )
     made.append(maintain)
     statuses = ["on_track", "at_risk", "off_track", "achieved"]
-    for n, goal in enumerate(DevelopmentGoal.objects.all()):
+    for n, goal in enumerate(DevelopmentGoal.objects.all() if reports else []):
         for d, code in enumerate(["IDI", "IEL", "IBI", "IFY"]):
             ProgressReportFactory(
                 goal=goal,

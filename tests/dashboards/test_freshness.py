@@ -1,8 +1,12 @@
-"""Dashboards are cached; every way of writing data must make the next request see it."""
+"""Figures are stored; every way of writing data must make the next request see it."""
 
 from __future__ import annotations
 
-from dashboards.models import DataVersion
+import pytest
+from django.db.models import F
+
+from dashboards import figures
+from dashboards.models import FigureChange
 from goals.models import ProgressReport
 from indicators.models import Measurement
 from strategy.models import Unit
@@ -55,18 +59,57 @@ def test_a_submitted_report_shows_on_the_next_request(client, personas, dashboar
     assert "<td>Submitted</td><td>Slower than hoped." in report_rows(client)
 
 
-def test_bulk_writes_bump_the_data_version(strategy):
-    unsaved = MeasurementFactory.build(indicator=IndicatorFactory())
-    version = DataVersion.current()
-    Measurement.objects.bulk_create([unsaved])
-    assert DataVersion.current() == version + 1
+def test_a_bulk_write_announced_by_the_domain_shows_on_the_next_request(
+    client, personas, dashboard_data
+):
+    made = dashboard_data(1)["indicators"]
+    per_period = next(i for i in made if i.accumulation == "per_period" and i.goal.code == "RES-3")
+    client.force_login(personas.rector)
+    before = indicator_row(client, per_period.code)
+    stored = Measurement.objects.filter(indicator=per_period, period=period("2024"))
+    keys = {m.key for m in stored}
+
+    stored.update(value=F("value") + 1000)  # what an import's bulk UPDATE does
+    Measurement.announce_changed(keys)
+
+    assert indicator_row(client, per_period.code) != before
+
+
+def test_a_write_that_changes_nothing_queues_no_figure_work(strategy):
     ProgressReportFactory()
-    version = DataVersion.current()
-    ProgressReport.objects.update(narrative="Changed in bulk")
-    assert DataVersion.current() == version + 1
-
-
-def test_a_write_that_changes_nothing_leaves_the_cache_alone(strategy):
-    version = DataVersion.current()
+    figures.settle()
     ProgressReport.objects.filter(narrative="no such report").update(narrative="x")
-    assert DataVersion.current() == version
+    assert not figures.pending()
+
+
+def test_a_value_written_queues_work_and_settling_clears_it(strategy):
+    MeasurementFactory(indicator=IndicatorFactory())
+    assert figures.pending()
+    figures.settle()
+    assert not figures.pending()
+
+
+@pytest.mark.django_db(transaction=True)  # the settler's lock must end with its transaction
+def test_a_page_says_figures_are_being_updated_while_another_process_settles(
+    client, personas, dashboard_data
+):
+    import psycopg2
+    from django.db import connection
+
+    dashboard_data(1)
+    figures.settle()
+    # A value written whose settling task has not run yet.
+    FigureChange.objects.create(indicator_id=Measurement.objects.first().indicator_id)
+    params = connection.settings_dict
+    other = psycopg2.connect(
+        dbname=params["NAME"], user=params["USER"], host=params["HOST"], port=params["PORT"]
+    )
+    try:
+        with other.cursor() as cursor:  # another process is settling
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [figures.LOCK_KEY])
+            assert cursor.fetchone()[0]
+        client.force_login(personas.rector)
+        page = client.get("/dashboard/", {"period": "2024"}).content.decode()
+    finally:
+        other.close()
+    assert "Figures are being updated" in page

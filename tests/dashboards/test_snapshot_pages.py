@@ -33,9 +33,11 @@ def corrected_after_closing(dashboard_data, personas):
     year = period("2024")
     year.open()
     year.close(by=personas.administrator)
-    Measurement.objects.filter(indicator=cumulative(made), unit=unit("IDI"), period=year).update(
-        value=Decimal("45")
+    corrected = Measurement.objects.filter(
+        indicator=cumulative(made), unit=unit("IDI"), period=year
     )
+    corrected.update(value=Decimal("45"))  # a bulk correction, announced as every write path does
+    Measurement.announce_changed({m.key for m in corrected})
     return made
 
 

@@ -36,9 +36,11 @@ def test_closing_a_period_takes_one_snapshot_of_its_figures(closed_2024, persona
 
 def test_a_correction_after_closing_leaves_the_snapshot_as_reported(closed_2024):
     indicator = cumulative(closed_2024)
-    Measurement.objects.filter(indicator=indicator, unit=unit("IDI"), period=period("2024")).update(
-        value=Decimal("60")
+    corrected = Measurement.objects.filter(
+        indicator=indicator, unit=unit("IDI"), period=period("2024")
     )
+    corrected.update(value=Decimal("60"))  # a bulk correction, announced as every write path does
+    Measurement.announce_changed({m.key for m in corrected})
     snapshot = PeriodSnapshot.objects.latest_for(closed_2024["period"].pk)
     now = period_figures(closed_2024["period"])
     assert snapshot.figures["indicators"][str(indicator.pk)]["value"] == "45"

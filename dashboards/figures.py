@@ -1,0 +1,858 @@
+"""The stored figures: computed with `dashboards.scoring`, written here, read by the pages.
+
+Three tables (docs/architecture.md, "Stored figures"):
+- `IndicatorFigure`: an indicator rolled up at its owner unit and scored, for every period of its
+  frequency (the periods it can be read at);
+- `GroupFigure`: goals, pillars and areas for every dashboard period and every unit a dashboard
+  can be filtered by, over the indicators owned in that unit's subtree;
+- `UnitCompleteness`: per reporting unit and period the values owed (whoever owns the
+  indicator) and entered.
+
+Writers only append `FigureChange` rows in their own transaction (dashboards.signals); `settle()`
+turns them into figures right after the commit (a Celery task queued on commit, a sweep every
+minute, and any dashboard request that finds work pending). One settler at a time holds an
+advisory lock; writers never wait for it. `compute_all()` is the full recomputation from raw
+rows that `rebuild()` stores and `check()` compares.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Context, Decimal
+
+from django.db import connection, transaction
+from django.db.models import Exists
+from django.utils import timezone
+
+from dashboards import scoring
+from dashboards.models import (
+    FigureChange,
+    FigureRun,
+    GroupFigure,
+    GroupKind,
+    IndicatorFigure,
+    UnitCompleteness,
+)
+from dashboards.scoring import IndicatorSpec, Period, Score, Status, Tree, UnitNode
+from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
+from indicators.models import Indicator, Measurement, Target
+from strategy.models import Pillar, Strategy, Unit
+
+logger = logging.getLogger(__name__)
+
+COUNTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
+LOCK_KEY = 0x56454B46  # pg advisory lock of the one settler ("VEKF")
+BATCH = 5000
+
+Progress = Callable[[str], None]
+
+
+# --- What the computation needs, loaded in bulk -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Validity:
+    active: bool
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+
+    def during(self, period: Period) -> bool:
+        """Whether the unit existed during the period. A unit closed without a date (inactive,
+        no `valid_to`) counts in no period, as before validity dates were kept."""
+        if not self.active and self.valid_to is None:
+            return False
+        starts_ok = self.valid_from is None or self.valid_from <= period.end
+        return starts_ok and (self.valid_to is None or self.valid_to >= period.start)
+
+
+@dataclass
+class World:
+    strategy: Strategy | None
+    periods: list[Period]
+    by_id: dict[int, Period]
+    tree: Tree  # every unit, closed ones too: whose subtree a figure belongs to
+    area_of_goal: dict[int, int]
+    pillars_of_goal: dict[int, tuple[int, ...]]
+    goals_of_area: dict[int, list[int]]
+    pillars_of_area: dict[int, list[int]]
+    validity: dict[int, Validity] = field(default_factory=dict)
+    _trees: dict[frozenset, Tree] = field(default_factory=dict)
+
+    def tree_at(self, period: Period) -> Tree:
+        """The unit tree valid during `period`: a period's roll-up uses the units that existed
+        then, so closing a unit later never changes an earlier period's figure."""
+        ids = frozenset(u for u, v in self.validity.items() if v.during(period))
+        tree = self._trees.get(ids)
+        if tree is None:
+            tree = self._trees[ids] = Tree(self.tree.units[u] for u in ids)
+        return tree
+
+    def refs(self, chosen: Period) -> dict[str, Period]:
+        """The period each frequency is read at when a dashboard shows `chosen`."""
+        out = {}
+        for kind in {p.kind for p in self.periods}:
+            ref = scoring.reference_period(self.periods, chosen, kind)
+            if ref is not None:
+                out[kind] = ref
+        return out
+
+    def chosen_for(self, ref_id: int) -> list[Period]:
+        """The dashboard periods that read an indicator of the ref's kind at `ref_id`."""
+        ref = self.by_id[ref_id]
+        return [p for p in self.periods if self.refs(p).get(ref.kind) == ref]
+
+    def ancestors_or_self(self, unit_id: int) -> list[int]:
+        out = []
+        while unit_id in self.tree.units:
+            out.append(unit_id)
+            unit_id = self.tree.units[unit_id].parent_id
+        return out
+
+
+def current_strategy() -> Strategy | None:
+    return Strategy.objects.filter(is_current=True).first() or Strategy.objects.first()
+
+
+def load_world() -> World:
+    strategy = current_strategy()
+    periods = [
+        Period(p.id, p.code, p.kind, p.start, p.end, p.deadline)
+        for p in ReportingPeriod.objects.filter(strategy=strategy)
+    ]
+    periods.sort(key=lambda p: (p.end, p.kind))
+    rows = list(
+        Unit.objects.only(
+            "id", "code", "parent", "name", "kind", "depth", "path", "active", "valid_from",
+            "valid_to",
+        )
+    )  # fmt: skip
+    units = [UnitNode(u.id, u.code, u.parent_id, u.name, u.kind, u.depth, u.path) for u in rows]
+    goals = list(DevelopmentGoal.objects.filter(area__strategy=strategy).values_list("id", "area"))
+    links: dict[int, list[int]] = defaultdict(list)
+    for goal_id, pillar_id in GoalPillar.objects.filter(goal__area__strategy=strategy).values_list(
+        "goal_id", "pillar_id"
+    ):
+        links[goal_id].append(pillar_id)
+    goals_of_area: dict[int, list[int]] = defaultdict(list)
+    for goal_id, area_id in goals:
+        goals_of_area[area_id].append(goal_id)
+    pillars_of_area: dict[int, list[int]] = defaultdict(list)
+    for pillar_id, area_id in Pillar.objects.filter(area__strategy=strategy).values_list(
+        "id", "area"
+    ):
+        pillars_of_area[area_id].append(pillar_id)
+    return World(
+        strategy=strategy,
+        periods=periods,
+        by_id={p.id: p for p in periods},
+        tree=Tree(units),
+        area_of_goal=dict(goals),
+        pillars_of_goal={g: tuple(sorted(links[g])) for g, _ in goals},
+        goals_of_area=goals_of_area,
+        pillars_of_area=pillars_of_area,
+        validity={u.id: Validity(u.active, u.valid_from, u.valid_to) for u in rows},
+    )
+
+
+def load_specs(world: World, indicator_ids: Iterable[int] | None = None) -> list[IndicatorSpec]:
+    """The active indicators of the current strategy (or those of `indicator_ids` among them).
+
+    The one place that decides which target values an indicator is measured against."""
+    qs = Indicator.objects.active().filter(goal__area__strategy=world.strategy)
+    targets = Target.objects.filter(indicator__in=qs.values("id"))
+    if indicator_ids is not None:
+        ids = list(indicator_ids)
+        qs = qs.filter(id__in=ids)
+        targets = targets.filter(indicator_id__in=ids)
+    milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
+    for indicator_id, period_id, value in targets.values_list("indicator_id", "period_id", "value"):
+        if period_id in world.by_id:
+            milestones[indicator_id].append((world.by_id[period_id], value))
+    return [
+        IndicatorSpec(
+            id=i.id,
+            code=i.code,
+            direction=i.direction,
+            accumulation=i.accumulation,
+            aggregation=i.aggregation,
+            frequency=i.frequency,
+            owner_unit_id=i.owner_unit_id,
+            goal_id=i.goal_id,
+            decimals=i.decimals,
+            baseline_value=i.baseline_value,
+            baseline_period=world.by_id.get(i.baseline_period_id),
+            target_value=i.target_value,
+            target_period=world.by_id.get(i.target_period_id),
+            milestones=tuple(sorted(milestones[i.id], key=lambda m: m[0].end)),
+        )
+        for i in qs.only(
+            "id",
+            "code",
+            "direction",
+            "accumulation",
+            "aggregation",
+            "frequency",
+            "owner_unit",
+            "goal",
+            "decimals",
+            "baseline_value",
+            "baseline_period",
+            "target_value",
+            "target_period",
+        )
+    ]
+
+
+def load_measurements(
+    world: World, indicator_ids: Iterable[int] | None = None
+) -> dict[int, list[tuple[int, Decimal, Period]]]:
+    """(unit, value, period) per indicator, of the indicator's own frequency only."""
+    rows = Measurement.objects.order_by()
+    if indicator_ids is not None:
+        rows = rows.filter(indicator_id__in=list(indicator_ids))
+    else:
+        rows = rows.filter(period__strategy=world.strategy)
+    out: dict[int, list[tuple[int, Decimal, Period]]] = defaultdict(list)
+    by_id = world.by_id
+    for indicator_id, unit_id, period_id, value in rows.values_list(
+        "indicator_id", "unit_id", "period_id", "value"
+    ).iterator(chunk_size=20000):
+        period = by_id.get(period_id)
+        if period is not None:
+            out[indicator_id].append((unit_id, value, period))
+    return out
+
+
+PLACES = Decimal("1e-20")  # the stored precision of figures
+WIDE = Context(prec=60)
+
+
+def _q(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(PLACES, context=WIDE)
+
+
+# --- Indicator figures --------------------------------------------------------------------------
+
+
+def indicator_figures(
+    world: World, spec: IndicatorSpec, measurements: list[tuple[int, Decimal, Period]]
+) -> list[IndicatorFigure]:
+    """The indicator at its owner for every period of its frequency (docs/scoring.md 2–3)."""
+    rows = [m for m in measurements if m[2].kind == spec.frequency]
+    by_period: dict[int, list] = defaultdict(list)
+    for m in rows:
+        by_period[m[2].id].append(m)
+    out = []
+    for ref in world.periods:
+        if ref.kind != spec.frequency:
+            continue
+        tree = world.tree_at(ref)
+        if spec.owner_unit_id not in tree.units:
+            continue  # the owner did not exist then
+        # Per period: only the reference period's values count; cumulative: all up to it.
+        cumulative = spec.accumulation == scoring.CUMULATIVE
+        candidates = rows if cumulative else by_period.get(ref.id, ())
+        observations = scoring.observations_for(
+            candidates, accumulation=spec.accumulation, reference=ref
+        )
+        rolled = scoring.rollup(
+            tree,
+            spec.owner_unit_id,
+            observations,
+            aggregation=spec.aggregation,
+            reference=ref,
+        )
+        score = scoring.score_rollup(spec, rolled, ref)
+        out.append(
+            IndicatorFigure(
+                indicator_id=spec.id,
+                unit_id=spec.owner_unit_id,
+                goal_id=spec.goal_id,
+                period_id=ref.id,
+                value=_q(rolled.value),
+                reported=rolled.reported,
+                carried=rolled.carried,
+                expected_units=rolled.expected,
+                expected_value=_q(score.expected),
+                progress=_q(score.progress),
+                ratio=_q(score.ratio),
+                status=str(score.status),
+            )
+        )
+    return out
+
+
+# --- Goals, pillars and areas -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scored:
+    """What a group needs of an indicator figure."""
+
+    indicator_id: int
+    goal_id: int
+    status: str
+    progress: Decimal | None
+    reported: int
+    carried: int
+    expected: int
+
+
+def group_figures(
+    world: World,
+    unit_id: int,
+    chosen: Period,
+    area_ids: Iterable[int],
+    scored: Iterable[Scored],
+    reports: Iterable[tuple[int, str]],
+) -> list[GroupFigure]:
+    """Goals, pillars and areas of `area_ids` for `chosen`, over the indicator figures owned in
+    the unit's subtree (`scored`) and the counted reports (goal, status) of that subtree.
+
+    A group without any indicator or report in the subtree gets no row: the pages read a
+    missing row as "no data"."""
+    by_goal: dict[int, list[Scored]] = defaultdict(list)
+    for s in scored:
+        by_goal[s.goal_id].append(s)
+    reported_by_goal: dict[int, list[str]] = defaultdict(list)
+    for goal_id, status in reports:
+        reported_by_goal[goal_id].append(status)
+    out: list[GroupFigure] = []
+    for area_id in area_ids:
+        results: dict[int, scoring.GoalResult] = {}
+        coverage: dict[int, tuple[int, int, int]] = {}
+        for goal_id in world.goals_of_area.get(area_id, ()):
+            members = by_goal.get(goal_id, [])
+            statuses = reported_by_goal.get(goal_id, [])
+            if not members and not statuses:
+                continue
+            scores = {s.indicator_id: Score(Status(s.status), progress=s.progress) for s in members}
+            result = scoring.GoalResult(
+                goal_id,
+                scoring.middle_status(s.status for s in scores.values()),
+                scores,
+                scoring.reported_status(statuses),
+                scoring.status_counts(
+                    scoring.REPORTED_AS_STATUS[s]
+                    for s in statuses
+                    if s in scoring.REPORTED_AS_STATUS
+                ),
+            )
+            results[goal_id] = result
+            coverage[goal_id] = (
+                sum(s.reported for s in members),
+                sum(s.carried for s in members),
+                sum(s.expected for s in members),
+            )
+            out.append(
+                _group_row(
+                    GroupKind.GOAL,
+                    goal_id,
+                    area_id,
+                    unit_id,
+                    chosen,
+                    status=result.status,
+                    progress=result.progress,
+                    counts=scoring.status_counts(s.status for s in scores.values()),
+                    reported=result.reported,
+                    report_counts=result.report_counts,
+                    coverage=coverage[goal_id],
+                )
+            )
+        if not results:
+            continue
+        groups = [(GroupKind.AREA, area_id, list(results.values()))] + [
+            (
+                GroupKind.PILLAR,
+                pillar_id,
+                [r for g, r in results.items() if pillar_id in world.pillars_of_goal.get(g, ())],
+            )
+            for pillar_id in world.pillars_of_area.get(area_id, ())
+        ]
+        for kind, object_id, members in groups:
+            if not members:
+                continue
+            result = scoring.group(members)
+            report_counts: Counter = Counter()
+            for g in members:
+                report_counts.update(g.report_counts)
+            covered = [coverage[g.goal_id] for g in members]
+            out.append(
+                _group_row(
+                    kind,
+                    object_id,
+                    area_id,
+                    unit_id,
+                    chosen,
+                    status=result.status,
+                    progress=result.progress,
+                    counts=result.counts,
+                    reported=scoring.Status.NO_DATA,
+                    report_counts=report_counts,
+                    coverage=tuple(sum(c[i] for c in covered) for i in range(3)),
+                )
+            )
+    return out
+
+
+def _group_row(
+    kind, object_id, area_id, unit_id, chosen, *, status, progress, counts, reported,
+    report_counts, coverage
+) -> GroupFigure:  # fmt: skip
+    return GroupFigure(
+        kind=kind,
+        object_id=object_id,
+        area_id=area_id,
+        unit_id=unit_id,
+        period_id=chosen.id,
+        status=str(status),
+        progress=_q(progress),
+        on_track=counts[Status.ON_TRACK],
+        at_risk=counts[Status.AT_RISK],
+        off_track=counts[Status.OFF_TRACK],
+        no_data=counts[Status.NO_DATA],
+        reported_status=str(reported),
+        reports_on_track=report_counts.get(Status.ON_TRACK, 0),
+        reports_at_risk=report_counts.get(Status.AT_RISK, 0),
+        reports_off_track=report_counts.get(Status.OFF_TRACK, 0),
+        values_reported=coverage[0],
+        values_carried=coverage[1],
+        values_expected=coverage[2],
+    )
+
+
+def _scored(figure: IndicatorFigure) -> Scored:
+    return Scored(
+        figure.indicator_id,
+        figure.goal_id,
+        figure.status,
+        figure.progress,
+        figure.reported,
+        figure.carried,
+        figure.expected_units,
+    )
+
+
+# --- Completeness -------------------------------------------------------------------------------
+
+
+def completeness_rows(
+    world: World,
+    specs: Iterable[IndicatorSpec],
+    present: dict[tuple[int, int], set[int]],
+    period: Period,
+    units: set[int] | None = None,
+) -> list[UnitCompleteness]:
+    """Per reporting unit (of `units`, or all): values owed for `period` and entered.
+
+    `present`: (indicator, period) → units with a value. A unit owes a value for every active
+    indicator of the period's kind whose reporting units include it (docs/scoring.md 5),
+    whoever owns the indicator; a value entered higher up inside the owner's subtree covers it.
+    """
+    tree = world.tree_at(period)
+    expected: Counter = Counter()
+    entered: Counter = Counter()
+    for spec in specs:
+        owner = spec.owner_unit_id
+        if spec.frequency != period.kind or owner not in tree.units:
+            continue
+        reporters = [owner] if spec.aggregation == scoring.NONE else tree.leaves(owner)
+        have = present.get((spec.id, period.id), set())
+        for u in reporters:
+            if units is not None and u not in units:
+                continue
+            expected[u] += 1
+            if u in have:
+                entered[u] += 1
+                continue
+            for a in world.ancestors_or_self(u):
+                if a in have:
+                    entered[u] += 1
+                    break
+                if a == owner:
+                    break
+    return [
+        UnitCompleteness(unit_id=u, period_id=period.id, expected=n, entered=entered[u])
+        for u, n in expected.items()
+    ]
+
+
+# --- The full recomputation ---------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    indicators: list[IndicatorFigure]
+    groups: list[GroupFigure]
+    completeness: list[UnitCompleteness]
+
+
+def compute_all(world: World | None = None, progress: Progress | None = None) -> Figures:
+    """Every stored figure, computed from the raw rows."""
+    world = world or load_world()
+    say = progress or (lambda text: None)
+    specs = load_specs(world)
+    say(f"{len(specs)} indicators, {len(world.tree.units)} units, {len(world.periods)} periods")
+    measurements = load_measurements(world)
+    say(f"{sum(len(v) for v in measurements.values())} values loaded")
+    indicators: list[IndicatorFigure] = []
+    for n, spec in enumerate(specs, 1):
+        indicators.extend(indicator_figures(world, spec, measurements.get(spec.id, [])))
+        if n % 2000 == 0:
+            say(f"indicators: {n} of {len(specs)}")
+    say(f"indicators: {len(indicators)} figures")
+
+    # Every unit's subtree sees the figures of the indicators owned in it.
+    by_period: dict[int, list[IndicatorFigure]] = defaultdict(list)
+    for f in indicators:
+        by_period[f.period_id].append(f)
+    reports: dict[int, dict[int, list[tuple[int, str]]]] = defaultdict(lambda: defaultdict(list))
+    for goal_id, unit_id, period_id, status in ProgressReport.objects.filter(
+        period__strategy=world.strategy, state__in=COUNTED_STATES
+    ).values_list("goal_id", "unit_id", "period_id", "status"):
+        for a in world.ancestors_or_self(unit_id):
+            reports[period_id][a].append((goal_id, status))
+    all_areas = list(world.goals_of_area)
+    groups: list[GroupFigure] = []
+    for chosen in world.periods:
+        per_unit: dict[int, list[Scored]] = defaultdict(list)
+        for ref in world.refs(chosen).values():
+            for f in by_period.get(ref.id, ()):
+                s = _scored(f)
+                for a in world.ancestors_or_self(f.unit_id):
+                    per_unit[a].append(s)
+        for unit_id in world.tree.units:
+            groups.extend(
+                group_figures(
+                    world,
+                    unit_id,
+                    chosen,
+                    all_areas,
+                    per_unit.get(unit_id, ()),
+                    reports[chosen.id].get(unit_id, ()),
+                )
+            )
+        say(f"groups: {chosen.code}")
+
+    present: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for indicator_id, rows in measurements.items():
+        for unit_id, _value, period in rows:
+            present[(indicator_id, period.id)].add(unit_id)
+    completeness: list[UnitCompleteness] = []
+    for period in world.periods:
+        completeness.extend(completeness_rows(world, specs, present, period))
+    say(f"{len(groups)} group figures, {len(completeness)} completeness rows")
+    return Figures(indicators, groups, completeness)
+
+
+def _lock(wait: bool) -> bool:
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        if wait:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            return True
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [LOCK_KEY])
+        return cursor.fetchone()[0]
+
+
+def _copy(model, rows: list, progress: Progress | None = None) -> None:
+    for start in range(0, len(rows), BATCH):
+        model.objects.bulk_create(rows[start : start + BATCH])
+    if progress:
+        progress(f"stored {len(rows)} {model._meta.verbose_name} rows")
+
+
+def rebuild(progress: Progress | None = None) -> Figures:
+    """Recompute and store every figure; pending changes are covered by it."""
+    with transaction.atomic():
+        _lock(wait=True)
+        FigureChange.objects.all().delete()
+        return _store_all(progress)
+
+
+def _store_all(progress: Progress | None = None) -> Figures:
+    figures = compute_all(progress=progress)
+    for model in (IndicatorFigure, GroupFigure, UnitCompleteness):
+        model.objects.all().delete()
+    _copy(IndicatorFigure, figures.indicators, progress)
+    _copy(GroupFigure, figures.groups, progress)
+    _copy(UnitCompleteness, figures.completeness, progress)
+    now = timezone.now()
+    FigureRun.objects.update_or_create(pk=1, defaults={"finished_at": now, "rebuilt_at": now})
+    return figures
+
+
+# --- Keeping them up to date --------------------------------------------------------------------
+
+
+def queue(
+    *,
+    indicator_ids: Iterable[int] = (),
+    values: Iterable[tuple[int, int, int]] = (),
+    reports: Iterable[tuple[int, int, int]] = (),
+    everything: bool = False,
+) -> None:
+    """Note what a write changed, in the writer's transaction, and settle after it commits.
+
+    `indicator_ids`: indicators whose definition or targets changed; `values`: (indicator,
+    unit, period) of changed measurements; `reports`: (goal, unit, period) of progress reports.
+    """
+    rows = [FigureChange(indicator_id=i) for i in set(indicator_ids)]
+    rows += [FigureChange(indicator_id=i, unit_id=u, period_id=p) for i, u, p in set(values)]
+    rows += [FigureChange(goal_id=g, unit_id=u, period_id=p) for g, u, p in set(reports)]
+    if everything:
+        rows.append(FigureChange(everything=True))
+    if not rows:
+        return
+    FigureChange.objects.bulk_create(rows)
+    transaction.on_commit(_settle_later)
+
+
+def _settle_later() -> None:
+    from dashboards.tasks import settle_figures
+
+    try:
+        settle_figures.delay()
+    except Exception:  # the sweep and the next dashboard request settle instead
+        logger.exception("Could not queue settling the figures")
+
+
+def pending() -> bool:
+    return FigureChange.objects.exists()
+
+
+@dataclass(frozen=True)
+class State:
+    pending: bool
+    finished_at: datetime.datetime | None
+    rebuilt_at: datetime.datetime | None
+    rebuild_pending: bool = False
+
+
+def state() -> State:
+    """Whether changes are pending, and when the figures were last complete and last rebuilt,
+    in one query."""
+    row = (
+        FigureRun.objects.filter(pk=1)
+        .annotate(
+            pending=Exists(FigureChange.objects.all()),
+            rebuild_pending=Exists(FigureChange.objects.filter(everything=True)),
+        )
+        .values_list("pending", "finished_at", "rebuilt_at", "rebuild_pending")
+        .first()
+    )
+    if row is None:
+        return State(pending(), None, None, pending())
+    return State(*row)
+
+
+def settle(*, wait: bool = True) -> bool:
+    """Turn the pending changes into stored figures, in one transaction (a settler that dies
+    leaves them pending). False if another process is at it and `wait` is False; that one
+    covers what is pending."""
+    with transaction.atomic():
+        if not _lock(wait):
+            return False
+        changes = list(
+            FigureChange.objects.values_list(
+                "pk", "indicator_id", "goal_id", "unit_id", "period_id", "everything"
+            )
+        )
+        if not changes:
+            return True
+        # Only what was committed before this read: later changes stay for the next settle.
+        FigureChange.objects.filter(pk__in=[c[0] for c in changes]).delete()
+        if any(c[5] for c in changes):
+            _store_all()
+            return True
+        _apply(
+            {c[1] for c in changes if c[1] is not None},
+            {(c[1], c[3], c[4]) for c in changes if c[1] is not None and c[3] is not None},
+            {(c[2], c[3], c[4]) for c in changes if c[2] is not None},
+        )
+        FigureRun.objects.update_or_create(pk=1, defaults={"finished_at": timezone.now()})
+    return True
+
+
+def _apply(
+    indicator_ids: set[int],
+    values: set[tuple[int, int, int]],
+    reports: set[tuple[int, int, int]],
+) -> None:
+    world = load_world()
+    dirty: dict[tuple[int, int], set[int]] = defaultdict(set)  # (unit, chosen) → areas
+
+    def touch(goal_id: int, unit_id: int, chosen_ids: Iterable[int]) -> None:
+        area_id = world.area_of_goal.get(goal_id)
+        if area_id is None:
+            return
+        for a in world.ancestors_or_self(unit_id):
+            for p in chosen_ids:
+                dirty[(a, p)].add(area_id)
+
+    if indicator_ids:
+        old = {
+            (f.indicator_id, f.period_id): f
+            for f in IndicatorFigure.objects.filter(indicator_id__in=indicator_ids)
+        }
+        specs = load_specs(world, indicator_ids)
+        measurements = load_measurements(world, indicator_ids)
+        new = {}
+        for spec in specs:
+            for f in indicator_figures(world, spec, measurements.get(spec.id, [])):
+                new[(f.indicator_id, f.period_id)] = f
+        changed = [k for k in old.keys() | new.keys() if _differs(old.get(k), new.get(k))]
+        for key in changed:
+            for f in (old.get(key), new.get(key)):
+                if f is not None and f.period_id in world.by_id:
+                    touch(f.goal_id, f.unit_id, [p.id for p in world.chosen_for(f.period_id)])
+        IndicatorFigure.objects.filter(indicator_id__in=indicator_ids).delete()
+        _copy(IndicatorFigure, list(new.values()))
+        _update_completeness(world, values)
+    for goal_id, unit_id, period_id in reports:
+        if period_id in world.by_id:
+            touch(goal_id, unit_id, [period_id])
+    _refresh_groups(world, dirty)
+
+
+def _differs(a: IndicatorFigure | None, b: IndicatorFigure | None) -> bool:
+    if a is None or b is None:
+        return a is not b
+    fields = ("unit_id", "goal_id", "status", "progress", "reported", "carried", "expected_units")
+    return any(getattr(a, f) != getattr(b, f) for f in fields)
+
+
+def _refresh_groups(world: World, dirty: dict[tuple[int, int], set[int]]) -> None:
+    units = world.tree.units
+    for (unit_id, chosen_id), area_ids in dirty.items():
+        chosen = world.by_id[chosen_id]
+        path = units[unit_id].path
+        refs = [r.id for r in world.refs(chosen).values()]
+        figures = IndicatorFigure.objects.filter(
+            period_id__in=refs, unit__path__startswith=path, goal__area_id__in=area_ids
+        ).values_list(
+            "indicator_id", "goal_id", "status", "progress", "reported", "carried",
+            "expected_units",
+        )  # fmt: skip
+        reports = ProgressReport.objects.filter(
+            period_id=chosen_id,
+            unit__path__startswith=path,
+            state__in=COUNTED_STATES,
+            goal__area_id__in=area_ids,
+        ).values_list("goal_id", "status")
+        rows = group_figures(
+            world, unit_id, chosen, area_ids, [Scored(*f) for f in figures], list(reports)
+        )
+        GroupFigure.objects.filter(
+            unit_id=unit_id, period_id=chosen_id, area_id__in=area_ids
+        ).delete()
+        GroupFigure.objects.bulk_create(rows)
+
+
+def _update_completeness(world: World, keys: set[tuple[int, int, int]]) -> None:
+    """Recount, for every indicator they owe, the reporting units a changed value covers: the
+    reporting units of the indicator below the unit that holds the value."""
+    specs = {s.id: s for s in load_specs(world, {k[0] for k in keys})}
+    touched: dict[int, set[int]] = defaultdict(set)  # period → units
+    for indicator_id, unit_id, period_id in keys:
+        spec = specs.get(indicator_id)
+        if spec is None or period_id not in world.by_id:
+            continue
+        tree = world.tree_at(world.by_id[period_id])
+        if spec.owner_unit_id not in tree.units or unit_id not in tree.units:
+            continue
+        if spec.aggregation == scoring.NONE:
+            reporters = [spec.owner_unit_id]
+        else:
+            reporters = tree.leaves(spec.owner_unit_id)
+        below = set(tree.subtree(unit_id))
+        touched[period_id].update(u for u in reporters if u in below)
+    if not touched:
+        return
+    units = set().union(*touched.values())
+    chains = {a for u in units for a in world.ancestors_or_self(u)}
+    owed = load_specs_owned_by(world, chains)
+    present: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for indicator_id, unit_id, period_id in Measurement.objects.filter(
+        indicator_id__in=[s.id for s in owed], unit_id__in=chains, period_id__in=list(touched)
+    ).values_list("indicator_id", "unit_id", "period_id"):
+        present[(indicator_id, period_id)].add(unit_id)
+    for period_id, unit_ids in touched.items():
+        rows = completeness_rows(world, owed, present, world.by_id[period_id], unit_ids)
+        UnitCompleteness.objects.filter(period_id=period_id, unit_id__in=unit_ids).delete()
+        UnitCompleteness.objects.bulk_create(rows)
+
+
+def load_specs_owned_by(world: World, owner_ids: set[int]) -> list[IndicatorSpec]:
+    ids = (
+        Indicator.objects.active().filter(owner_unit_id__in=owner_ids).values_list("id", flat=True)
+    )
+    return load_specs(world, list(ids))
+
+
+# --- Checking -----------------------------------------------------------------------------------
+
+
+def _key_indicator(f: IndicatorFigure):
+    return (f.indicator_id, f.period_id)
+
+
+def _key_group(f: GroupFigure):
+    return (f.unit_id, f.period_id, f.kind, f.object_id)
+
+
+def _key_completeness(f: UnitCompleteness):
+    return (f.unit_id, f.period_id)
+
+
+INDICATOR_FIELDS = (
+    "unit_id", "goal_id", "value", "reported", "carried", "expected_units", "expected_value",
+    "progress", "ratio", "status",
+)  # fmt: skip
+GROUP_FIELDS = (
+    "area_id", "status", "progress", "on_track", "at_risk", "off_track", "no_data",
+    "reported_status", "reports_on_track", "reports_at_risk", "reports_off_track",
+    "values_reported", "values_carried", "values_expected",
+)  # fmt: skip
+COMPLETENESS_FIELDS = ("expected", "entered")
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, Decimal) and isinstance(b, Decimal):
+        # Stored with 20 decimals: equal to that precision is equal.
+        return round(a, 15) == round(b, 15)
+    return a == b
+
+
+def differences(progress: Progress | None = None, limit: int | None = None) -> list[str]:
+    """Every stored figure that differs from a full recomputation from the raw rows."""
+    computed = compute_all(progress=progress)
+    out: list[str] = []
+    for name, model, rows, key, fields in (
+        ("indicator", IndicatorFigure, computed.indicators, _key_indicator, INDICATOR_FIELDS),
+        ("group", GroupFigure, computed.groups, _key_group, GROUP_FIELDS),
+        ("completeness", UnitCompleteness, computed.completeness, _key_completeness,
+         COMPLETENESS_FIELDS),
+    ):  # fmt: skip
+        want = {key(r): r for r in rows}
+        have = {key(r): r for r in model.objects.all().iterator(chunk_size=20000)}
+        for k in sorted(want.keys() | have.keys(), key=repr):
+            w, h = want.get(k), have.get(k)
+            if h is None:
+                out.append(f"{name} {k}: missing")
+            elif w is None:
+                out.append(f"{name} {k}: stored but not computed")
+            else:
+                for f in fields:
+                    if not _same(getattr(w, f), getattr(h, f)):
+                        out.append(
+                            f"{name} {k}: {f} stored {getattr(h, f)!r}, computed {getattr(w, f)!r}"
+                        )
+            if limit and len(out) >= limit:
+                return out
+    return out

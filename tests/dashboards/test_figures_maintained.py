@@ -1,0 +1,169 @@
+"""The stored figures equal a full recomputation from the raw rows after any sequence of writes,
+through every write path: the grid (`Measurement.record`), the import (`apply_changes`), the
+admin (save and delete), the report workflow, targets, indicators and units."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
+
+from dashboards import figures
+from dashboards.models import GroupFigure, IndicatorFigure, UnitCompleteness
+from goals.models import ProgressReport, ReportState
+from indicators.models import Measurement, Target
+from spreadsheets.imports import Change, apply_changes
+from strategy.models import Unit
+from tests.factories import (
+    IndicatorFactory,
+    MeasurementFactory,
+    ProgressReportFactory,
+    UserFactory,
+    goal,
+    period,
+    unit,
+)
+
+LEAVES = ["IDI", "IEL", "IBI", "IFY", "IKJ"]
+YEARS = ["2022", "2023", "2024"]
+values = st.decimals(min_value=0, max_value=500, places=1, allow_nan=False, allow_infinity=False)
+
+
+class Writes(RuleBasedStateMachine):
+    """Random writes on a few indicators of different kinds; after each step the pending
+    changes are settled, as the task queued on commit does, and compared with a recompute."""
+
+    @initialize()
+    def data(self):
+        self.user = UserFactory()
+        self.indicators = [
+            IndicatorFactory(
+                goal=goal("RES-3"),
+                owner_unit=unit("NTNU"),
+                aggregation="sum",
+                baseline_value=Decimal(100),
+                target_value=Decimal(600),
+            ),
+            IndicatorFactory(
+                goal=goal("RES-3"),
+                owner_unit=unit("IE"),
+                accumulation="cumulative",
+                aggregation="sum",
+                baseline_value=Decimal(0),
+                target_value=Decimal(100),
+            ),
+            IndicatorFactory(
+                goal=goal("EDU-1"),
+                owner_unit=unit("NV"),
+                direction="maintain",
+                aggregation="mean",
+                baseline_value=Decimal("4.2"),
+                target_value=Decimal("4.2"),
+            ),
+        ]
+        figures.rebuild()
+
+    @rule(i=st.integers(0, 2), leaf=st.sampled_from(LEAVES), year=st.sampled_from(YEARS), v=values)
+    def grid_save(self, i, leaf, year, v):
+        indicator, where, when = self.indicators[i], unit(leaf), period(year)
+        current = Measurement.objects.filter(indicator=indicator, unit=where, period=when).first()
+        Measurement.record(
+            indicator=indicator,
+            unit=where,
+            period=when,
+            value=v,
+            comment="",
+            by=self.user,
+            based_on=current.version if current else 0,
+        )
+
+    @rule(i=st.integers(0, 2), leaves=st.lists(st.sampled_from(LEAVES), max_size=4), v=values)
+    def import_values(self, i, leaves, v):
+        changes = [
+            Change(n, self.indicators[i], unit(code), period("2024"), v + n, None)
+            for n, code in enumerate(dict.fromkeys(leaves))
+        ]
+        apply_changes(changes, user=self.user)
+
+    @rule(i=st.integers(0, 2), year=st.sampled_from(YEARS), v=values)
+    def admin_saves_a_faculty_value(self, i, year, v):
+        Measurement.objects.filter(
+            indicator=self.indicators[i], unit=unit("NV"), period=period(year)
+        ).delete()
+        MeasurementFactory(
+            indicator=self.indicators[i], unit=unit("NV"), period=period(year), value=v
+        )
+
+    @rule(i=st.integers(0, 2))
+    def admin_deletes_a_value(self, i):
+        doomed = Measurement.objects.filter(indicator=self.indicators[i]).order_by("pk").first()
+        if doomed is not None:
+            doomed.delete()
+
+    @rule(leaf=st.sampled_from(LEAVES), status=st.sampled_from(["on_track", "off_track"]))
+    def report_is_submitted_and_approved(self, leaf, status):
+        report = ProgressReport.objects.filter(
+            goal=goal("RES-3"), unit=unit(leaf), period=period("2024")
+        ).first() or ProgressReportFactory(
+            goal=goal("RES-3"), unit=unit(leaf), period=period("2024"), status=status
+        )
+        if report.state in (ReportState.DRAFT, ReportState.RETURNED):
+            report.submit(by=self.user)
+        elif report.state == ReportState.SUBMITTED:
+            report.approve(by=self.user)
+
+    @rule(i=st.integers(0, 1), v=values)
+    def target_milestone_changes(self, i, v):
+        Target.objects.update_or_create(
+            indicator=self.indicators[i], period=period(YEARS[0]), defaults={"value": v + 1}
+        )
+
+    @rule(i=st.integers(0, 2), v=values)
+    def indicator_target_is_edited(self, i, v):
+        indicator = self.indicators[i]
+        indicator.target_value = v + 1000
+        indicator.save()
+
+    @rule(active=st.booleans())
+    def a_department_closes_or_reopens(self, active):
+        department = Unit.objects.get(code="IEL")
+        department.active = active
+        department.save()
+
+    @invariant()
+    def stored_figures_equal_a_full_recompute(self):
+        figures.settle()
+        assert figures.differences(limit=5) == []
+
+
+@pytest.mark.django_db(transaction=False)
+def test_stored_figures_equal_a_full_recompute_after_any_writes(strategy):
+    Writes.TestCase.settings = settings(
+        max_examples=8,
+        stateful_step_count=6,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    Writes.TestCase().runTest()
+
+
+def test_rebuild_stores_what_check_computes(strategy, dashboard_data):
+    dashboard_data(1)
+    figures.rebuild()
+    assert IndicatorFigure.objects.exists()
+    assert GroupFigure.objects.filter(unit=unit("NTNU")).exists()
+    assert UnitCompleteness.objects.filter(unit=unit("IDI")).exists()
+    assert figures.differences() == []
+
+
+def test_check_lists_a_figure_changed_behind_its_back(strategy, dashboard_data):
+    dashboard_data(1)
+    figures.rebuild()
+    IndicatorFigure.objects.filter(pk=IndicatorFigure.objects.order_by("pk").first().pk).update(
+        status="off_track", reported=99
+    )
+    found = figures.differences()
+    assert any("reported stored 99" in line for line in found)
