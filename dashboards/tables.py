@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import HttpResponse
-from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboards.scoring import Status
+from strategy import formatting
 
 STATUS_LABELS = {
     Status.ON_TRACK: gettext_lazy("On track"),
@@ -59,6 +59,7 @@ class Cell:
     number: float | None = None  # the figure as shown, for XLSX and sorting
     status: Status | None = None
     href: str = ""
+    plain: str = ""  # the figure as written in a CSV download: no grouping, a decimal point
 
 
 @dataclass
@@ -87,7 +88,7 @@ def fmt_number(value: Decimal | None, decimals: int) -> Cell:
     if value is None:
         return Cell("")
     rounded = round(value, decimals)
-    return Cell(number_format(rounded, decimals, use_l10n=False), float(rounded))
+    return Cell(formatting.number(rounded, decimals), float(rounded), plain=f"{rounded:f}")
 
 
 def fmt_percent(share: Decimal | None) -> Cell:
@@ -124,7 +125,7 @@ def to_csv(table: Table) -> HttpResponse:
     writer = csv.writer(response)
     writer.writerow([escape_cell(h) for h in table.headers])
     for row in table.rows:
-        writer.writerow([escape_cell(c.text) for c in row])
+        writer.writerow([c.plain or escape_cell(c.text) for c in row])
     return response
 
 

@@ -6,6 +6,7 @@ app_name = "indicators"
 
 urlpatterns = [
     path("units/<str:code>/values/", views.measurement_grid, name="grid"),
+    path("units/<str:code>/values/save/", views.measurement_grid_save, name="grid_save"),
     path(
         "units/<str:code>/values/<int:indicator_id>/<str:period_code>/",
         views.measurement_save,

@@ -1,4 +1,10 @@
-"""The measurement grid (one form per cell, saved on its own) and attaching an indicator."""
+"""The measurement grid and attaching an indicator.
+
+The grid is one form. With JavaScript each row saves on its own when the user leaves a cell or
+presses Enter (`measurement_save`, answered with the row); without it "Save all" sends the whole
+grid (`measurement_grid_save`), which saves every changed row and shows the refused ones with
+their messages. Both write through `Measurement.record`, with the same optimistic locking.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from goals.access import Access
@@ -36,10 +43,21 @@ class Row:
     form: MeasurementForm | None = None
     notice: str = ""
     conflict: Measurement | None = None
+    copied: bool = False
 
     @property
     def prefix(self) -> str:
         return f"m{self.indicator.pk}-{self.period.pk}"
+
+    def submitted(self, data) -> bool:
+        """Whether a whole-grid submission changes this row (a blank new cell does not)."""
+        value = data.get(f"{self.prefix}-value")
+        if value is None:
+            return False
+        comment = data.get(f"{self.prefix}-comment", "").strip().replace("\r\n", "\n")
+        if self.current is None:
+            return bool(value.strip() or comment)
+        return value != shown(self.current.value) or comment != self.current.comment
 
     def make_form(self, data=None, *, prefill: bool = False) -> MeasurementForm:
         initial = {"version": self.current.version if self.current else 0}
@@ -47,6 +65,7 @@ class Row:
             initial |= {"value": shown(self.current.value), "comment": self.current.comment}
         elif prefill and self.previous:
             initial["value"] = shown(self.previous.value)
+            self.copied = True
         return MeasurementForm(data, indicator=self.indicator, prefix=self.prefix, initial=initial)
 
 
@@ -89,36 +108,14 @@ def measurement_save(
     if not (Access.of(request).can_edit(unit) and period.is_writable_by(request.user)):
         raise PermissionDenied
     row = _row(indicator, unit, period)
-    form = row.make_form(request.POST)
-    if form.is_valid():
-        try:
-            row.current = Measurement.record(
-                indicator=indicator,
-                unit=unit,
-                period=period,
-                value=form.cleaned_data["value"],
-                comment=form.cleaned_data["comment"],
-                by=request.user,
-                based_on=form.cleaned_data["version"],
-            )
-        except EditConflict as conflict:
-            row.current = row.conflict = conflict.current
-            # Keep what the user typed; the next save knowingly replaces the newer value.
-            form = row.make_form(
-                {**request.POST.dict(), f"{row.prefix}-version": row.current.version}
-            )
-            form.is_valid()
-        else:
-            row.notice = _("Saved.")
-            if not request.htmx:
-                messages.success(
-                    request,
-                    _("Saved %(indicator)s for %(period)s.")
-                    % {"indicator": indicator.name, "period": period.code},
-                )
-                return redirect(f"{reverse('indicators:grid', args=[unit.code])}#row-{row.prefix}")
-            form = row.make_form()
-    row.form = form
+    _save_row(request, unit, row)
+    if row.notice and not request.htmx:
+        messages.success(
+            request,
+            _("Saved %(indicator)s for %(period)s.")
+            % {"indicator": indicator.name, "period": period.code},
+        )
+        return redirect(f"{reverse('indicators:grid', args=[unit.code])}#row-{row.prefix}")
     if request.htmx:
         return TemplateResponse(
             request,
@@ -132,6 +129,51 @@ def measurement_save(
             if other is not row:
                 other.form = other.make_form()
     return _render_grid(request, unit, sections)
+
+
+@require_POST
+def measurement_grid_save(request: HttpRequest, code: str) -> HttpResponse:
+    """ "Save all": every changed row of the grid in one submission (the grid without JavaScript).
+
+    Each row is saved on its own, so a refused row does not hold back the others; the grid comes
+    back with the refused rows marked and the saved ones confirmed.
+    """
+    unit = get_unit_for_reader(request, code)
+    if not Access.of(request).can_edit(unit):
+        raise PermissionDenied
+    sections = _sections(unit)
+    saved = refused = 0
+    for section in sections:
+        writable = section.period.is_writable_by(request.user)
+        for row in section.rows:
+            if not (writable and row.submitted(request.POST)):
+                row.form = row.make_form()
+                continue
+            _save_row(request, unit, row)
+            if row.notice:
+                saved += 1
+            else:
+                refused += 1
+    if not refused:
+        if saved:
+            message = ngettext("Saved %(count)d value.", "Saved %(count)d values.", saved) % {
+                "count": saved
+            }
+        else:
+            message = _("Nothing to save: no value was changed.")
+        messages.success(request, message)
+        return redirect("indicators:grid", unit.code)
+    return _render_grid(
+        request,
+        unit,
+        sections,
+        summary=ngettext(
+            "%(count)d value was not saved: see the message beside it.",
+            "%(count)d values were not saved: see the message beside each.",
+            refused,
+        )
+        % {"count": refused},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -173,6 +215,34 @@ def indicator_attach(request: HttpRequest, code: str) -> HttpResponse:
         "indicators/indicator_attach.html",
         {"unit": unit, "form": form, "nav_section": "unit"},
     )
+
+
+def _save_row(request: HttpRequest, unit: Unit, row: Row) -> None:
+    """Validate and record one row from the POST data; the row then carries its new form and
+    either a notice (saved) or the errors / the conflicting value."""
+    form = row.make_form(request.POST)
+    if form.is_valid():
+        try:
+            row.current = Measurement.record(
+                indicator=row.indicator,
+                unit=unit,
+                period=row.period,
+                value=form.cleaned_data["value"],
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+                based_on=form.cleaned_data["version"],
+            )
+        except EditConflict as conflict:
+            row.current = row.conflict = conflict.current
+            # Keep what the user typed; the next save knowingly replaces the newer value.
+            form = row.make_form(
+                {**request.POST.dict(), f"{row.prefix}-version": row.current.version}
+            )
+            form.is_valid()
+        else:
+            row.notice = _("Saved.")
+            form = row.make_form()
+    row.form = form
 
 
 def _sections(unit: Unit) -> list[Section]:
@@ -240,7 +310,12 @@ def _row(indicator: Indicator, unit: Unit, period: ReportingPeriod) -> Row:
 
 
 def _render_grid(
-    request: HttpRequest, unit: Unit, sections: list[Section], *, prefill: bool = False
+    request: HttpRequest,
+    unit: Unit,
+    sections: list[Section],
+    *,
+    prefill: bool = False,
+    summary: str = "",
 ) -> TemplateResponse:
     access = Access.of(request)
     template = "indicators/measurement_grid.html"
@@ -253,6 +328,7 @@ def _render_grid(
             "unit": unit,
             "sections": sections,
             "prefill": prefill,
+            "summary": summary,
             "can_edit": access.can_edit(unit),
             "is_superuser": request.user.is_superuser,
             "nav_section": "unit",
