@@ -53,6 +53,11 @@ class Access:
     def can_edit_anything(self) -> bool:
         return self.is_superuser or any(role in EDIT_ROLES for _path, role in self.memberships)
 
+    @property
+    def reads_the_whole_university(self) -> bool:
+        """The rectorate: a role on a top unit (depth 0, path "NTNU/")."""
+        return any(path.count("/") == 1 for path, _role in self.memberships)
+
     def visible_units(self):
         """Active units the user can read, for the unit switcher."""
         units = Unit.objects.active()

@@ -2,11 +2,13 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
+from goals.models import ProgressReport
 from strategy.models import Membership
 
 
 def reporting(request: HttpRequest) -> dict[str, object]:
-    """Whether to show "My unit" in the navigation; asked only when a page shows the nav."""
+    """Whether to show "My unit" in the navigation, and how much is owed there; asked only
+    when a page shows the nav."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
@@ -20,4 +22,15 @@ def reporting(request: HttpRequest) -> dict[str, object]:
             )
         return request._has_unit_role
 
-    return {"has_unit_role": has_unit_role}
+    def owed_count() -> int:
+        """Reports to write, answer or approve, for the count beside "My unit" (one query, only
+        on pages that show the navigation, for users with a role)."""
+        if not hasattr(request, "_owed_count"):
+            request._owed_count = (
+                ProgressReport.objects.owed_by(user).count()
+                if has_unit_role() and not user.is_superuser
+                else 0
+            )
+        return request._owed_count
+
+    return {"has_unit_role": has_unit_role, "owed_count": owed_count}

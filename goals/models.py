@@ -297,6 +297,32 @@ class ProgressReportQuerySet(BumpsDataVersionQuerySet):
     def for_period(self, period: ReportingPeriod) -> ProgressReportQuerySet:
         return self.filter(period=period)
 
+    def owed(self) -> ProgressReportQuerySet:
+        """Work left in open periods: returned reports first (they have a comment to answer),
+        then drafts, each by deadline."""
+        return (
+            self.filter(period__is_open=True, state__in=("returned", "draft"))
+            .alias(
+                returned_first=models.Case(
+                    models.When(state="returned", then=0),
+                    default=1,
+                    output_field=models.IntegerField(),
+                )
+            )
+            .order_by("returned_first", "period__deadline", "goal__order", "goal__code")
+        )
+
+    def owed_by(self, user) -> ProgressReportQuerySet:
+        """What a user owes: the returned and draft reports of the units they hold a role on
+        themselves (not the units below, whose own reporters write them), and the submitted
+        reports waiting for their approval, in open periods."""
+        own = Unit.objects.filter(memberships__user=user).exclude(memberships__role="viewer")
+        return self.filter(
+            models.Q(state__in=("returned", "draft"), unit__in=own)
+            | models.Q(state="submitted", unit__in=Unit.objects.approvable_by(user)),
+            period__is_open=True,
+        )
+
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ProgressReport(models.Model):

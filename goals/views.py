@@ -32,9 +32,14 @@ from strategy.models import Strategy, Unit
 
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
-    """Where a user arrives after logging in: reporters and approvers on their unit."""
-    if Access.of(request).can_edit_anything:
+    """Where a user arrives at the site's root and after logging in (unless `next` says
+    otherwise): reporters and approvers on My unit, the rectorate on the overview dashboard,
+    everyone else on the strategy."""
+    access = Access.of(request)
+    if access.can_edit_anything:
         return redirect("goals:my_unit")
+    if access.reads_the_whole_university:
+        return redirect("dashboards:overview")
     return redirect("strategy:home")
 
 
@@ -77,6 +82,11 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("goal", "owner_unit")
         .order_by("goal__area__order", "goal__order", "code")
     )
+    owed = (
+        ProgressReport.objects.filter(unit=unit, period__strategy=strategy)
+        .owed()
+        .select_related("goal", "period")
+    )
     awaiting = ProgressReport.objects.none()
     if access.can_approve(unit):
         awaiting = (
@@ -99,6 +109,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "periods": ReportingPeriod.objects.filter(strategy=strategy).order_by("-start", "end"),
             "rows": [(goal, reports.get(goal.pk)) for goal in goals],
             "lacking": lacking,
+            "owed": owed,
             "awaiting": awaiting,
             "units": access.visible_units().only("code", "name_en", "name_nb", "depth"),
             "can_edit": access.can_edit(unit) and period.is_writable_by(request.user),
