@@ -15,7 +15,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from dashboards.versioning import BumpsDataVersionQuerySet
-from strategy.models import Area, Pillar, Strategy, TranslationStatus, Unit, code_validator
+from strategy.models import (
+    Area,
+    Membership,
+    Pillar,
+    Role,
+    Strategy,
+    TranslationStatus,
+    Unit,
+    code_validator,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -316,10 +325,22 @@ class ProgressReportQuerySet(BumpsDataVersionQuerySet):
         """What a user owes: the returned and draft reports of the units they hold a role on
         themselves (not the units below, whose own reporters write them), and the submitted
         reports waiting for their approval, in open periods."""
-        own = Unit.objects.filter(memberships__user=user).exclude(memberships__role="viewer")
+        own = Membership.objects.filter(
+            user=user, unit=models.OuterRef("unit"), role__in=(Role.REPORTER, Role.APPROVER)
+        )
+        # A role covers its unit's subtree: the report's unit path starts with the role's.
+        approver = (
+            Membership.objects.filter(user=user, role=Role.APPROVER)
+            .annotate(
+                report_path=models.ExpressionWrapper(
+                    models.OuterRef("unit__path"), output_field=models.CharField()
+                )
+            )
+            .filter(report_path__startswith=models.F("unit__path"))
+        )
         return self.filter(
-            models.Q(state__in=("returned", "draft"), unit__in=own)
-            | models.Q(state="submitted", unit__in=Unit.objects.approvable_by(user)),
+            models.Q(models.Exists(own), state__in=("returned", "draft"))
+            | models.Q(models.Exists(approver), state="submitted"),
             period__is_open=True,
         )
 

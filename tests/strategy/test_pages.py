@@ -83,9 +83,9 @@ def test_strategy_page_uses_a_fixed_number_of_queries(
     client, personas, strategy, django_assert_max_num_queries
 ):
     client.force_login(personas.rector)
-    # 13: three for the navigation: whether to show "My unit" and "Dashboards", and the count
-    # of reports owed beside "My unit" (the user's roles, then one count).
-    with django_assert_max_num_queries(13):
+    # 12: two for the navigation: whether to show "My unit" and "Dashboards", and the count
+    # of reports owed beside "My unit".
+    with django_assert_max_num_queries(12):
         client.get(strategy.get_absolute_url())
 
 
