@@ -112,3 +112,12 @@ def test_admin_edits_a_goal_in_both_languages(client, personas, strategy):
     page = client.get(url)
     assert 'name="title_en"' in page.content.decode()
     assert 'name="title_nb"' in page.content.decode()
+
+
+def test_the_administration_follows_the_chosen_language_and_can_switch_it(client, personas):
+    client.force_login(personas.administrator)
+    client.post(reverse("set_language"), {"language": "nb", "next": "/admin/"})
+    page = client.get(reverse("admin:index")).content.decode()
+    assert '<html lang="nb"' in page
+    assert "Logg ut" in page
+    assert 'value="en" lang="en">English</button>' in page
