@@ -239,6 +239,10 @@
     var button = event.submitter;
     if (!button || !button.hasAttribute("data-row-save")) return;
     event.preventDefault();
-    saveRow(rowOf(button));
+    // Saved on purpose: a refused value gets the focus back, to be fixed at once.
+    saveRow(rowOf(button)).then(function (row) {
+      var invalid = row && row.querySelector("input[aria-invalid=true]");
+      if (invalid) invalid.focus();
+    });
   });
 })();
