@@ -239,8 +239,9 @@ def load(
     if chosen_goals is not None:
         indicator_qs = indicator_qs.filter(goal__in=chosen_goals)
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
+    # The owners' targets; unit (contribution) targets apply through scoring.target_for.
     for indicator_id, period_id, value in Target.objects.filter(
-        indicator__in=indicator_qs.values("id")
+        indicator__in=indicator_qs.values("id"), unit__isnull=True
     ).values_list("indicator_id", "period_id", "value"):
         milestones[indicator_id].append((by_id[period_id], value))
     measure_labels = _labels(Indicator, "measure")

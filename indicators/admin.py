@@ -9,7 +9,7 @@ from indicators.models import Indicator, Measurement, Target
 class TargetInline(admin.TabularInline):
     model = Target
     extra = 0
-    autocomplete_fields = ["period"]
+    autocomplete_fields = ["period", "unit"]
 
 
 @admin.register(Indicator)

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -41,6 +42,7 @@ class Row:
     previous: Measurement | None
     milestone: Target | None
     form: MeasurementForm | None = None
+    own_target: Target | None = None  # the unit's contribution target, if the owner gave one
     notice: str = ""
     conflict: Measurement | None = None
     copied: bool = False
@@ -267,10 +269,11 @@ def _sections(unit: Unit) -> list[Section]:
             unit=unit, indicator__in=indicators, period__in=period_ids
         ).select_related("entered_by")
     }
-    milestones = {
-        (t.indicator_id, t.period_id): t
-        for t in Target.objects.filter(indicator__in=indicators, period__in=period_ids)
-    }
+    milestones, own_targets = {}, {}
+    for t in Target.objects.filter(indicator__in=indicators, period__in=period_ids).filter(
+        Q(unit__isnull=True) | Q(unit=unit)
+    ):
+        (own_targets if t.unit_id else milestones)[(t.indicator_id, t.period_id)] = t
     for section in sections:
         previous_id = section.previous_period.pk if section.previous_period else None
         for indicator in indicators:
@@ -284,6 +287,7 @@ def _sections(unit: Unit) -> list[Section]:
                     current=values.get((indicator.pk, section.period.pk)),
                     previous=values.get((indicator.pk, previous_id)),
                     milestone=milestones.get((indicator.pk, section.period.pk)),
+                    own_target=own_targets.get((indicator.pk, section.period.pk)),
                 )
             )
     return sections
@@ -305,7 +309,8 @@ def _row(indicator: Indicator, unit: Unit, period: ReportingPeriod) -> Row:
         previous_period=previous_period,
         current=values.get(period.pk),
         previous=values.get(previous_period.pk) if previous_period else None,
-        milestone=Target.objects.filter(indicator=indicator, period=period).first(),
+        milestone=Target.objects.filter(indicator=indicator, period=period, unit=None).first(),
+        own_target=Target.objects.filter(indicator=indicator, period=period, unit=unit).first(),
     )
 
 
