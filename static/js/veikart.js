@@ -240,9 +240,13 @@
     if (!button || !button.hasAttribute("data-row-save")) return;
     event.preventDefault();
     // Saved on purpose: a refused value gets the focus back, to be fixed at once.
+    var id = button.id;
     saveRow(rowOf(button)).then(function (row) {
+      var active = document.activeElement;
+      if (active && active !== document.body && active.id !== id) return; // moved on meanwhile
       var invalid = row && row.querySelector("input[aria-invalid=true]");
-      if (invalid) invalid.focus();
+      var again = invalid || document.getElementById(id);
+      if (again) again.focus();
     });
   });
 })();
