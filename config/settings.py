@@ -232,6 +232,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True
+# Our date formats ("29. nov. 2026", "29 Nov 2026") over Django's own for each language.
+FORMAT_MODULE_PATH = ["config.formats"]
 
 MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
 MODELTRANSLATION_FALLBACK_LANGUAGES = {"default": ("en",), "en": ("nb",)}

@@ -258,8 +258,9 @@ def indicator_rows(data: DashboardData, owners: Q, goal_ids: list[int] | None = 
     if goal_ids is not None:
         indicator_qs = indicator_qs.filter(goal_id__in=goal_ids)
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
+    # The owners' targets; unit (contribution) targets apply through scoring.target_for.
     for indicator_id, period_id, value in Target.objects.filter(
-        indicator__in=indicator_qs.values("id")
+        indicator__in=indicator_qs.values("id"), unit__isnull=True
     ).values_list("indicator_id", "period_id", "value"):
         if period_id in by_id:
             milestones[indicator_id].append((by_id[period_id], value))

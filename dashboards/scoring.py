@@ -429,3 +429,52 @@ def group(goals: Sequence[GoalResult]) -> GroupResult:
         progress=progress,
         goal_ids=list(unique),
     )
+
+
+# Unit (contribution) targets: which target applies to a unit, and what a roll-up is measured
+# against. Worked example in docs/scoring.md ("Unit targets").
+
+
+@dataclass(frozen=True)
+class ApplicableTarget:
+    value: Decimal | None
+    unit_code: str  # whose target it is
+    is_own: bool  # the unit's own target, not a whole faculty's or NTNU's
+
+
+def target_for(
+    unit_code: str,
+    owner_code: str,
+    owner_target: Decimal | None,
+    unit_targets: Mapping[str, Decimal],
+) -> ApplicableTarget:
+    """The target a unit is judged by: its own contribution target if the owner gave it one,
+    else the owner's target, which is for the owner unit as a whole (a department must be told
+    that NTNU's 550 million is not its own). `unit_targets` maps unit codes to contribution
+    targets. The measurement grid shows the same choice (`indicators.views._sections`)."""
+    if unit_code != owner_code and unit_code in unit_targets:
+        return ApplicableTarget(unit_targets[unit_code], unit_code, True)
+    return ApplicableTarget(owner_target, owner_code, unit_code == owner_code)
+
+
+def rolled_up_target(
+    aggregation: str,
+    own_target: Decimal | None,
+    children_targets: Sequence[Decimal | None],
+) -> Decimal | None:
+    """What a unit's rolled-up value is measured against.
+
+    The unit's own target (the owner's, or its contribution target) when it has one. Otherwise,
+    for a sum, the sum of its children's contribution targets, and for a mean their mean, but
+    only when every child has one: a partial sum would make the whole look ahead of target.
+    Not combined (`none`): only the unit's own target."""
+    if own_target is not None:
+        return own_target
+    if aggregation == NONE or not children_targets:
+        return None
+    if any(target is None for target in children_targets):
+        return None
+    total = sum(children_targets, Decimal(0))
+    if aggregation == MEAN:
+        return total / len(children_targets)
+    return total

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.http import HttpResponse
-from django.utils.formats import number_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dashboards.scoring import Status
 from spreadsheets.cells import escape_formula
+from strategy import formatting
 
 STATUS_LABELS = {
     Status.ON_TRACK: gettext_lazy("On track"),
@@ -53,6 +53,7 @@ class Cell:
     percent: bool = False  # `number` is a whole percentage: XLSX stores it as a fraction
     status: Status | None = None
     href: str = ""
+    plain: str = ""  # the figure as written in a CSV download: no grouping, a decimal point
 
 
 @dataclass
@@ -81,7 +82,7 @@ def fmt_number(value: Decimal | None, decimals: int) -> Cell:
     if value is None:
         return Cell("")
     rounded = round(value, decimals)
-    return Cell(number_format(rounded, decimals, use_l10n=False), float(rounded))
+    return Cell(formatting.number(rounded, decimals), float(rounded), plain=f"{rounded:f}")
 
 
 def fmt_percent(share: Decimal | None) -> Cell:
@@ -114,7 +115,7 @@ def export_name(table: Table, extension: str) -> str:
 def csv_value(cell: Cell) -> str:
     """A figure as a number a spreadsheet reads as one ("-50%", "-0.53"); text escaped."""
     if cell.number is None:
-        return escape_formula(cell.text)
+        return cell.plain or escape_formula(cell.text)
     number = format(Decimal(repr(cell.number)).normalize(), "f")
     return f"{number}%" if cell.percent else number
 

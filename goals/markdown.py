@@ -20,7 +20,16 @@ ALLOWED_TAGS = {
     "blockquote",
     "h3",
     "h4",
+    "h5",
+    "h6",
     "hr",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "del",
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
@@ -31,10 +40,16 @@ def render_markdown(text: str) -> SafeString:
 
     nh3 (ammonia) drops <script> and <style> with their content, every attribute not listed
     (so `on*` handlers, `style`, `hx-*` and `data-*`), and links whose scheme is not http(s) or
-    mailto (so `javascript:`). Headings other than h3/h4 keep their text but lose the tag, so a
-    narrative cannot break the page's heading outline.
+    mailto (so `javascript:`). Headings are moved three levels down (`#` becomes h3, `##` h4,
+    and so on), so a narrative's headings sit below the page's own h1 and h2 and cannot break
+    its outline. Tables and fenced code blocks are the common subset beyond the original.
     """
-    html = markdown_lib.markdown(text or "", output_format="html")
+    html = markdown_lib.markdown(
+        text or "",
+        output_format="html",
+        extensions=["toc", "tables", "fenced_code", "sane_lists"],
+        extension_configs={"toc": {"baselevel": 3}},
+    )
     # Sanitised by nh3 just below: the one reviewed mark_safe on user text.
     return mark_safe(  # noqa: S308  # nosec B308 B703  # nosemgrep: veikart-no-mark-safe-on-data
         nh3.clean(

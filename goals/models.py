@@ -286,6 +286,31 @@ class ProgressReportQuerySet(models.QuerySet):
     def for_period(self, period: ReportingPeriod) -> ProgressReportQuerySet:
         return self.filter(period=period)
 
+    def owed(self) -> ProgressReportQuerySet:
+        """Work left in open periods: returned reports first (they have a comment to answer),
+        then drafts, each by deadline."""
+        return (
+            self.filter(period__is_open=True, state__in=("returned", "draft"))
+            .alias(
+                returned_first=models.Case(
+                    models.When(state="returned", then=0),
+                    default=1,
+                    output_field=models.IntegerField(),
+                )
+            )
+            .order_by("returned_first", "period__deadline", "goal__order", "goal__code")
+        )
+
+    def owed_by(self, policy: Policy) -> ProgressReportQuerySet:
+        """What a user owes: the returned and draft reports of the units they hold an editing
+        role on themselves (not the units below, whose own reporters write them), and the
+        submitted reports waiting for their approval, in open periods."""
+        own_units = [path for path, role in policy.memberships if role in EDIT.roles]
+        owed = Q(unit__path__in=own_units, state__in=("returned", "draft"))
+        approvable = policy.condition(APPROVE, path_field="unit__path")
+        waiting = Q(state="submitted") if approvable is None else approvable & Q(state="submitted")
+        return self.filter(owed | waiting, period__is_open=True)
+
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ProgressReport(models.Model):

@@ -5,7 +5,7 @@ from goals import views
 app_name = "goals"
 
 urlpatterns = [
-    path("start/", views.landing, name="landing"),
+    path("", views.landing, name="landing"),
     path("my-unit/", views.my_unit, name="my_unit"),
     path("units/<code:code>/", views.unit_detail, name="unit"),
     path(

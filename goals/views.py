@@ -40,9 +40,14 @@ ACTIONS_SHOWN = 50
 
 @require_safe
 def landing(request: HttpRequest) -> HttpResponse:
-    """Where a user arrives after logging in: reporters and approvers on their unit."""
-    if Policy.of(request).can_edit_anything:
+    """Where a user arrives at the site's root and after logging in (unless `next` says
+    otherwise): reporters and approvers on My unit, the rectorate on the overview dashboard,
+    everyone else on the strategy."""
+    access = Policy.of(request)
+    if access.can_edit_anything:
         return redirect("goals:my_unit")
+    if access.is_rectorate:
+        return redirect("dashboards:overview")
     return redirect("strategy:home")
 
 
@@ -91,6 +96,11 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
         .select_related("report__goal", "report__unit", "report__period")
         .order_by("due", "pk")[: ACTIONS_SHOWN + 1]
     )
+    owed = (
+        ProgressReport.objects.filter(unit=unit, period__strategy=strategy)
+        .owed()
+        .select_related("goal", "period")
+    )
     awaiting = ProgressReport.objects.none()
     if access.can_approve(unit):
         awaiting = (
@@ -113,6 +123,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
             "periods": ReportingPeriod.objects.filter(strategy=strategy).order_by("-start", "end"),
             "rows": [(goal, reports.get(goal.pk)) for goal in goals],
             "lacking": lacking,
+            "owed": owed,
             "awaiting": awaiting,
             "actions_due": actions_due[:ACTIONS_SHOWN],
             "more_actions": len(actions_due) > ACTIONS_SHOWN,

@@ -41,7 +41,7 @@ class TargetInline(admin.TabularInline):
     model = Target
     form = TargetForm
     extra = 0
-    autocomplete_fields = ["period"]
+    autocomplete_fields = ["period", "unit"]
 
 
 @admin.register(Indicator)

@@ -161,11 +161,16 @@ class MilestoneForm(forms.ModelForm):
 class BaseMilestoneFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:
         super().clean()
-        # Two milestones for one period: Django's unique check (indicator, period) says so.
+        # Two milestones for one period. Django's own unique check skips the constraint, which
+        # is conditional now (owner's targets only; units' targets have their own).
+        seen = set()
         for form in self.forms:
             period = form.cleaned_data.get("period") if hasattr(form, "cleaned_data") else None
             if period is None:
                 continue
+            if period.pk in seen:
+                form.add_error("period", self.get_unique_error_message(["period"]))
+            seen.add(period.pk)
             value = form.cleaned_data.get("value")
             if value is not None and self.instance.measure in Measure.values:
                 try:

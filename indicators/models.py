@@ -308,13 +308,28 @@ class Indicator(models.Model):
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Target(models.Model):
-    """An optional milestone: the value the indicator should reach by a given period."""
+    """An optional milestone: the value the indicator should reach by a given period.
+
+    Without a unit it is the owner's target, for the owner unit as a whole. With a unit below
+    the owner it is that unit's contribution target: what that unit should reach on its own.
+    Which one applies to a unit, and how a roll-up uses them: `dashboards.scoring.target_for`
+    and `dashboards.scoring.rolled_up_target` (docs/scoring.md).
+    """
 
     indicator = models.ForeignKey(
         Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
     )
     period = models.ForeignKey(
         ReportingPeriod, on_delete=models.PROTECT, related_name="+", verbose_name=_("period")
+    )
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("unit"),
+        help_text=_("Empty: the owner's target. A unit below the owner: its own target."),
     )
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=MAX_DECIMALS)
 
@@ -325,13 +340,36 @@ class Target(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "period"],
+                condition=Q(unit__isnull=True),
                 name="target_unique_per_indicator_period",
                 violation_error_message=_("This indicator already has a target for this period."),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "period", "unit"],
+                condition=Q(unit__isnull=False),
+                name="target_unique_per_indicator_period_unit",
+                violation_error_message=_(
+                    "This unit already has a target for this indicator and period."
+                ),
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.indicator.code} {self.period.code}: {self.value}"
+        unit = f" {self.unit.code}" if self.unit_id else ""
+        return f"{self.indicator.code}{unit} {self.period.code}: {self.value}"
+
+    def clean(self) -> None:
+        if (
+            self.unit_id
+            and self.indicator_id
+            and not (
+                self.unit.path.startswith(self.indicator.owner_unit.path)
+                and self.unit_id != self.indicator.owner_unit_id
+            )
+        ):
+            raise ValidationError(
+                {"unit": _("A unit target is for a unit below the indicator's owner.")}
+            )
 
 
 class MeasurementQuerySet(models.QuerySet):

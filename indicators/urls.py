@@ -6,6 +6,7 @@ app_name = "indicators"
 
 urlpatterns = [
     path("units/<code:code>/values/", views.measurement_grid, name="grid"),
+    path("units/<code:code>/values/save/", views.measurement_grid_save, name="grid_save"),
     path(
         "units/<code:code>/values/<int:indicator_id>/<code:period_code>/",
         views.measurement_save,

@@ -1,4 +1,10 @@
-"""The measurement grid (one form per cell, saved on its own) and attaching an indicator."""
+"""The measurement grid and attaching an indicator.
+
+The grid is one form. With JavaScript each row saves on its own when the user leaves a cell or
+presses Enter (`measurement_save`, answered with the row); without it "Save all" sends the whole
+grid (`measurement_grid_save`), which saves every changed row and shows the refused ones with
+their messages. Both write through `Measurement.record`, with the same optimistic locking.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +14,13 @@ from decimal import Decimal
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from goals.models import EditConflict, ReportingPeriod
@@ -34,8 +42,10 @@ class Row:
     previous: Measurement | None
     milestone: Target | None
     form: MeasurementForm | None = None
+    own_target: Target | None = None  # the unit's contribution target, if the owner gave one
     notice: str = ""
     conflict: Measurement | None = None
+    copied: bool = False
 
     @property
     def prefix(self) -> str:
@@ -45,12 +55,23 @@ class Row:
     def current_is_implausible(self) -> bool:
         return self.current is not None and self.indicator.is_implausible(self.current.value)
 
+    def submitted(self, data) -> bool:
+        """Whether a whole-grid submission changes this row (a blank new cell does not)."""
+        value = data.get(f"{self.prefix}-value")
+        if value is None:
+            return False
+        comment = data.get(f"{self.prefix}-comment", "").strip().replace("\r\n", "\n")
+        if self.current is None:
+            return bool(value.strip() or comment)
+        return value != shown(self.current.value) or comment != self.current.comment
+
     def make_form(self, data=None, *, prefill: bool = False) -> MeasurementForm:
         initial = {"version": self.current.version if self.current else 0}
         if self.current:
             initial |= {"value": shown(self.current.value), "comment": self.current.comment}
         elif prefill and self.previous:
             initial["value"] = shown(self.previous.value)
+            self.copied = True
         return MeasurementForm(data, indicator=self.indicator, prefix=self.prefix, initial=initial)
 
 
@@ -93,36 +114,14 @@ def measurement_save(
     if not (Policy.of(request).can_edit(unit) and period.is_writable_by(request.user)):
         raise PermissionDenied
     row = _row(indicator, unit, period)
-    form = row.make_form(request.POST)
-    if form.is_valid():
-        try:
-            row.current = Measurement.record(
-                indicator=indicator,
-                unit=unit,
-                period=period,
-                value=form.cleaned_data["value"],
-                comment=form.cleaned_data["comment"],
-                by=request.user,
-                based_on=form.cleaned_data["version"],
-            )
-        except EditConflict as conflict:
-            row.current = row.conflict = conflict.current
-            # Keep what the user typed; the next save knowingly replaces the newer value.
-            form = row.make_form(
-                {**request.POST.dict(), f"{row.prefix}-version": row.current.version}
-            )
-            form.is_valid()
-        else:
-            row.notice = _("Saved.")
-            if not request.htmx:
-                messages.success(
-                    request,
-                    _("Saved %(indicator)s for %(period)s.")
-                    % {"indicator": indicator.name, "period": period.code},
-                )
-                return redirect(f"{reverse('indicators:grid', args=[unit.code])}#row-{row.prefix}")
-            form = row.make_form()
-    row.form = form
+    _save_row(request, unit, row)
+    if row.notice and not request.htmx:
+        messages.success(
+            request,
+            _("Saved %(indicator)s for %(period)s.")
+            % {"indicator": indicator.name, "period": period.code},
+        )
+        return redirect(f"{reverse('indicators:grid', args=[unit.code])}#row-{row.prefix}")
     if request.htmx:
         return TemplateResponse(
             request,
@@ -136,6 +135,51 @@ def measurement_save(
             if other is not row:
                 other.form = other.make_form()
     return _render_grid(request, unit, sections)
+
+
+@require_POST
+def measurement_grid_save(request: HttpRequest, code: str) -> HttpResponse:
+    """ "Save all": every changed row of the grid in one submission (the grid without JavaScript).
+
+    Each row is saved on its own, so a refused row does not hold back the others; the grid comes
+    back with the refused rows marked and the saved ones confirmed.
+    """
+    unit = get_unit_for_reader(request, code)
+    if not Policy.of(request).can_edit(unit):
+        raise PermissionDenied
+    sections = _sections(unit)
+    saved = refused = 0
+    for section in sections:
+        writable = section.period.is_writable_by(request.user)
+        for row in section.rows:
+            if not (writable and row.submitted(request.POST)):
+                row.form = row.make_form()
+                continue
+            _save_row(request, unit, row)
+            if row.notice:
+                saved += 1
+            else:
+                refused += 1
+    if not refused:
+        if saved:
+            message = ngettext("Saved %(count)d value.", "Saved %(count)d values.", saved) % {
+                "count": saved
+            }
+        else:
+            message = _("Nothing to save: no value was changed.")
+        messages.success(request, message)
+        return redirect("indicators:grid", unit.code)
+    return _render_grid(
+        request,
+        unit,
+        sections,
+        summary=ngettext(
+            "%(count)d value was not saved: see the message beside it.",
+            "%(count)d values were not saved: see the message beside each.",
+            refused,
+        )
+        % {"count": refused},
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -195,6 +239,34 @@ def indicator_attach(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _save_row(request: HttpRequest, unit: Unit, row: Row) -> None:
+    """Validate and record one row from the POST data; the row then carries its new form and
+    either a notice (saved) or the errors / the conflicting value."""
+    form = row.make_form(request.POST)
+    if form.is_valid():
+        try:
+            row.current = Measurement.record(
+                indicator=row.indicator,
+                unit=unit,
+                period=row.period,
+                value=form.cleaned_data["value"],
+                comment=form.cleaned_data["comment"],
+                by=request.user,
+                based_on=form.cleaned_data["version"],
+            )
+        except EditConflict as conflict:
+            row.current = row.conflict = conflict.current
+            # Keep what the user typed; the next save knowingly replaces the newer value.
+            form = row.make_form(
+                {**request.POST.dict(), f"{row.prefix}-version": row.current.version}
+            )
+            form.is_valid()
+        else:
+            row.notice = _("Saved.")
+            form = row.make_form()
+    row.form = form
+
+
 def _sections(unit: Unit) -> list[Section]:
     """The indicators the unit gives values for (its own and its ancestors'), grouped by the
     open period their frequency belongs to, with this and last period's values and milestones:
@@ -217,10 +289,11 @@ def _sections(unit: Unit) -> list[Section]:
             unit=unit, indicator__in=indicators, period__in=period_ids
         ).select_related("entered_by")
     }
-    milestones = {
-        (t.indicator_id, t.period_id): t
-        for t in Target.objects.filter(indicator__in=indicators, period__in=period_ids)
-    }
+    milestones, own_targets = {}, {}
+    for t in Target.objects.filter(indicator__in=indicators, period__in=period_ids).filter(
+        Q(unit__isnull=True) | Q(unit=unit)
+    ):
+        (own_targets if t.unit_id else milestones)[(t.indicator_id, t.period_id)] = t
     for section in sections:
         previous_id = section.previous_period.pk if section.previous_period else None
         for indicator in indicators:
@@ -234,6 +307,7 @@ def _sections(unit: Unit) -> list[Section]:
                     current=values.get((indicator.pk, section.period.pk)),
                     previous=values.get((indicator.pk, previous_id)),
                     milestone=milestones.get((indicator.pk, section.period.pk)),
+                    own_target=own_targets.get((indicator.pk, section.period.pk)),
                 )
             )
     return sections
@@ -255,12 +329,18 @@ def _row(indicator: Indicator, unit: Unit, period: ReportingPeriod) -> Row:
         previous_period=previous_period,
         current=values.get(period.pk),
         previous=values.get(previous_period.pk) if previous_period else None,
-        milestone=Target.objects.filter(indicator=indicator, period=period).first(),
+        milestone=Target.objects.filter(indicator=indicator, period=period, unit=None).first(),
+        own_target=Target.objects.filter(indicator=indicator, period=period, unit=unit).first(),
     )
 
 
 def _render_grid(
-    request: HttpRequest, unit: Unit, sections: list[Section], *, prefill: bool = False
+    request: HttpRequest,
+    unit: Unit,
+    sections: list[Section],
+    *,
+    prefill: bool = False,
+    summary: str = "",
 ) -> TemplateResponse:
     access = Policy.of(request)
     template = "indicators/measurement_grid.html"
@@ -273,6 +353,7 @@ def _render_grid(
             "unit": unit,
             "sections": sections,
             "prefill": prefill,
+            "summary": summary,
             "can_edit": access.can_edit(unit),
             "is_superuser": request.user.is_superuser,
             "nav_section": "unit",

@@ -5,6 +5,6 @@ from strategy import views
 app_name = "strategy"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("strategy/", views.home, name="home"),
     path("strategy/<slug:code>/", views.strategy_detail, name="detail"),
 ]

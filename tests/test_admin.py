@@ -155,3 +155,12 @@ def test_a_users_linked_identity_is_on_the_user_list_and_page(client, personas):
     assert "perhan@ntnu.no" in listing.content.decode()
     page = client.get(reverse("admin:auth_user_change", args=[personas.idi_reporter.pk]))
     assert 'value="perhan@ntnu.no"' in page.content.decode()
+
+
+def test_the_administration_follows_the_chosen_language_and_can_switch_it(client, personas):
+    client.force_login(personas.administrator)
+    client.post(reverse("set_language"), {"language": "nb", "next": "/admin/"})
+    page = client.get(reverse("admin:index")).content.decode()
+    assert '<html lang="nb"' in page
+    assert "Logg ut" in page
+    assert 'value="en" lang="en">English</button>' in page

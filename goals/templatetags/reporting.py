@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from goals.markdown import render_markdown
+from strategy import formatting
 
 register = template.Library()
 
@@ -31,4 +31,22 @@ def person(user) -> str:
 @register.filter
 def figure(value, decimals: int = 0) -> str:
     """A value with the indicator's decimals and thousands grouped, as people read figures."""
-    return floatformat(value, f"{decimals}g")
+    return formatting.number(value, decimals)
+
+
+@register.filter
+def percent(value, decimals: int = 0) -> str:
+    """A value in per cent: "68,7 %"."""
+    return formatting.percent(value, decimals)
+
+
+@register.filter
+def day(value) -> str:
+    """A date as people write it: "29. nov. 2026"."""
+    return formatting.day(value)
+
+
+@register.filter
+def moment(value) -> str:
+    """A date and time: "29. nov. 2026 14:05"."""
+    return formatting.moment(value)

@@ -44,11 +44,11 @@ def test_scripts_handlers_htmx_attributes_and_javascript_links_are_removed(paylo
         assert forbidden not in html
 
 
-def test_top_level_headings_lose_their_tag_but_keep_the_text():
+def test_headings_move_three_levels_down_keeping_their_order():
     html = render_markdown("# Big\n\n### Small")
     assert "<h1>" not in html
-    assert "Big" in html
-    assert "<h3>Small</h3>" in html
+    assert "<h3>Big</h3>" in html
+    assert "<h5>Small</h5>" in html
 
 
 class TagCollector(HTMLParser):
@@ -78,3 +78,19 @@ def test_any_text_renders_only_allowed_tags_attributes_and_links(text):
                 assert (value or "").split(":")[0].lower() in {"http", "https", "mailto"} or (
                     ":" not in (value or "")
                 )
+
+
+def test_markdown_headings_render_as_headings_below_the_pages_own():
+    html = render_markdown("# Results\n\n## Publications\n\nText")
+    assert "<h3>Results</h3>" in html
+    assert "<h4>Publications</h4>" in html
+    assert "<h1" not in html and "<h2" not in html
+
+
+def test_markdown_tables_and_code_blocks_render_and_stay_sanitised():
+    html = render_markdown(
+        '| Unit | Points |\n|---|---|\n| IDI | 131 |\n\n```\nx = 1\n```\n\n<b onclick="x()">b</b>'
+    )
+    assert "<th>Unit</th>" in html and "<td>131</td>" in html
+    assert "<pre><code>x = 1" in html
+    assert "onclick" not in html

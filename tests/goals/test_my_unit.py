@@ -25,11 +25,61 @@ def test_reporter_lands_on_their_unit_after_logging_in(client, personas):
     assert response.redirect_chain[-1][0] == reverse("goals:unit", args=["IDI"])
 
 
-def test_rector_lands_on_the_strategy_after_logging_in(client, personas, strategy):
+def test_rector_lands_on_the_overview_dashboard_after_logging_in(client, personas, strategy):
     response = client.post(
         reverse("login"), {"username": "rector", "password": PASSWORD}, follow=True
     )
-    assert response.redirect_chain[-1][0] == strategy.get_absolute_url()
+    assert response.redirect_chain[-1][0] == reverse("dashboards:overview")
+
+
+@pytest.mark.parametrize(
+    ("username", "lands_on"),
+    [
+        ("idi-reporter", "/units/IDI/"),
+        ("ie-leader", "/units/IE/"),
+        ("rector", "/dashboard/"),
+        ("outsider", "/strategy/"),
+    ],
+)
+def test_opening_the_site_lands_each_role_where_their_work_is(
+    client, personas, strategy, username, lands_on
+):
+    client.force_login(getattr(personas, username.replace("-", "_")))
+    response = client.get("/", follow=True)
+    assert response.redirect_chain[-1][0].startswith(lands_on)
+
+
+def test_next_still_wins_over_the_landing_page(client, personas, strategy):
+    response = client.post(
+        reverse("login") + "?next=/strategy/",
+        {"username": "idi-reporter", "password": PASSWORD},
+    )
+    assert response.url == "/strategy/"
+
+
+def test_my_unit_lists_what_is_owed_in_every_open_period_returned_first(client, personas):
+    IndicatorFactory(goal=goal("RES-3"))
+    IndicatorFactory(goal=goal("EDU-1"))
+    ProgressReportFactory(goal=goal("RES-3"), period=period("2025-T3"), state="draft")
+    ProgressReportFactory(goal=goal("EDU-1"), state="returned", return_comment="Name the journals")
+    client.force_login(personas.idi_reporter)
+    page = client.get(reverse("goals:unit", args=["IDI"]) + "?period=2025").content.decode()
+    owed = page[page.index("What you owe") : page.index("Progress reports for")]
+    assert owed.index("EDU-1") < owed.index("RES-3")
+    assert "Name the journals" in owed
+    assert "2025-T3" in owed
+    assert "days left" in owed or "overdue" in owed
+
+
+def test_the_navigation_counts_what_is_owed(client, personas, strategy):
+    IndicatorFactory(goal=goal("EDU-1"))
+    ProgressReportFactory(goal=goal("EDU-1"), state="returned", return_comment="More")
+    client.force_login(personas.idi_reporter)
+    page = client.get(strategy.get_absolute_url()).content.decode()
+    assert '<span class="badge">1<span class="visually-hidden"> report owed</span>' in page
+    client.force_login(personas.ie_leader)
+    page = client.get(strategy.get_absolute_url()).content.decode()
+    assert '<span class="badge">' not in page  # a returned report is the reporter's to answer
 
 
 def test_the_nav_shows_my_unit_only_to_users_with_a_role(client, personas, strategy):
@@ -49,7 +99,7 @@ def test_my_unit_shows_the_open_period_and_its_deadline(client, personas):
     client.force_login(personas.idi_reporter)
     page = client.get(reverse("goals:unit", args=["IDI"])).content.decode()
     assert "2025" in page
-    assert "1 February 2026" in page
+    assert "1 Feb 2026" in page
     assert "2025-T3" in page
 
 
@@ -120,7 +170,8 @@ def test_my_unit_uses_a_fixed_number_of_queries(
         IndicatorFactory(goal=goal(code))
         ProgressReportFactory(goal=goal(code), state="submitted")
     client.force_login(getattr(personas, persona))
-    with django_assert_max_num_queries(14):  # the same at both sizes
+    # The same at both sizes (with the open actions and the count in the navigation).
+    with django_assert_max_num_queries(16):
         client.get(reverse("goals:unit", args=[unit]))
 
 

@@ -165,6 +165,19 @@ MATRIX = [
     Row("indicators:grid", "get", lambda w: reverse("indicators:grid", args=["IDI"]), READ),
     Row("indicators:grid", "post", lambda w: reverse("indicators:grid", args=["IDI"]), NOT_ALLOWED),
     Row(
+        "indicators:grid_save",
+        "post",
+        lambda w: reverse("indicators:grid_save", args=["IDI"]),
+        EDIT,
+        cell_data,
+    ),
+    Row(
+        "indicators:grid_save",
+        "get",
+        lambda w: reverse("indicators:grid_save", args=["IDI"]),
+        NOT_ALLOWED,
+    ),
+    Row(
         "indicators:measurement_save",
         "post",
         lambda w: reverse("indicators:measurement_save", args=["IDI", w.indicator.pk, "2025"]),

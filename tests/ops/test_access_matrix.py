@@ -48,6 +48,7 @@ ACCESS = {
     "goals:goal_comments": USER,
     "indicators:grid": USER,
     "indicators:measurement_save": USER,
+    "indicators:grid_save": USER,
     "indicators:attach": USER,
     # Import and export (issue 5): each user's own jobs and units, see tests/spreadsheets and
     # tests/jobs for the per-persona checks.
