@@ -10,7 +10,7 @@ from indicators.models import Measurement
 from tests.factories import IndicatorFactory, MeasurementFactory, period
 from tests.factories import unit as unit_named
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("strategy")]
 
 
 def test_a_bulk_write_locks_exactly_the_values_it_was_given():

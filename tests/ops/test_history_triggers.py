@@ -21,6 +21,7 @@ from tests.factories import unit as unit_named
 
 pytestmark = [
     pytest.mark.django_db,
+    pytest.mark.usefixtures("strategy"),  # reloaded if a browser test flushed the database
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="history is recorded by PostgreSQL triggers"
     ),
