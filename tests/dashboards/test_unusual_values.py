@@ -183,3 +183,14 @@ def test_the_as_reported_comparison_flags_a_value_corrected_since_closing(client
     assert rows["HEADS-N"]["Value as reported: note"] == ""
     html = get(client, GOAL_PAGE).content.decode()
     assert not FLAG.search(row_of(html, "HEADS-X"))  # the indicator table shows the value now
+
+
+def test_the_periods_dashboard_sheet_notes_the_absurd_value(personas, values):
+    from spreadsheets.exports import dashboard_sheet
+
+    sheet = dashboard_sheet(period("2024"), personas.rector)
+    rows = {r["Code"]: r for r in (dict(zip(sheet.header, row, strict=True)) for row in sheet.rows)}
+    assert rows["HEADS-X"]["Value"] == 1_000_000_000
+    assert rows["HEADS-X"]["Value: note"].startswith("unusual: Far beyond")
+    assert rows["HEADS-N"]["Value: note"] == ""
+    assert rows["RES-3"]["Value: note"] == ""  # goals have no value to judge
