@@ -43,6 +43,7 @@ from dashboards.tables import (
     fmt_percent,
     fmt_ratio,
     fmt_status,
+    fmt_value,
 )
 from goals.models import ProgressReport
 from indicators.models import Measurement
@@ -461,13 +462,14 @@ def _indicator_block(data: DashboardData, result: IndicatorResult, history: list
             _("Units expected"),
             _("Status"),
         ],
+        flagged=(1,),
     )
     for h in history:
         if h.reference is None:
             continue
         table.add(
             Cell(h.reference.code),
-            fmt_number(h.rollup.value, decimals),
+            fmt_value(h.rollup.value, spec),
             fmt_number(scoring.expected_value(spec, h.reference), decimals),
             fmt_count(h.rollup.reported),
             fmt_count(h.rollup.expected),
@@ -488,6 +490,9 @@ def _indicator_block(data: DashboardData, result: IndicatorResult, history: list
                 "tp": spec.target_period.code if spec.target_period else "–",
             }
         )
+    value = fmt_value(score.actual, spec)
+    if value.flag:
+        parts.append(_("The value is unusual: %(why)s") % {"why": value.flag})
     if result.rollup.expected:
         parts.append(_coverage_text(result))
     return {
@@ -497,7 +502,7 @@ def _indicator_block(data: DashboardData, result: IndicatorResult, history: list
         "figure": figure,
         "table": table,
         "summary": " ".join(parts),
-        "value": fmt_number(score.actual, decimals),
+        "value": value,
         "expected": fmt_number(score.expected, decimals),
         "progress": fmt_percent(score.progress),
         "ratio": fmt_ratio(score.ratio),
@@ -562,13 +567,14 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
             _("Units reported"),
             _("Units expected"),
         ],
+        flagged=(2,),
     )
     for ind in indicators:
         decimals = ind.row.decimals
         indicators_table.add(
             Cell(f"{ind.row.spec.code} {ind.row.name}"),
             Cell(ind.reference.code if ind.reference else ""),
-            fmt_number(ind.score.actual, decimals),
+            fmt_value(ind.score.actual, ind.row.spec),
             fmt_number(ind.score.expected, decimals),
             fmt_percent(ind.score.progress),
             fmt_ratio(ind.score.ratio),
@@ -722,6 +728,7 @@ def unit(data: DashboardData) -> dict[str, Any]:
             _("Units reported"),
             _("Units expected"),
         ],
+        flagged=(4,),
     )
     share_table = Table(
         "contributions",
@@ -736,6 +743,7 @@ def unit(data: DashboardData) -> dict[str, Any]:
             _("Units reported"),
             _("Units expected"),
         ],
+        flagged=(4,),
     )
     ancestors = [data.tree.units[u] for u in _ancestor_ids(data, scope.id)]
     own_rows = indicator_rows(data, Q(path__startswith=scope.path))
@@ -755,7 +763,7 @@ def unit(data: DashboardData) -> dict[str, Any]:
             Cell(f"{spec.code} {row.name}"),
             Cell(_owner_label(row)),
             Cell(result.reference.code if result.reference else ""),
-            fmt_number(result.score.actual, spec.decimals),
+            fmt_value(result.score.actual, spec),
             fmt_number(result.score.expected, spec.decimals),
             fmt_percent(result.score.progress),
             fmt_status(result.score.status),
@@ -770,7 +778,7 @@ def unit(data: DashboardData) -> dict[str, Any]:
             Cell(f"{spec.code} {row.name}"),
             Cell(_owner_label(row)),
             Cell(share.reference.code if share.reference else ""),
-            fmt_number(share.rollup.value, spec.decimals),
+            fmt_value(share.rollup.value, spec),
             Cell(_aggregation_label(spec.aggregation)),
             fmt_count(share.rollup.reported),
             fmt_count(share.rollup.expected),

@@ -10,6 +10,7 @@ computed through `figures_of()` too, so both sides are produced by the same code
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -22,7 +23,7 @@ from django.utils.translation import gettext as _
 from dashboards.data import DashboardData, indicator_rows, load
 from dashboards.scoring import Status
 from dashboards.summary import Coverage, Summary, indicator_results, summarise
-from dashboards.tables import Cell, Table, fmt_number, fmt_percent, fmt_status
+from dashboards.tables import Cell, Table, fmt_number, fmt_percent, fmt_status, fmt_value
 
 #: Changes when the shape of `figures_of()` changes, so old snapshots can still be read.
 FIGURES_FORMAT = 1
@@ -185,22 +186,34 @@ def comparison_table(
             _("Value now"),
             _("Changed since closing"),
         ],
+        flagged=(5, 6),
     )
     for kind, key, label in rows:
         before = reported.get(kind, {}).get(str(key))
         now = current.get(kind, {}).get(str(key))
         decimals = (now or before or {}).get("decimals", 0)
+        indicator = summary.indicators.get(key) if kind == "indicators" else None
         table.add(
             Cell(label),
             *(_status_cell(entry) for entry in (before, now)),
             *(fmt_percent(_number(entry, "progress")) for entry in (before, now)),
             *(
-                fmt_number(_number(entry, "value"), decimals) if kind == "indicators" else Cell("")
+                _value_cell(_number(entry, "value"), decimals, indicator)
+                if kind == "indicators"
+                else Cell("")
                 for entry in (before, now)
             ),
             Cell("≠ " + _("Changed") if changed(kind, key, reported, current) else ""),
         )
     return table
+
+
+def _value_cell(value: Decimal | None, decimals: int, indicator) -> Cell:
+    """A value as reported or now, flagged "unusual" by the indicator's present baseline and
+    target where the page lists the indicator."""
+    if indicator is None:
+        return fmt_number(value, decimals)
+    return fmt_value(value, replace(indicator.row.spec, decimals=decimals))
 
 
 def _number(entry: dict[str, Any] | None, name: str) -> Decimal | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.http import HttpResponse
@@ -16,7 +16,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dashboards.scoring import Status
+from dashboards.scoring import IndicatorSpec, Status
+from indicators.models import implausible_message, is_implausible, plausible_limit
 from spreadsheets.cells import escape_formula
 from strategy import formatting
 
@@ -54,6 +55,7 @@ class Cell:
     status: Status | None = None
     href: str = ""
     plain: str = ""  # the figure as written in a CSV download: no grouping, a decimal point
+    flag: str = ""  # why the value is "unusual" for its indicator (shown beside it, exported)
 
 
 @dataclass
@@ -62,6 +64,9 @@ class Table:
     caption: str
     headers: list[str]
     rows: list[list[Cell]] = field(default_factory=list)
+    #: Columns of indicator values: each is followed in the downloads by a note column that
+    #: says "unusual" where the value is (on screen the flag stands beside the value).
+    flagged: tuple[int, ...] = ()
 
     def add(self, *cells: Cell | str) -> None:
         self.rows.append([c if isinstance(c, Cell) else Cell(str(c)) for c in cells])
@@ -77,12 +82,42 @@ class Table:
     def text_rows(self) -> list[list[str]]:
         return [[c.text for c in row] for row in self.rows]
 
+    def export_headers(self) -> list[str]:
+        out = []
+        for n, header in enumerate(self.headers):
+            out.append(header)
+            if n in self.flagged:
+                out.append(_("%(column)s: note") % {"column": header})
+        return out
+
+    def export_rows(self) -> list[list[Cell]]:
+        """The rows as downloaded: a note cell after each flagged column."""
+        out = []
+        for row in self.rows:
+            cells = []
+            for n, cell in enumerate(row):
+                cells.append(cell)
+                if n in self.flagged:
+                    cells.append(Cell(f"{_('unusual')}: {cell.flag}" if cell.flag else ""))
+            out.append(cells)
+        return out
+
 
 def fmt_number(value: Decimal | None, decimals: int) -> Cell:
     if value is None:
         return Cell("")
     rounded = round(value, decimals)
     return Cell(formatting.number(rounded, decimals), float(rounded), plain=f"{rounded:f}")
+
+
+def fmt_value(value: Decimal | None, spec: IndicatorSpec) -> Cell:
+    """An indicator's value, flagged when it is implausible for the indicator (the rule of
+    indicators.models.is_implausible, from the baseline and target the page already has)."""
+    cell = fmt_number(value, spec.decimals)
+    if not is_implausible(value, spec.baseline_value, spec.target_value):
+        return cell
+    limit = plausible_limit(spec.baseline_value, spec.target_value)
+    return replace(cell, flag=implausible_message(limit))
 
 
 def fmt_percent(share: Decimal | None) -> Cell:
@@ -137,8 +172,8 @@ def to_csv(table: Table) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{export_name(table, "csv")}"'
     response.write("\ufeff")  # so that Excel reads UTF-8
     writer = csv.writer(response)
-    writer.writerow([escape_formula(h) for h in table.headers])
-    for row in table.rows:
+    writer.writerow([escape_formula(h) for h in table.export_headers()])
+    for row in table.export_rows():
         writer.writerow([csv_value(c) for c in row])
     return response
 
@@ -149,8 +184,8 @@ def to_xlsx(table: Table) -> HttpResponse:
     workbook = Workbook(write_only=True)
     title = escape_formula(re.sub(r"[\[\]:*?/\\]", " ", table.name)).lstrip("'")[:31]
     sheet = workbook.create_sheet(title=title or "Sheet")
-    sheet.append([escape_formula(h) for h in table.headers])
-    for row in table.rows:
+    sheet.append([escape_formula(h) for h in table.export_headers()])
+    for row in table.export_rows():
         sheet.append([xlsx_value(sheet, c) for c in row])
     buffer = io.BytesIO()
     workbook.save(buffer)

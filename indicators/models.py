@@ -42,6 +42,27 @@ MAX_WHOLE_DIGITS = MAX_DIGITS - MAX_DECIMALS
 PLAUSIBLE_FACTOR = 10
 
 
+def plausible_limit(baseline: Decimal | None, target: Decimal | None) -> Decimal | None:
+    """The largest value an indicator with this baseline and target makes plausible; None
+    without either (then only the measure's bounds apply)."""
+    given = [abs(v) for v in (baseline, target) if v is not None]
+    if not given or max(given) == 0:
+        return None
+    return max(given) * PLAUSIBLE_FACTOR
+
+
+def is_implausible(value: Decimal | None, baseline: Decimal | None, target: Decimal | None) -> bool:
+    """The one rule for "unusual" values: the grid, imports, reports and dashboards ask it."""
+    limit = plausible_limit(baseline, target)
+    return value is not None and limit is not None and abs(value) > limit
+
+
+def implausible_message(limit: Decimal) -> str:
+    return _(
+        "Far beyond this indicator's baseline and target: more than %(limit)s is not expected."
+    ) % {"limit": f"{limit.normalize():f}"}
+
+
 def parse_decimal(text: str) -> Decimal:
     """Read a number as people type it ("1 234,5", "1234.5", "-3"), or say what is wrong.
 
@@ -264,21 +285,13 @@ class Indicator(models.Model):
             raise ValidationError(errors)
 
     def plausible_limit(self) -> Decimal | None:
-        """The largest value this indicator makes plausible, from its baseline and target;
-        None without either (then only the measure's bounds apply)."""
-        given = [abs(v) for v in (self.baseline_value, self.target_value) if v is not None]
-        if not given or max(given) == 0:
-            return None
-        return max(given) * PLAUSIBLE_FACTOR
+        return plausible_limit(self.baseline_value, self.target_value)
 
     def is_implausible(self, value: Decimal | None) -> bool:
-        limit = self.plausible_limit()
-        return value is not None and limit is not None and abs(value) > limit
+        return is_implausible(value, self.baseline_value, self.target_value)
 
     def implausible_message(self) -> str:
-        return _(
-            "Far beyond this indicator's baseline and target: more than %(limit)s is not expected."
-        ) % {"limit": f"{self.plausible_limit().normalize():f}"}
+        return implausible_message(self.plausible_limit())
 
     def parse_value(self, text: str) -> Decimal:
         """A typed value as a number this indicator accepts, or a ValidationError saying why not."""

@@ -10,7 +10,7 @@ import csv
 import datetime
 import io
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import Any
 
@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from dashboards.data import load
 from dashboards.scoring import Status
 from dashboards.snapshots import changed, comparable, figures_of, summary_with_indicators
-from dashboards.tables import fmt_count, fmt_number, fmt_percent, fmt_status
+from dashboards.tables import fmt_count, fmt_number, fmt_percent, fmt_status, fmt_value
 from goals.models import DevelopmentGoal, ProgressReport, ReportingPeriod
 from indicators.models import Indicator, Measurement
 from jobs.models import Job, JobFailed, JobKind, handler
@@ -268,11 +268,13 @@ def dashboard_sheet(period: ReportingPeriod, user) -> SheetData:
         _("Status"),
         _("Progress (%)"),
         _("Value"),
+        _("%(column)s: note") % {"column": _("Value")},
         _("Units reported"),
         _("Units expected"),
         _("Status as reported"),
         _("Progress as reported (%)"),
         _("Value as reported"),
+        _("%(column)s: note") % {"column": _("Value as reported")},
         _("Changed since closing"),
     ]
     title = _("Dashboard figures")
@@ -296,21 +298,26 @@ def dashboard_sheet(period: ReportingPeriod, user) -> SheetData:
 
         def figures(entry) -> list[Any]:
             if entry is None:
-                return ["", None, None]
+                return ["", None, None, ""]
             value = entry.get("value")
+            cell = fmt_number(_decimal_or_none(value), decimals)
+            if kind == "indicators":  # flagged as on the dashboards (dashboards.tables)
+                spec = replace(summary.indicators[key].row.spec, decimals=decimals)
+                cell = fmt_value(_decimal_or_none(value), spec)
             return [
                 fmt_status(Status(entry["status"])).text,
                 shown(fmt_percent(_decimal_or_none(entry.get("progress")))),
-                shown(fmt_number(_decimal_or_none(value), decimals)) if value else None,
+                shown(cell) if value else None,
+                f"{_('unusual')}: {cell.flag}" if cell.flag else "",
             ]
 
-        status, progress, value = figures(now)
+        status, progress, value, note = figures(now)
         coverage = [now.get("reported"), now.get("expected")]
         counts = [shown(fmt_count(n)) if n is not None else None for n in coverage]
         mark = ""
         if reported is not None:
             mark = _("Changed") if changed(kind, key, reported, current) else ""
-        return [level, code, name, status, progress, value, *counts, *figures(before), mark]
+        return [level, code, name, status, progress, value, note, *counts, *figures(before), mark]
 
     def rows():
         for area in data.areas:

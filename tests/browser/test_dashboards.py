@@ -104,3 +104,22 @@ def test_completeness_page_is_accessible(page, live_server, personas, strategy):
     assert page.get_by_role("heading", level=1).inner_text().startswith("Reporting completeness")
     assert_accessible(page)
     screenshot(page, "dashboard-completeness")
+
+
+def test_the_goal_page_shows_an_unusual_value_flagged(page, live_server, personas, strategy):
+    from tests.dashboards.test_unusual_values import count
+
+    count("HEADS-X", 1_000_000_000)
+    count("HEADS-N", 5050)
+    log_in(page, live_server, "rector")
+    page.goto(f"{live_server.url}/dashboard/area/RES/goal/RES-3/?period=2024")
+    wait_for_charts(page)
+    table = page.get_by_role("table", name="Indicators", exact=True)
+    absurd = table.get_by_role("row").filter(has_text="HEADS-X")
+    flag = absurd.locator(".flag")
+    assert flag.is_visible()
+    assert flag.inner_text().strip() == "⚠ unusual"
+    assert "more than 52000 is not expected" in flag.get_attribute("title")
+    assert table.get_by_role("row").filter(has_text="HEADS-N").locator(".flag").count() == 0
+    assert_accessible(page)
+    screenshot(page, "dashboard-goal-unusual")
