@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Self
 
 import pghistory
 from django.conf import settings
@@ -53,6 +53,9 @@ class DevelopmentGoalQuerySet(models.QuerySet):
         return self.filter(area__strategy=strategy)
 
 
+DevelopmentGoalManager = models.Manager.from_queryset(DevelopmentGoalQuerySet)
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class DevelopmentGoal(models.Model):
     area = models.ForeignKey(
@@ -78,7 +81,9 @@ class DevelopmentGoal(models.Model):
         help_text=_("E.g. that the source text is incomplete."),
     )
 
-    objects = DevelopmentGoalQuerySet.as_manager()
+    objects: ClassVar[DevelopmentGoalManager[Self]] = DevelopmentGoalManager()
+    # modeltranslation swaps in a subclass of it made at runtime, which the checker cannot see.
+    _default_manager: ClassVar[DevelopmentGoalManager[Self]]
 
     class Meta:
         verbose_name = _("development goal")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Self
 
 import pghistory
 from django.core.exceptions import ValidationError
@@ -149,6 +149,9 @@ class IndicatorQuerySet(models.QuerySet):
         return self.filter(condition) if condition else self.none()
 
 
+IndicatorManager = models.Manager.from_queryset(IndicatorQuerySet)
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Indicator(models.Model):
     goal = models.ForeignKey(
@@ -215,7 +218,9 @@ class Indicator(models.Model):
         help_text=_("Made by seed_demo; never a university's actual result."),
     )
 
-    objects = IndicatorQuerySet.as_manager()
+    objects: ClassVar[IndicatorManager[Self]] = IndicatorManager()
+    # modeltranslation swaps in a subclass of it made at runtime, which the checker cannot see.
+    _default_manager: ClassVar[IndicatorManager[Self]]
 
     class Meta:
         verbose_name = _("indicator")
