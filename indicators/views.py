@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -19,6 +20,7 @@ from goals.models import EditConflict, ReportingPeriod
 from goals.views import current_strategy, get_unit_for_reader, open_periods_of
 from indicators.forms import AttachIndicatorForm, MeasurementForm, MilestoneFormSet
 from indicators.models import Indicator, Measurement, Target
+from strategy.http import ViewRequest
 from strategy.models import Unit
 from strategy.policy import Policy
 
@@ -46,7 +48,7 @@ class Row:
         return self.current is not None and self.indicator.is_implausible(self.current.value)
 
     def make_form(self, data=None, *, prefill: bool = False) -> MeasurementForm:
-        initial = {"version": self.current.version if self.current else 0}
+        initial: dict[str, Any] = {"version": self.current.version if self.current else 0}
         if self.current:
             initial |= {"value": shown(self.current.value), "comment": self.current.comment}
         elif prefill and self.previous:
@@ -66,7 +68,7 @@ def shown(value: Decimal | None) -> str:
 
 
 @require_safe
-def measurement_grid(request: HttpRequest, code: str) -> HttpResponse:
+def measurement_grid(request: ViewRequest, code: str) -> HttpResponse:
     unit = get_unit_for_reader(request, code)
     prefill = request.GET.get("prefill") == "last"
     sections = _sections(unit)
@@ -78,7 +80,7 @@ def measurement_grid(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def measurement_save(
-    request: HttpRequest, code: str, indicator_id: int, period_code: str
+    request: ViewRequest, code: str, indicator_id: int, period_code: str
 ) -> HttpResponse:
     unit = get_unit_for_reader(request, code)
     indicator = get_object_or_404(
@@ -106,7 +108,8 @@ def measurement_save(
                 based_on=form.cleaned_data["version"],
             )
         except EditConflict as conflict:
-            row.current = row.conflict = conflict.current
+            # Measurement.record raised it, about the measurement it was asked to change.
+            row.current = row.conflict = cast(Measurement, conflict.current)
             # Keep what the user typed; the next save knowingly replaces the newer value.
             form = row.make_form(
                 {**request.POST.dict(), f"{row.prefix}-version": row.current.version}
@@ -139,7 +142,7 @@ def measurement_save(
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def indicator_attach(request: HttpRequest, code: str) -> HttpResponse:
+def indicator_attach(request: ViewRequest, code: str) -> HttpResponse:
     unit = get_unit_for_reader(request, code)
     if not Policy.of(request).can_edit(unit):
         raise PermissionDenied
@@ -232,7 +235,9 @@ def _sections(unit: Unit) -> list[Section]:
                     period=section.period,
                     previous_period=section.previous_period,
                     current=values.get((indicator.pk, section.period.pk)),
-                    previous=values.get((indicator.pk, previous_id)),
+                    previous=(
+                        values.get((indicator.pk, previous_id)) if previous_id is not None else None
+                    ),
                     milestone=milestones.get((indicator.pk, section.period.pk)),
                 )
             )
@@ -260,7 +265,7 @@ def _row(indicator: Indicator, unit: Unit, period: ReportingPeriod) -> Row:
 
 
 def _render_grid(
-    request: HttpRequest, unit: Unit, sections: list[Section], *, prefill: bool = False
+    request: ViewRequest, unit: Unit, sections: list[Section], *, prefill: bool = False
 ) -> TemplateResponse:
     access = Policy.of(request)
     template = "indicators/measurement_grid.html"
