@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -58,6 +60,24 @@ def short_text(label, help_text="", rows=2) -> forms.CharField:
     )
 
 
+class ActionChoiceField(forms.ModelMultipleChoiceField):
+    """Actions, each named with its owner and due date."""
+
+    def label_from_instance(self, obj: Action) -> str:
+        return _("%(action)s (%(owner)s, due %(due)s)") % {
+            "action": obj.action,
+            "owner": obj.owner,
+            "due": obj.due.isoformat(),
+        }
+
+
+class UnitChoiceField(forms.ModelMultipleChoiceField):
+    """Units, each named with its code."""
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return f"{obj.name} ({obj.code})"
+
+
 class ReportForm(forms.Form):
     """A progress report's content, with the version it was based on (0: a new report).
 
@@ -86,7 +106,7 @@ class ReportForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}),
         error_messages={"invalid": _("Enter a date such as 2025-06-30.")},
     )
-    close = forms.ModelMultipleChoiceField(
+    close = ActionChoiceField(
         label=_("Close finished actions"),
         queryset=Action.objects.none(),
         required=False,
@@ -98,19 +118,11 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kw)
         self.period = period
         if open_actions is not None:
-            self.fields["close"].queryset = open_actions
-            self.fields["close"].label_from_instance = self.action_label
-
-    @staticmethod
-    def action_label(action: Action) -> str:
-        return _("%(action)s (%(owner)s, due %(due)s)") % {
-            "action": action.action,
-            "owner": action.owner,
-            "due": action.due.isoformat(),
-        }
+            cast(ActionChoiceField, self.fields["close"]).queryset = open_actions
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for name in ("narrative", "next_steps", "risks", "cause", "remedy"):
             if name in cleaned:
                 # Browsers send CRLF; store LF so that an unchanged text compares equal.
@@ -137,7 +149,9 @@ class ReportForm(forms.Form):
                     _("The due date must be within %(years)d years of the period's end.")
                     % {"years": MAX_ACTION_YEARS},
                 )
-        still_open = set(self.fields["close"].queryset) - set(cleaned.get("close") or ())
+        still_open = set(cast(ActionChoiceField, self.fields["close"]).queryset or ()) - set(
+            cleaned.get("close") or ()
+        )
         if ProgressReport.needs_action(cleaned.get("status")) and not given and not still_open:
             for name in ACTION_FIELDS:
                 self.add_error(name, _("Required when the goal is at risk or off track."))
@@ -175,7 +189,8 @@ class ReviewForm(forms.Form):
     version = version_field(1)
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         cleaned["comment"] = cleaned.get("comment", "").replace("\r\n", "\n").strip()
         if cleaned.get("decision") == self.RETURN and not cleaned["comment"]:
             self.add_error("comment", _("Say what the reporter should change."))
@@ -197,7 +212,7 @@ class CommentForm(forms.Form):
         required=False,
         help_text=_("Shown with the goal in the board report."),
     )
-    mention = forms.ModelMultipleChoiceField(
+    mention = UnitChoiceField(
         label=_("E-mail the leaders of"),
         queryset=Unit.objects.none(),
         required=False,
@@ -217,8 +232,7 @@ class CommentForm(forms.Form):
         goal or report, which a reply may answer."""
         super().__init__(*args, **kwargs)
         if mentionable is not None:
-            self.fields["mention"].queryset = mentionable
-            self.fields["mention"].label_from_instance = lambda unit: f"{unit.name} ({unit.code})"
+            cast(UnitChoiceField, self.fields["mention"]).queryset = mentionable
         self.comments = comments
 
     def clean_body(self) -> str:

@@ -175,9 +175,11 @@ def _entries(events, fields, users, subject) -> list[Entry]:
                 who=users.get(metadata.get("user"))
                 or str(_("someone outside the web application")),
                 subject=str(subject(event)),
-                action={"insert": _("created"), "update": _("changed"), "delete": _("deleted")}[
-                    event.pgh_label
-                ],
+                action=str(
+                    {"insert": _("created"), "update": _("changed"), "delete": _("deleted")}[
+                        event.pgh_label
+                    ]
+                ),
                 changes=changes,
                 seq=event.pgh_id,
             )

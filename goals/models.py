@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Self
 
 import pghistory
 from django.conf import settings
@@ -22,7 +22,8 @@ from strategy.models import Area, Pillar, Strategy, TranslationStatus, Unit, cod
 from strategy.policy import APPROVE, EDIT, READ, Policy
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
+    from django_stubs_ext import StrOrPromise
 
 # Longest narrative, next steps, risks or comment accepted from a form: about ten pages of text.
 MAX_TEXT_LENGTH = 20_000
@@ -49,8 +50,11 @@ class TransitionRefused(Exception):
 
 
 class DevelopmentGoalQuerySet(models.QuerySet):
-    def of_strategy(self, strategy: Strategy) -> DevelopmentGoalQuerySet:
+    def of_strategy(self, strategy: Strategy | int) -> DevelopmentGoalQuerySet:
         return self.filter(area__strategy=strategy)
+
+
+DevelopmentGoalManager = models.Manager.from_queryset(DevelopmentGoalQuerySet)
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -78,7 +82,9 @@ class DevelopmentGoal(models.Model):
         help_text=_("E.g. that the source text is incomplete."),
     )
 
-    objects = DevelopmentGoalQuerySet.as_manager()
+    objects: ClassVar[DevelopmentGoalManager[Self]] = DevelopmentGoalManager()
+    # modeltranslation swaps in a subclass of it made at runtime, which the checker cannot see.
+    _default_manager: ClassVar[DevelopmentGoalManager[Self]]
 
     class Meta:
         verbose_name = _("development goal")
@@ -144,9 +150,14 @@ class ReportingPeriodQuerySet(models.QuerySet):
         return self.filter(kind=kind)
 
 
-class ReportingPeriodManager(models.Manager.from_queryset(ReportingPeriodQuerySet)):
-    def get_by_natural_key(self, strategy_code: str, code: str):
+class PeriodNaturalKeyManager(models.Manager["ReportingPeriod"]):
+    def get_by_natural_key(self, strategy_code: str, code: str) -> ReportingPeriod:
         return self.get(strategy__code=strategy_code, code=code)
+
+
+ReportingPeriodManager = PeriodNaturalKeyManager.from_queryset(
+    ReportingPeriodQuerySet, class_name="ReportingPeriodManager"
+)
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -196,13 +207,13 @@ class ReportingPeriod(models.Model):
     def natural_key(self) -> tuple[str, str]:
         return (self.strategy.code, self.code)
 
-    natural_key.dependencies = ["strategy.strategy"]
+    natural_key.__dict__["dependencies"] = ["strategy.strategy"]
 
     def open(self) -> None:
         self.is_open = True
         self.save(update_fields=["is_open"])
 
-    def close(self, *, by: AbstractBaseUser | None = None) -> bool:
+    def close(self, *, by: User | None = None) -> bool:
         """Close the period for reporting; features freeze its figures "as reported".
 
         `period_closing` is sent inside the closing transaction, so a snapshot taken by a
@@ -240,7 +251,7 @@ class ReportingPeriod(models.Model):
         """Negative once the deadline has passed."""
         return (self.deadline - (today or timezone.localdate())).days
 
-    def is_writable_by(self, user: AbstractBaseUser) -> bool:
+    def is_writable_by(self, user: User) -> bool:
         """Closed periods are read-only for everyone except administrators."""
         return self.is_open or user.is_superuser
 
@@ -260,7 +271,7 @@ class ReportState(models.TextChoices):
     RETURNED = "returned", _("Returned")
 
 
-def user_stamp(verbose_name: str) -> models.ForeignKey:
+def user_stamp(verbose_name: StrOrPromise) -> models.ForeignKey:
     """Who did something to a record; kept (as unknown) if the user is deleted."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -405,7 +416,7 @@ class ProgressReport(models.Model):
     def content(self) -> dict[str, str]:
         return {field: getattr(self, field) for field in self.CONTENT_FIELDS}
 
-    def edit(self, *, by: AbstractBaseUser, based_on: int, **content: str) -> None:
+    def edit(self, *, by: User, based_on: int, **content: str) -> None:
         """Save the draft's content, unless someone saved it after version `based_on`.
 
         `based_on` is the version the user's form was built from; 0 means the report did not
@@ -413,7 +424,7 @@ class ProgressReport(models.Model):
         """
         content = {field: content[field] for field in self.CONTENT_FIELDS}
         with transaction.atomic():
-            if self.pk is None:
+            if not self.pk:  # not saved yet; ids start at 1
                 self._create(by=by, based_on=based_on, content=content)
                 return
             if based_on == self.version and content == self.content() and self.is_editable_state:
@@ -472,7 +483,7 @@ class ProgressReport(models.Model):
         )
 
     def record_actions(
-        self, *, by: AbstractBaseUser, new: dict | None = None, closing: Iterable[Action] = ()
+        self, *, by: User, new: dict | None = None, closing: Iterable[Action] = ()
     ) -> None:
         """Raise a new action (cause, action, owner, due) and close finished ones, as part of
         saving the report. The report must be saved; only open actions of its unit and goal
@@ -486,7 +497,7 @@ class ProgressReport(models.Model):
                     raise ValueError(f"{action} is not an action of {self}")
                 action.close(by=by, period=self.period)
 
-    def submit(self, *, by: AbstractBaseUser, based_on: int | None = None) -> None:
+    def submit(self, *, by: User, based_on: int | None = None) -> None:
         """Send a draft or a returned report to the approvers."""
         self._transition(
             by=by,
@@ -496,9 +507,7 @@ class ProgressReport(models.Model):
             stamp="submitted",
         )
 
-    def approve(
-        self, *, by: AbstractBaseUser, comment: str = "", based_on: int | None = None
-    ) -> None:
+    def approve(self, *, by: User, comment: str = "", based_on: int | None = None) -> None:
         """Approve a submitted report; it is read-only from then on. The approver's `comment`
         is stored with the report and e-mailed to the reporter."""
         self._transition(
@@ -511,9 +520,7 @@ class ProgressReport(models.Model):
             comment=comment,
         )
 
-    def return_to_reporter(
-        self, *, by: AbstractBaseUser, comment: str, based_on: int | None = None
-    ) -> None:
+    def return_to_reporter(self, *, by: User, comment: str, based_on: int | None = None) -> None:
         """Send a submitted report back with a comment the reporter sees."""
         self._transition(
             by=by,
@@ -646,7 +653,7 @@ class Action(models.Model):
     def is_overdue(self, today: datetime.date | None = None) -> bool:
         return self.is_open and self.due < (today or timezone.localdate())
 
-    def close(self, *, by: AbstractBaseUser, period: ReportingPeriod) -> bool:
+    def close(self, *, by: User, period: ReportingPeriod) -> bool:
         """Close the action in `period`'s report; False if it was closed already."""
         now = timezone.now()
         closed = Action.objects.filter(pk=self.pk, closed_at=None).update(
@@ -729,11 +736,14 @@ class Comment(models.Model):
         ]
 
     def __str__(self) -> str:
-        where = f"{self.unit.code} · {self.period.code}" if self.unit_id else _("goal")
+        if self.unit is not None and self.period is not None:
+            where = f"{self.unit.code} · {self.period.code}"
+        else:
+            where = str(_("goal"))
         return f"{self.goal.code} · {where} · #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        if self.unit_id:
+        if self.unit is not None and self.period is not None:
             url = report_url(self.unit, self.period, self.goal)
         else:
             url = reverse("goals:goal_comments", args=[self.goal_id])
@@ -743,7 +753,7 @@ class Comment(models.Model):
     def post(
         cls,
         *,
-        by: AbstractBaseUser,
+        by: User,
         goal: DevelopmentGoal,
         body: str,
         unit: Unit | None = None,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Prefetch
+from django.db.models import Field, Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -31,6 +32,7 @@ from goals.models import (
     TransitionRefused,
 )
 from indicators.models import Indicator, Measurement, goals_reported_on_by
+from strategy.http import ViewRequest
 from strategy.models import Strategy, Unit
 from strategy.policy import Policy
 
@@ -39,7 +41,7 @@ ACTIONS_SHOWN = 50
 
 
 @require_safe
-def landing(request: HttpRequest) -> HttpResponse:
+def landing(request: ViewRequest) -> HttpResponse:
     """Where a user arrives at the site's root and after logging in (unless `next` says
     otherwise): reporters and approvers on My unit, the rectorate on the overview dashboard,
     everyone else on the strategy."""
@@ -52,21 +54,21 @@ def landing(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
-def my_unit(request: HttpRequest) -> HttpResponse:
+def my_unit(request: ViewRequest) -> HttpResponse:
     """The user's own unit, or the one picked in the unit switcher (`?unit=CODE`)."""
     if code := request.GET.get("unit", "").strip():
-        unit = get_unit_for_reader(request, code)
-        url = reverse("goals:unit", args=[unit.code])
+        chosen = get_unit_for_reader(request, code)
+        url = reverse("goals:unit", args=[chosen.code])
         period = request.GET.get("period", "").strip()
         return redirect(f"{url}?{urlencode({'period': period})}" if period else url)
-    unit = Policy.of(request).home_unit()
-    if unit is None:
+    home = Policy.of(request).home_unit()
+    if home is None:
         return TemplateResponse(request, "goals/no_unit.html")
-    return redirect("goals:unit", unit.code)
+    return redirect("goals:unit", home.code)
 
 
 @require_safe
-def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
+def unit_detail(request: ViewRequest, code: str) -> HttpResponse:
     unit = get_unit_for_reader(request, code)
     access = Policy.of(request)
     strategy = current_strategy()
@@ -137,7 +139,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def report_detail(request: HttpRequest, code: str, period_code: str, goal_id: int) -> HttpResponse:
+def report_detail(request: ViewRequest, code: str, period_code: str, goal_id: int) -> HttpResponse:
     report = get_report_for_reader(request, code, period_code, goal_id)
     if request.method != "POST":
         return _render_report(request, report, form=_fresh_form(report))
@@ -161,7 +163,7 @@ def report_detail(request: HttpRequest, code: str, period_code: str, goal_id: in
         if submitting:
             report.submit(by=request.user)
     except (EditConflict, TransitionRefused) as refusal:
-        current = refusal.current
+        current = cast(ProgressReport, refusal.current)  # the report's own verbs raised it
         kept = _report_form(current, {**request.POST.dict(), "version": current.version})
         kept.is_valid()
         return _render_report(
@@ -175,7 +177,7 @@ def report_detail(request: HttpRequest, code: str, period_code: str, goal_id: in
 
 
 @require_POST
-def report_review(request: HttpRequest, code: str, period_code: str, goal_id: int) -> HttpResponse:
+def report_review(request: ViewRequest, code: str, period_code: str, goal_id: int) -> HttpResponse:
     report = get_report_for_reader(request, code, period_code, goal_id)
     if report.pk is None:
         raise Http404
@@ -197,7 +199,7 @@ def report_review(request: HttpRequest, code: str, period_code: str, goal_id: in
             )
             notice = _("Report returned to the reporter with your comment.")
     except (EditConflict, TransitionRefused) as refusal:
-        current = refusal.current
+        current = cast(ProgressReport, refusal.current)  # the report's own verbs raised it
         return _render_report(
             request,
             current,
@@ -208,7 +210,7 @@ def report_review(request: HttpRequest, code: str, period_code: str, goal_id: in
 
 
 @require_POST
-def report_comment(request: HttpRequest, code: str, period_code: str, goal_id: int) -> HttpResponse:
+def report_comment(request: ViewRequest, code: str, period_code: str, goal_id: int) -> HttpResponse:
     """Post a comment (or a reply) on a unit's report for a period; viewers at the root may."""
     report = get_report_for_reader(request, code, period_code, goal_id)
     if not Policy.of(request).can_comment(report.unit):
@@ -217,7 +219,7 @@ def report_comment(request: HttpRequest, code: str, period_code: str, goal_id: i
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def goal_comments(request: HttpRequest, goal_id: int) -> HttpResponse:
+def goal_comments(request: ViewRequest, goal_id: int) -> HttpResponse:
     """The dialogue on a goal as a whole, between the rectorate and the approvers."""
     goal = get_goal_for_reader(request, goal_id)
     if request.method == "POST":
@@ -232,7 +234,7 @@ def goal_comments(request: HttpRequest, goal_id: int) -> HttpResponse:
 
 
 def _post_comment(
-    request: HttpRequest, goal: DevelopmentGoal, *, report: ProgressReport | None = None
+    request: ViewRequest, goal: DevelopmentGoal, *, report: ProgressReport | None = None
 ) -> HttpResponse:
     context = _comments_context(request, goal, report=report, data=request.POST)
     form = context["comment_form"]
@@ -258,7 +260,7 @@ def _post_comment(
 
 
 def _comments_context(
-    request: HttpRequest,
+    request: ViewRequest,
     goal: DevelopmentGoal,
     *,
     report: ProgressReport | None = None,
@@ -328,7 +330,7 @@ def get_goal_for_reader(request: HttpRequest, goal_id: int) -> DevelopmentGoal:
 
 
 def get_report_for_reader(
-    request: HttpRequest, code: str, period_code: str, goal_id: int
+    request: ViewRequest, code: str, period_code: str, goal_id: int
 ) -> ProgressReport:
     """The report (unsaved if not started yet) for a unit, period and goal the user may read."""
     unit = get_unit_for_reader(request, code)
@@ -363,7 +365,7 @@ def open_periods_of(strategy: Strategy) -> list[ReportingPeriod]:
 
 
 def _chosen_period(
-    request: HttpRequest, strategy: Strategy, open_periods: list[ReportingPeriod]
+    request: ViewRequest, strategy: Strategy, open_periods: list[ReportingPeriod]
 ) -> ReportingPeriod:
     if code := request.GET.get("period", "").strip():
         return get_object_or_404(ReportingPeriod, strategy=strategy, code=code)
@@ -394,7 +396,9 @@ class Conflict:
         if mine is not None:
             for field in ProgressReport.CONTENT_FIELDS:
                 if mine.get(field) != getattr(current, field):
-                    label = str(ProgressReport._meta.get_field(field).verbose_name).capitalize()
+                    # The content fields are the report's own columns.
+                    column = cast(Field, ProgressReport._meta.get_field(field))
+                    label = str(column.verbose_name).capitalize()
                     shown = (
                         current.get_status_display()
                         if field == "status"
@@ -425,7 +429,7 @@ def _fresh_form(report: ProgressReport) -> ReportForm:
     )
 
 
-def _render_report(request: HttpRequest, report: ProgressReport, **context) -> TemplateResponse:
+def _render_report(request: ViewRequest, report: ProgressReport, **context) -> TemplateResponse:
     access = Policy.of(request)
     writable = report.period.is_writable_by(request.user)
     values = (
@@ -466,7 +470,7 @@ def _render_report(request: HttpRequest, report: ProgressReport, **context) -> T
     return TemplateResponse(request, template, context)
 
 
-def _done(request: HttpRequest, report: ProgressReport, notice: str) -> HttpResponse:
+def _done(request: ViewRequest, report: ProgressReport, notice: str) -> HttpResponse:
     """After a successful change: the page's partial for htmx, else a redirect (PRG)."""
     if request.htmx:
         return _render_report(request, report, form=_fresh_form(report), notice=notice)

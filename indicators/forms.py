@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -40,7 +41,8 @@ class MeasurementForm(forms.Form):
         return self.indicator.parse_value(self.cleaned_data["value"])
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         value = cleaned.get("value")
         if self.indicator.is_implausible(value) and not cleaned.get("confirm"):
             self.needs_confirmation = True
@@ -68,7 +70,7 @@ class DecimalTextField(forms.CharField):
 
     def to_python(self, value):
         text = super().to_python(value)
-        if text in self.empty_values:
+        if text is None or text in self.empty_values:
             return None
         return parse_decimal(text)
 
@@ -107,12 +109,14 @@ class AttachIndicatorForm(forms.ModelForm):
     def __init__(self, *args, strategy: Strategy, **kwargs) -> None:
         kwargs.setdefault("initial", {}).setdefault("token", uuid.uuid4().hex)
         super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = DevelopmentGoal.objects.of_strategy(strategy)
+        # The model's foreign keys and choices make these choice fields.
+        goal = cast(forms.ModelChoiceField, self.fields["goal"])
+        goal.queryset = DevelopmentGoal.objects.of_strategy(strategy)
         periods = ReportingPeriod.objects.filter(strategy=strategy).order_by("start", "-end")
         for name in ("baseline_period", "target_period"):
-            self.fields[name].queryset = periods
+            cast(forms.ModelChoiceField, self.fields[name]).queryset = periods
         self.fields["definition"].validators.append(MaxLengthValidator(MAX_DEFINITION_LENGTH))
-        aggregation = self.fields["aggregation"]
+        aggregation = cast(forms.ChoiceField, self.fields["aggregation"])
         aggregation.required = False
         aggregation.choices = [
             ("", _("As fits the unit of measure: sum for amounts, mean for shares and scores")),
@@ -121,7 +125,8 @@ class AttachIndicatorForm(forms.ModelForm):
         aggregation.initial = ""
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("aggregation") and cleaned.get("measure"):
             cleaned["aggregation"] = Measure(cleaned["measure"]).default_aggregation
         return cleaned
@@ -144,13 +149,15 @@ class MilestoneForm(forms.ModelForm):
 
     def __init__(self, *args, strategy: Strategy, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].queryset = ReportingPeriod.objects.filter(strategy=strategy).order_by(
+        period = cast(forms.ModelChoiceField, self.fields["period"])  # the model's foreign key
+        period.queryset = ReportingPeriod.objects.filter(strategy=strategy).order_by(
             "start", "-end"
         )
-        self.fields["period"].required = False
+        period.required = False
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("period") and cleaned.get("value") is None:
             self.add_error("value", _("Give the value to reach by this period."))
         if cleaned.get("value") is not None and not cleaned.get("period"):

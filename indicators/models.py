@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Self
 
 import pghistory
 from django.core.exceptions import ValidationError
@@ -31,7 +31,9 @@ from strategy.policy import EDIT, READ, Policy
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
+    from django.db.models.expressions import Combinable
+    from django_stubs_ext import StrOrPromise
 
 MAX_DECIMALS = 6
 MAX_DIGITS = 20
@@ -88,6 +90,8 @@ def parse_decimal(text: str) -> Decimal:
             _("“%(text)s” is not a number.") % {"text": text.strip()[:40]}
         ) from None
     _sign, digits, exponent = value.as_tuple()
+    if not isinstance(exponent, int):  # NaN and infinities, refused above
+        raise ValidationError(_("“%(text)s” is not a number.") % {"text": text.strip()[:40]})
     whole = len(digits) + exponent
     if whole > MAX_WHOLE_DIGITS:
         raise ValidationError(
@@ -161,13 +165,16 @@ class IndicatorQuerySet(models.QuerySet):
     def without_value_in(self, periods: list[ReportingPeriod], *, unit: Unit) -> IndicatorQuerySet:
         """Indicators for which `unit` has not given a value in the open period their frequency
         belongs to (a yearly indicator in "2025", a tertial one in "2025-T3")."""
-        condition = Q()
+        condition: Q | Combinable = Q()
         for period in periods:
             has_value = Measurement.objects.filter(
                 indicator=OuterRef("pk"), unit=unit, period=period
             )
             condition |= Q(frequency=period.kind) & ~Exists(has_value)
         return self.filter(condition) if condition else self.none()
+
+
+IndicatorManager = models.Manager.from_queryset(IndicatorQuerySet)
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -236,7 +243,9 @@ class Indicator(models.Model):
         help_text=_("Made by seed_demo; never a university's actual result."),
     )
 
-    objects = IndicatorQuerySet.as_manager()
+    objects: ClassVar[IndicatorManager[Self]] = IndicatorManager()
+    # modeltranslation swaps in a subclass of it made at runtime, which the checker cannot see.
+    _default_manager: ClassVar[IndicatorManager[Self]]
 
     class Meta:
         verbose_name = _("indicator")
@@ -267,12 +276,12 @@ class Indicator(models.Model):
         return (self.code,)
 
     def clean(self) -> None:
-        errors = {}
-        if (
-            self.baseline_period_id
-            and self.target_period_id
-            and self.target_period.start <= self.baseline_period.start
-        ):
+        errors: dict[str, StrOrPromise | list[str]] = {}
+        if self.baseline_period_id and self.target_period_id:
+            target, baseline = self.target_period, self.baseline_period
+        else:
+            target = baseline = None
+        if target is not None and baseline is not None and target.start <= baseline.start:
             errors["target_period"] = _("The target period must come after the baseline period.")
         for field in ("baseline_value", "target_value"):
             value = getattr(self, field)
@@ -291,7 +300,11 @@ class Indicator(models.Model):
         return is_implausible(value, self.baseline_value, self.target_value)
 
     def implausible_message(self) -> str:
-        return implausible_message(self.plausible_limit())
+        """Why a value is implausible; only for an indicator with a plausible limit."""
+        limit = self.plausible_limit()
+        if limit is None:
+            raise ValueError(f"{self} has no baseline or target to judge a value by.")
+        return implausible_message(limit)
 
     def parse_value(self, text: str) -> Decimal:
         """A typed value as a number this indicator accepts, or a ValidationError saying why not."""
@@ -368,12 +381,12 @@ class Target(models.Model):
         ]
 
     def __str__(self) -> str:
-        unit = f" {self.unit.code}" if self.unit_id else ""
+        unit = f" {self.unit.code}" if self.unit is not None else ""
         return f"{self.indicator.code}{unit} {self.period.code}: {self.value}"
 
     def clean(self) -> None:
         if (
-            self.unit_id
+            self.unit is not None
             and self.indicator_id
             and not (
                 self.unit.path.startswith(self.indicator.owner_unit.path)
@@ -405,9 +418,11 @@ class MeasurementQuerySet(models.QuerySet):
             return {}
         if connection.vendor != "postgresql":
             # SQLite (`make run`) locks the whole database for a write transaction anyway.
-            indicators, units, periods = (set(column) for column in zip(*keys, strict=True))
+            indicator_ids, unit_ids, period_ids = (
+                set(column) for column in zip(*keys, strict=True)
+            )
             candidates = self.filter(
-                indicator__in=indicators, unit__in=units, period__in=periods
+                indicator__in=indicator_ids, unit__in=unit_ids, period__in=period_ids
             ).values_list(
                 "pk", "indicator_id", "unit_id", "period_id", "value", "comment", "version"
             )
@@ -433,9 +448,7 @@ class MeasurementQuerySet(models.QuerySet):
                 for pk, indicator, unit, period, value, comment, version in cursor.fetchall()
             }
 
-    def overwrite(
-        self, rows: list[tuple[int, Decimal, str]], *, by: AbstractBaseUser, at: datetime
-    ) -> int:
+    def overwrite(self, rows: list[tuple[int, Decimal, str]], *, by: User, at: datetime) -> int:
         """Set (pk, value, comment) of many stored values, one UPDATE per 5,000 rows.
 
         For bulk writes (imports) that hold the rows locked: the version goes up by one, as in
@@ -571,7 +584,7 @@ class Measurement(models.Model):
                 raise ValidationError({"value": error.messages}) from error
 
     @classmethod
-    def write(cls, writes: Sequence[ValueWrite], *, by: AbstractBaseUser) -> dict[str, int]:
+    def write(cls, writes: Sequence[ValueWrite], *, by: User) -> dict[str, int]:
         """The one way values are written: the grid, imports and the admin all come here.
 
         Checks every value against its indicator, locks the stored rows, and refuses the whole
@@ -664,7 +677,7 @@ class Measurement(models.Model):
         period: ReportingPeriod,
         value: Decimal,
         comment: str,
-        by: AbstractBaseUser,
+        by: User,
         based_on: int,
     ) -> Measurement:
         """Save one value, unless someone changed it after version `based_on` (0: no value

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -27,6 +28,7 @@ from goals.models import EditConflict, ReportingPeriod
 from goals.views import current_strategy, get_unit_for_reader, open_periods_of
 from indicators.forms import AttachIndicatorForm, MeasurementForm, MilestoneFormSet
 from indicators.models import Indicator, Measurement, Target
+from strategy.http import ViewRequest
 from strategy.models import Unit
 from strategy.policy import Policy
 
@@ -66,7 +68,7 @@ class Row:
         return value != shown(self.current.value) or comment != self.current.comment
 
     def make_form(self, data=None, *, prefill: bool = False) -> MeasurementForm:
-        initial = {"version": self.current.version if self.current else 0}
+        initial: dict[str, Any] = {"version": self.current.version if self.current else 0}
         if self.current:
             initial |= {"value": shown(self.current.value), "comment": self.current.comment}
         elif prefill and self.previous:
@@ -87,7 +89,7 @@ def shown(value: Decimal | None) -> str:
 
 
 @require_safe
-def measurement_grid(request: HttpRequest, code: str) -> HttpResponse:
+def measurement_grid(request: ViewRequest, code: str) -> HttpResponse:
     unit = get_unit_for_reader(request, code)
     prefill = request.GET.get("prefill") == "last"
     sections = _sections(unit)
@@ -99,7 +101,7 @@ def measurement_grid(request: HttpRequest, code: str) -> HttpResponse:
 
 @require_POST
 def measurement_save(
-    request: HttpRequest, code: str, indicator_id: int, period_code: str
+    request: ViewRequest, code: str, indicator_id: int, period_code: str
 ) -> HttpResponse:
     unit = get_unit_for_reader(request, code)
     indicator = get_object_or_404(
@@ -138,7 +140,7 @@ def measurement_save(
 
 
 @require_POST
-def measurement_grid_save(request: HttpRequest, code: str) -> HttpResponse:
+def measurement_grid_save(request: ViewRequest, code: str) -> HttpResponse:
     """ "Save all": every changed row of the grid in one submission (the grid without JavaScript).
 
     Each row is saved on its own, so a refused row does not hold back the others; the grid comes
@@ -183,7 +185,7 @@ def measurement_grid_save(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-def indicator_attach(request: HttpRequest, code: str) -> HttpResponse:
+def indicator_attach(request: ViewRequest, code: str) -> HttpResponse:
     unit = get_unit_for_reader(request, code)
     if not Policy.of(request).can_edit(unit):
         raise PermissionDenied
@@ -239,7 +241,7 @@ def indicator_attach(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _save_row(request: HttpRequest, unit: Unit, row: Row) -> None:
+def _save_row(request: ViewRequest, unit: Unit, row: Row) -> None:
     """Validate and record one row from the POST data; the row then carries its new form and
     either a notice (saved) or the errors / the conflicting value."""
     form = row.make_form(request.POST)
@@ -255,7 +257,8 @@ def _save_row(request: HttpRequest, unit: Unit, row: Row) -> None:
                 based_on=form.cleaned_data["version"],
             )
         except EditConflict as conflict:
-            row.current = row.conflict = conflict.current
+            # Measurement.record raised it, about the measurement it was asked to change.
+            row.current = row.conflict = cast(Measurement, conflict.current)
             # Keep what the user typed; the next save knowingly replaces the newer value.
             form = row.make_form(
                 {**request.POST.dict(), f"{row.prefix}-version": row.current.version}
@@ -289,7 +292,8 @@ def _sections(unit: Unit) -> list[Section]:
             unit=unit, indicator__in=indicators, period__in=period_ids
         ).select_related("entered_by")
     }
-    milestones, own_targets = {}, {}
+    milestones: dict[tuple[int, int], Target] = {}
+    own_targets: dict[tuple[int, int], Target] = {}
     for t in Target.objects.filter(indicator__in=indicators, period__in=period_ids).filter(
         Q(unit__isnull=True) | Q(unit=unit)
     ):
@@ -305,7 +309,9 @@ def _sections(unit: Unit) -> list[Section]:
                     period=section.period,
                     previous_period=section.previous_period,
                     current=values.get((indicator.pk, section.period.pk)),
-                    previous=values.get((indicator.pk, previous_id)),
+                    previous=(
+                        values.get((indicator.pk, previous_id)) if previous_id is not None else None
+                    ),
                     milestone=milestones.get((indicator.pk, section.period.pk)),
                     own_target=own_targets.get((indicator.pk, section.period.pk)),
                 )
@@ -335,7 +341,7 @@ def _row(indicator: Indicator, unit: Unit, period: ReportingPeriod) -> Row:
 
 
 def _render_grid(
-    request: HttpRequest,
+    request: ViewRequest,
     unit: Unit,
     sections: list[Section],
     *,

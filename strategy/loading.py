@@ -104,8 +104,7 @@ class FixtureLoader:
                 )
 
     def _load_strategy(self, data: dict) -> None:
-        item = data.get("strategy")
-        with self._at("strategy", item):
+        with self._at("strategy", data.get("strategy")) as item:
             strategy = self._upsert(
                 Strategy,
                 {"code": item["code"]},
@@ -188,7 +187,7 @@ class FixtureLoader:
     # Records
 
     def _upsert(self, model: type[models.Model], lookup: dict, values: dict) -> Any:
-        obj = model.objects.filter(**lookup).first()
+        obj = model._default_manager.filter(**lookup).first()
         if obj is None:
             obj = model(**lookup, **values)
             self._validate_and_save(obj)
@@ -197,7 +196,10 @@ class FixtureLoader:
         changed = False
         for name, value in values.items():
             field = model._meta.get_field(name)
-            candidate = value if field.is_relation else field.to_python(value)
+            if isinstance(field, models.Field) and not field.is_relation:
+                candidate = field.to_python(value)
+            else:
+                candidate = value
             if getattr(obj, name) != candidate:
                 setattr(obj, name, value)
                 changed = True
@@ -232,13 +234,14 @@ class FixtureLoader:
         return value
 
     @contextmanager
-    def _at(self, where: str, item: Any) -> Iterator[None]:
+    def _at(self, where: str, item: Any) -> Iterator[dict[str, Any]]:
+        """Names the record in any error raised inside; gives the record, known to be an object."""
         code = item.get("code") if isinstance(item, dict) else None
         label = f"{where} ({code})" if code else where
         try:
             if not isinstance(item, dict):
                 raise FixtureError("the record must be a JSON object.")
-            yield
+            yield item
         except FixtureError as error:
             if str(error).startswith(f"{self._file}:"):
                 raise

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
 
 import pghistory
 from django.conf import settings
@@ -17,7 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from ops.text import code_validator
 
 if TYPE_CHECKING:
-    pass
+    # The managers modeltranslation puts on the translated models (Area, Pillar).
+    import modeltranslation.manager  # noqa: F401
 
 
 class TranslationStatus(models.TextChoices):
@@ -28,10 +29,13 @@ class TranslationStatus(models.TextChoices):
     QUOTED = "quoted", _("Quoted from a secondary source")
 
 
-class NaturalKeyManager(models.Manager):
+_M = TypeVar("_M", bound=models.Model)
+
+
+class NaturalKeyManager(models.Manager[_M]):
     """Looks records up by their `code`, for fixtures and imports."""
 
-    def get_by_natural_key(self, code: str):
+    def get_by_natural_key(self, code: str) -> _M:
         return self.get(code=code)
 
 
@@ -50,7 +54,9 @@ class Strategy(models.Model):
     end = models.DateField(_("end"))
     is_current = models.BooleanField(_("current strategy"), default=False)
 
-    objects = NaturalKeyManager()
+    objects: ClassVar[NaturalKeyManager[Self]] = NaturalKeyManager()
+    # modeltranslation swaps in a subclass of it made at runtime, which the checker cannot see.
+    _default_manager: ClassVar[NaturalKeyManager[Self]]
 
     class Meta:
         verbose_name = _("strategy")
@@ -170,8 +176,7 @@ class UnitQuerySet(models.QuerySet):
         return self.filter(path__startswith=unit.path)
 
 
-class UnitManager(NaturalKeyManager.from_queryset(UnitQuerySet)):
-    pass
+UnitManager = NaturalKeyManager.from_queryset(UnitQuerySet, class_name="UnitManager")
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -206,7 +211,9 @@ class Unit(models.Model):
     path = models.CharField(max_length=500, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
 
-    objects = UnitManager()
+    objects: ClassVar[UnitManager[Self]] = UnitManager()
+    # modeltranslation swaps in a subclass of it made at runtime, which the checker cannot see.
+    _default_manager: ClassVar[UnitManager[Self]]
 
     class Meta:
         verbose_name = _("unit")
@@ -256,7 +263,8 @@ class Unit(models.Model):
             ancestor = ancestor.parent
 
     def compute_path(self) -> str:
-        prefix = self.parent.path if self.parent_id else ""
+        parent = self.parent if self.parent_id else None
+        prefix = parent.path if parent is not None else ""
         return f"{prefix}{self.code}/"
 
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
-from strategy.models import Membership, Role, Unit
+from strategy.models import Membership, Role, Unit, UnitQuerySet
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -143,7 +143,7 @@ class Policy:
         condition = self.condition(action, path_field=_path_field(queryset.model))
         return queryset if condition is None else queryset.filter(condition)
 
-    def units(self, action: Action = READ) -> QuerySet[Unit]:
+    def units(self, action: Action = READ) -> UnitQuerySet:
         return self.filter(Unit.objects.all(), action)
 
     def home_unit(self) -> Unit | None:
