@@ -34,6 +34,17 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _tasks_may_be_joined():
+    """Celery's eager `apply_async` sets a process-wide "joining would block" flag and restores
+    the old value after; when a live server's threads run eager tasks at the same time (the
+    stored figures are settled on every commit), the restores interleave and can leave it set,
+    so every later `.get()` of an eager result refuses. Each test starts with it cleared."""
+    from celery import _state
+
+    _state._set_task_join_will_block(False)
+
+
+@pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
