@@ -28,7 +28,7 @@ from rest_framework.response import Response
 from api import writes
 from api.figures import dashboard_figures
 from api.models import IdempotentRequest
-from api.rest import ApiView, CSVRenderer, Pagination, ProblemRenderer
+from api.rest import ApiView, CSVRenderer, Pagination, ProblemRenderer, csv_download
 from api.serializers import (
     AreaSerializer,
     BulkResultSerializer,
@@ -77,10 +77,18 @@ def _code_filter(name: str, help_text: str) -> OpenApiParameter:
 
 
 class ListEndpoint(ApiView, generics.ListAPIView):
+    """A stable-ordered list: JSON a page at a time, or CSV (`Accept: text/csv`) all of it."""
+
     renderer_classes = [JSONRenderer, CSVRenderer]
     pagination_class = Pagination
     #: query parameter → queryset lookup, each an exact match on a code
     filters: dict[str, str] = {}
+
+    def list(self, request, *args, **kwargs):
+        if isinstance(request.accepted_renderer, CSVRenderer):
+            items = self.filter_queryset(self.get_queryset())
+            return csv_download(items, self.get_serializer_class(), self.get_serializer_context())
+        return super().list(request, *args, **kwargs)
 
     def filter_by_params(self, queryset):
         for param, lookup in self.filters.items():

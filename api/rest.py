@@ -6,10 +6,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+from collections.abc import Iterable, Iterator, Mapping
 from http import HTTPStatus
 from typing import Any
 
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from rest_framework import exceptions, renderers
 from rest_framework.pagination import PageNumberPagination
@@ -28,8 +30,9 @@ class ProblemRenderer(renderers.JSONRenderer):
 
 
 class CSVRenderer(renderers.BaseRenderer):
-    """A list page as CSV, for spreadsheets and Power BI: one row per item, nested values as
-    `field.sub` columns, text escaped so that no cell runs as a formula."""
+    """Lists as CSV, for spreadsheets and Power BI: one row per item, the whole list (see
+    `csv_download`), text escaped so that no cell runs as a formula. Rendering here is only for
+    a list already in memory; list endpoints stream through `csv_download`."""
 
     media_type = "text/csv"
     format = "csv"
@@ -41,13 +44,58 @@ class CSVRenderer(renderers.BaseRenderer):
         header: list[str] = []
         for row in flat:
             header.extend(k for k in row if k not in header)
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(header)
-        for row in flat:
-            writer.writerow([escape_formula(_cell(row.get(k))) for k in header])
-        # A byte-order mark so that Excel reads the file as UTF-8.
-        return ("\ufeff" + out.getvalue()).encode("utf-8")
+        return "".join(_csv_lines(header, flat)).encode("utf-8")
+
+
+def csv_download(items: Iterable[Any], serializer_class, context: Mapping[str, Any]):
+    """Every item as CSV, streamed in chunks: Excel and Power BI load a list "from web" in one
+    request, so a CSV is never cut at a page, and a national list is never held in memory."""
+
+    def rows() -> Iterator[dict[str, Any]]:
+        for chunk in _chunks(items, CSV_CHUNK):
+            yield from (
+                _flatten(row) for row in serializer_class(chunk, many=True, context=context).data
+            )
+
+    header = list(serializer_class(context=context).fields)
+    response = StreamingHttpResponse(
+        _csv_lines(header, rows()), content_type="text/csv; charset=utf-8"
+    )
+    response["Vary"] = "Accept, Authorization, Cookie, Accept-Language"
+    return response
+
+
+CSV_CHUNK = 2000
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    if isinstance(items, QuerySet):
+        # Prefetches run per chunk (Django 4.1+), so milestones cost one query per chunk.
+        items = items.iterator(chunk_size=size)
+    chunk: list[Any] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _csv_lines(header: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+
+    def line(cells: list[Any]) -> str:
+        out.seek(0)
+        out.truncate()
+        writer.writerow(cells)
+        return out.getvalue()
+
+    # A byte-order mark so that Excel reads the file as UTF-8.
+    yield "\ufeff" + line(header)
+    for row in rows:
+        yield line([escape_formula(_cell(row.get(k))) for k in header])
 
 
 def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
@@ -64,6 +112,9 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, list):
         return "; ".join(str(_cell(v)) for v in value)
+    if isinstance(value, dict):
+        # A milestone in a list: "2025: 120.000000".
+        return ": ".join(str(_cell(v)) for v in value.values())
     if isinstance(value, bool):
         return "true" if value else "false"
     return value
@@ -127,7 +178,12 @@ class ApiView(APIView):
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        if request.method in ("GET", "HEAD") and response.status_code == 200:
+        # A streamed CSV has no body to hash before it is sent: it goes without an ETag.
+        if (
+            request.method in ("GET", "HEAD")
+            and response.status_code == 200
+            and not response.streaming
+        ):
             response.render()
             etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
             response["ETag"] = etag

@@ -182,6 +182,10 @@ class BulkRowResultSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(["created", "updated", "unchanged", "conflict"])
     version = serializers.IntegerField()
     value = serializers.CharField()
+    unusual = serializers.BooleanField(
+        help_text="More than ten times the larger of the baseline and the target: still saved and "
+        "scored, but worth checking."
+    )
 
 
 class BulkResultSerializer(serializers.Serializer):

@@ -1,20 +1,19 @@
 """Bulk writes of measurements through the domain's one write path.
 
 Rows are checked by the spreadsheet import's own `check_rows` (so an API client gets the
-import's messages, word for word) and then written with `Measurement.record`, each against the
-version the client read (`base_version`), all in one transaction: one stale or refused row and
-nothing is written.
+import's messages, word for word) and then written with one `Measurement.write` call, each row
+against the version the client read (`base_version`): one stale or refused row and nothing is
+written.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 
-from goals.models import EditConflict
-from indicators.models import Measurement
+from indicators.models import Measurement, ValueWrite, WriteConflict
 from jobs.models import JobFailed
 from spreadsheets.imports import COLUMNS, Change, check_rows
 from spreadsheets.reading import Row
@@ -51,48 +50,70 @@ def check(rows: list[dict[str, Any]], *, user) -> list[Change]:
 
 
 def write(changes: list[Change], bases: dict[int, int], *, user) -> list[dict[str, Any]]:
-    """Record each change against its base version; all or nothing. Raises Refused(conflict)
-    listing every stale row with the value and version as they now stand."""
-    results, conflicts = [], []
+    """Write every change against its base version in one `Measurement.write`: all or nothing.
+    Raises Refused(conflict) listing every stale row with the value and version as they now
+    stand."""
+    keys = {change.key for change in changes}
     with transaction.atomic():
-        before = {
-            (m.indicator_id, m.unit_id, m.period_id): m.version
-            for m in Measurement.objects.filter(
-                indicator__in={c.indicator.pk for c in changes},
-                unit__in={c.unit.pk for c in changes},
-                period__in={c.period.pk for c in changes},
-            ).only("indicator_id", "unit_id", "period_id", "version")
-        }
-        for change in changes:
-            base = bases[change.row]
-            try:
-                stored = record(change, base=base, user=user)
-            except EditConflict as conflict:
-                current = cast(Measurement, conflict.current)
-                conflicts.append(_result(change, "conflict", current.version, current.value))
-                continue
-            if change.key not in before:
-                outcome = "created"
-            else:
-                outcome = "unchanged" if stored.version == before[change.key] else "updated"
-            results.append(_result(change, outcome, stored.version, stored.value))
-        if conflicts:
-            transaction.set_rollback(True)
-            raise Refused(conflicts, conflict=True)
+        before = _stored(keys)
+        try:
+            Measurement.write(
+                [
+                    ValueWrite(
+                        change.indicator,
+                        change.unit,
+                        change.period,
+                        change.value,
+                        change.comment or "",
+                        based_on=bases[change.row],
+                    )
+                    for change in changes
+                ],
+                by=user,
+            )
+        except WriteConflict as conflict:
+            current = {m.key: m for m in conflict.conflicts}
+            raise Refused(
+                [
+                    _result(
+                        change, "conflict", current[change.key].version, current[change.key].value
+                    )
+                    for change in changes
+                    if change.key in current
+                ],
+                conflict=True,
+            ) from None
+        after = _stored(keys)
+    results = []
+    for change in changes:
+        version, value = after[change.key]
+        if change.key not in before:
+            outcome = "created"
+        else:
+            outcome = "unchanged" if version == before[change.key][0] else "updated"
+        # Saved and scored as any other value, but worth a second look (docs/scoring.md).
+        results.append(
+            {
+                **_result(change, outcome, version, value),
+                "unusual": change.indicator.is_implausible(value),
+            }
+        )
     return results
 
 
-def record(change: Change, *, base: int, user) -> Measurement:
-    """The one call into the domain's write path (Measurement.record announces the change)."""
-    return Measurement.record(
-        indicator=change.indicator,
-        unit=change.unit,
-        period=change.period,
-        value=change.value,
-        comment=change.comment or "",
-        by=user,
-        based_on=base,
-    )
+def _stored(keys: set[tuple[int, int, int]]) -> dict[tuple[int, int, int], tuple[int, Any]]:
+    """(version, value) of the stored values of these keys, in one query."""
+    if not keys:
+        return {}
+    indicators, units, periods = (set(column) for column in zip(*keys, strict=True))
+    rows = Measurement.objects.filter(
+        indicator__in=indicators, unit__in=units, period__in=periods
+    ).values_list("indicator_id", "unit_id", "period_id", "version", "value")
+    return {
+        (indicator, unit, period): (version, value)
+        for indicator, unit, period, version, value in rows
+        if (indicator, unit, period) in keys
+    }
 
 
 def _result(change: Change, outcome: str, version: int, value) -> dict[str, Any]:

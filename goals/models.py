@@ -313,11 +313,10 @@ class ProgressReportQuerySet(models.QuerySet):
         )
 
     def owed_by(self, policy: Policy) -> ProgressReportQuerySet:
-        """What a user owes: the returned and draft reports of the units they hold an editing
-        role on themselves (not the units below, whose own reporters write them), and the
-        submitted reports waiting for their approval, in open periods."""
-        own_units = [path for path, role in policy.memberships if role in EDIT.roles]
-        owed = Q(unit__path__in=own_units, state__in=("returned", "draft"))
+        """What a user owes, in open periods: the returned and draft reports of the units they
+        report for (`Policy.reporting_paths`), and the submitted reports waiting for their
+        approval."""
+        owed = Q(unit__path__in=policy.reporting_paths(), state__in=("returned", "draft"))
         approvable = policy.condition(APPROVE, path_field="unit__path")
         waiting = Q(state="submitted") if approvable is None else approvable & Q(state="submitted")
         return self.filter(owed | waiting, period__is_open=True)

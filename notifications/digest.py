@@ -21,7 +21,6 @@ from django.db.models import Q
 from goals.models import Action, Comment, ProgressReport
 from notifications.models import SentDigest
 from notifications.notify import notify_weekly_digest
-from strategy.models import Membership
 from strategy.policy import Policy
 
 logger = logging.getLogger(__name__)
@@ -77,7 +76,7 @@ def digest_of(user, *, since: datetime.datetime, until: datetime.datetime) -> Di
         .order_by("due", "pk")
     )
     # Goal-wide comments are read by everyone with a role (goals.views.get_goal_for_reader).
-    reads_goals = user.is_superuser or Membership.objects.filter(user=user).exists()
+    reads_goals = Policy.for_user(user).has_any_role
     where = Q(unit__in=units) | Q(unit=None) if reads_goals else Q(unit__in=units)
     digest.comments = list(
         Comment.objects.filter(created_at__gte=since, created_at__lt=until)

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 
 from goals.models import ProgressReport
 from notifications import notify
-from strategy.models import Membership, Role
+from strategy.policy import APPROVE, holders_of
 
 SUBMITTED = "submitted"
 RETURNED = "returned"
@@ -26,13 +26,9 @@ STEPS = (SUBMITTED, RETURNED, APPROVED)
 
 def approvers_of(unit, *, exclude=None) -> list[int]:
     """Ids of the active users with an e-mail address and an approver role on `unit` or above."""
-    ancestors = unit.path.strip("/").split("/")
     users = (
-        Membership.objects.filter(
-            role=Role.APPROVER,
-            unit__code__in=ancestors,
-            user__is_active=True,
-        )
+        holders_of(APPROVE, unit)
+        .filter(user__is_active=True)
         .exclude(user__email="")
         .values_list("user_id", flat=True)
         .distinct()

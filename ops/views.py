@@ -2,12 +2,14 @@ from __future__ import annotations
 
 import logging
 import sys
+from http import HTTPStatus
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -58,10 +60,26 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 handler: a generic page, or a 503 'try again shortly' page if the database is
     unreachable. Rendered without the request, so neither needs the database nor shows details.
+    Under /api/ the same as an RFC 9457 problem document, which an API client can read.
     Django has already logged the exception (django.request)."""
-    exception = sys.exc_info()[1]
-    if isinstance(exception, DATABASE_DOWN):
-        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    database_down = isinstance(sys.exc_info()[1], DATABASE_DOWN)
+    status = 503 if database_down else 500
+    if request.path_info.startswith("/api/"):
+        response: HttpResponse = JsonResponse(
+            {
+                "type": "about:blank",
+                "title": HTTPStatus(status).phrase,
+                "status": status,
+                "detail": _("The service is unavailable; try again shortly.")
+                if database_down
+                else _("Something went wrong on our side. It has been logged; nothing was saved."),
+            },
+            status=status,
+            content_type="application/problem+json",
+        )
+    else:
+        page = "503.html" if database_down else "500.html"
+        response = HttpResponse(loader.render_to_string(page), status=status)
+    if database_down:
         response["Retry-After"] = "30"
-        return response
-    return HttpResponse(loader.render_to_string("500.html"), status=500)
+    return response

@@ -143,6 +143,12 @@ class Policy:
         condition = self.condition(action, path_field=_path_field(queryset.model))
         return queryset if condition is None else queryset.filter(condition)
 
+    def reporting_paths(self) -> list[str]:
+        """The units whose reports the user is expected to write: exactly those they hold an
+        editing role on. They may also edit the units below, but those have their own
+        reporters, so their drafts are not this user's to-do."""
+        return sorted({path for path, role in self.memberships if role in EDIT.roles})
+
     def units(self, action: Action = READ) -> UnitQuerySet:
         return self.filter(Unit.objects.all(), action)
 
@@ -161,6 +167,14 @@ class Policy:
     def cache_key(self) -> str:
         """What decides what the user reads, for caching pages shared by users alike."""
         return "*" if self.is_superuser else "|".join(self.paths(READ))
+
+
+def holders_of(action: Action, unit: Unit) -> QuerySet[Membership]:
+    """The memberships that allow `action` on `unit` (a role for it on the unit or one above):
+    the policy's rule read the other way round, for "whom to tell"."""
+    parts = unit.path.strip("/").split("/")
+    ancestors = ["/".join(parts[:depth]) + "/" for depth in range(1, len(parts) + 1)]
+    return Membership.objects.filter(role__in=action.roles, unit__path__in=ancestors)
 
 
 def _path_field(model: type[Model]) -> str:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from indicators.models import Measurement
@@ -177,3 +179,23 @@ def test_writes_announce_the_changed_values(reporter, indicators):
     finally:
         measurements_changed.disconnect(listen)
     assert heard == [(indicators[0].pk, Measurement.objects.get().unit_id, period("2025").pk)]
+
+
+def test_a_bulk_write_costs_the_same_queries_for_one_row_as_for_three(reporter, indicators):
+    pub, cit, pct = indicators
+    reporter.get(reverse("api:periods"))  # the token's last use is recorded once a while
+    with CaptureQueriesContext(connection) as one:
+        reporter.post(BULK, {"rows": [line(pub, "1")]})
+    Measurement.objects.all().delete()
+    with CaptureQueriesContext(connection) as three:
+        reporter.post(BULK, {"rows": [line(pub, "1"), line(cit, "2"), line(pct, "3")]})
+    assert Measurement.objects.count() == 3
+    assert len(three) == len(one)
+
+
+def test_a_value_far_beyond_baseline_and_target_is_saved_and_flagged_unusual(reporter, indicators):
+    pub, cit, _pct = indicators
+    response = reporter.post(BULK, {"rows": [line(pub, "120"), line(cit, "99999")]})
+    assert response.status_code == 200
+    assert [r["unusual"] for r in response.json()["rows"]] == [False, True]
+    assert stored()["IDI-CIT"] == (Decimal(99999), 1)

@@ -13,7 +13,14 @@ from django.test import Client
 from django.urls import reverse
 
 from indicators.models import Measurement
-from tests.factories import IndicatorFactory, MeasurementFactory, ProgressReportFactory, period
+from strategy.models import Unit
+from tests.factories import (
+    IndicatorFactory,
+    MeasurementFactory,
+    ProgressReportFactory,
+    TargetFactory,
+    period,
+)
 
 
 @pytest.fixture
@@ -72,10 +79,15 @@ def test_a_page_out_of_range_is_a_404_problem(rector, values, page):
     assert response["Content-Type"] == "application/problem+json"
 
 
+def csv_rows(response) -> list[dict[str, str]]:
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
 def test_lists_answer_csv_with_formulas_escaped(rector, values):
     response = rector.get(reverse("api:indicators"), HTTP_ACCEPT="text/csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = csv_rows(response)
     assert rows[0]["code"] == "IDI-PUB"
     assert rows[0]["name_en"] == '\'=HYPERLINK("x")'
     assert rows[0]["milestones"] == ""
@@ -83,11 +95,34 @@ def test_lists_answer_csv_with_formulas_escaped(rector, values):
 
 def test_measurements_as_csv_have_one_row_per_value(rector, values):
     response = rector.get(reverse("api:measurements"), HTTP_ACCEPT="text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = csv_rows(response)
     assert [(r["period"], r["value"]) for r in rows][:2] == [
         ("2019", "201.900000"),
         ("2020", "202.000000"),
     ]
+
+
+def test_csv_holds_the_whole_list_not_one_page(rector, strategy, django_assert_max_num_queries):
+    indicators = IndicatorFactory.create_batch(8)
+    periods = [period(code) for code in ("2019", "2020", "2021", "2022", "2023")]
+    units = list(Unit.objects.order_by("path"))
+    Measurement.objects.bulk_create(
+        Measurement(indicator=i, unit=u, period=p, value=Decimal(n))
+        for n, (i, u, p) in enumerate((i, u, p) for i in indicators for u in units for p in periods)
+    )
+    expected = Measurement.objects.count()
+    response = rector.get(reverse("api:measurements"), {"page_size": 10}, HTTP_ACCEPT="text/csv")
+    with django_assert_max_num_queries(12):
+        rows = csv_rows(response)
+    assert expected > 1000
+    assert len(rows) == expected
+    assert len({(r["indicator"], r["unit"], r["period"]) for r in rows}) == expected
+
+
+def test_indicator_milestones_read_as_period_and_value_in_csv(rector, values):
+    TargetFactory(indicator=values, period=period("2024"), value=Decimal(7))
+    rows = csv_rows(rector.get(reverse("api:indicators"), HTTP_ACCEPT="text/csv"))
+    assert rows[0]["milestones"] == "2024: 7.000000"
 
 
 def test_a_detail_endpoint_refuses_csv_with_406(rector, values):

@@ -44,6 +44,25 @@ def test_an_unreachable_database_answers_503_and_asks_to_try_again(quiet_client)
     assert "5432" not in page
 
 
+def test_an_unexpected_error_in_the_api_answers_a_problem_document(quiet_client, caplog):
+    with caplog.at_level(logging.ERROR):
+        response = quiet_client.get("/api/v1/test-boom/")
+    problem = response.json()
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/problem+json"
+    assert problem["status"] == 500 and problem["title"] == "Internal Server Error"
+    assert "SELECT" not in response.content.decode() and "Traceback" not in problem["detail"]
+    assert any(r.name == "django.request" and r.exc_info for r in caplog.records)
+
+
+def test_an_unreachable_database_under_the_api_answers_a_503_problem(quiet_client):
+    response = quiet_client.get("/api/v1/test-database-down/")
+    assert response.status_code == 503
+    assert response["Content-Type"] == "application/problem+json"
+    assert response["Retry-After"] == "30"
+    assert "5432" not in response.content.decode()
+
+
 def test_an_unknown_page_is_a_404_in_the_site_layout(quiet_client):
     response = quiet_client.get("/no-such-page/")
     assert response.status_code == 404

@@ -6,6 +6,7 @@ from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.template import engines
 from django.urls import path
+from rest_framework.views import APIView
 
 from config.urls import handler500
 from config.urls import urlpatterns as project_urlpatterns
@@ -68,7 +69,17 @@ def editable_units(request: HttpRequest) -> HttpResponse:
     return HttpResponse(",".join(sorted(codes)) or "-")
 
 
+class ApiBoom(APIView):
+    """An API endpoint with a bug: DRF leaves unexpected exceptions to Django's 500 handler."""
+
+    def get(self, request):
+        boom(request)
+
+
 urlpatterns = [
+    # Before the project's: its /api/ catch-all answers every other path there with a 404.
+    path("api/v1/test-boom/", ApiBoom.as_view()),
+    path("api/v1/test-database-down/", database_down),
     *project_urlpatterns,
     path("test/boom/", boom),
     path("test/database-down/", database_down),
