@@ -11,7 +11,6 @@ import pytest
 
 from dashboards import figures
 from dashboards.models import GroupFigure, GroupKind, IndicatorFigure, UnitCompleteness
-from goals.models import ReportingPeriod
 from strategy.models import Unit
 from tests.factories import IndicatorFactory, MeasurementFactory, UserFactory, goal, period, unit
 
