@@ -4,14 +4,17 @@ predecessors' figures for the periods before it existed."""
 
 from __future__ import annotations
 
+import csv
 import datetime
-from decimal import Decimal
+import io
 
 import pytest
 
 from dashboards import figures
 from dashboards.models import GroupFigure, GroupKind, IndicatorFigure, UnitCompleteness
+from dashboards.tables import csv_value, fmt_percent
 from strategy.models import Unit
+from tests.dashboards.test_pages import get
 from tests.factories import IndicatorFactory, MeasurementFactory, UserFactory, goal, period, unit
 
 MOVED_ON = datetime.date(2025, 1, 1)
@@ -32,7 +35,7 @@ def stored_before(day: datetime.date) -> dict:
     return out
 
 
-def value_of(indicator, year: str) -> Decimal | None:
+def value_of(indicator, year: str):
     return IndicatorFigure.objects.get(indicator=indicator, period=period(year)).value
 
 
@@ -114,6 +117,9 @@ def test_moves_record_the_parent_history(strategy):
 def merged(dashboard_data):
     """IDI merged on 2025-01-01 into IDX, a department that began that day."""
     made = dashboard_data(1)["indicators"]
+    idi_owned = IndicatorFactory(goal=goal("RES-3"), owner_unit=unit("IDI"), aggregation="sum")
+    for year, value in (("2023", 7), ("2024", 9)):
+        MeasurementFactory(indicator=idi_owned, unit=unit("IDI"), period=period(year), value=value)
     idx = Unit.objects.create(
         code="IDX", name_en="Computer science", name_nb="Datateknologi", kind="department",
         parent=unit("IE"), valid_from=MOVED_ON,
@@ -122,7 +128,7 @@ def merged(dashboard_data):
     before = stored_before(MOVED_ON)
     unit("IDI").merge_into(idx, on=MOVED_ON, by=UserFactory())
     figures.settle()
-    return {"indicators": made, "idx": idx, "before": before}
+    return {"indicators": made, "idi_owned": idi_owned, "idx": idx, "before": before}
 
 
 def test_merging_closes_the_unit_and_names_its_successor(merged):
@@ -167,3 +173,47 @@ def test_an_existing_unit_absorbing_another_keeps_its_own_earlier_figures(dashbo
     unit("IFY").merge_into(unit("IKJ"), on=MOVED_ON)
     figures.settle()
     assert stored_before(MOVED_ON) == before
+
+
+# --- Pages ----------------------------------------------------------------------------------
+
+
+def csv_rows(response) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_the_successors_unit_page_continues_the_trend_with_its_predecessors_figures_marked(
+    client, personas, merged
+):
+    client.force_login(personas.rector)
+    page = get(client, "/dashboard/unit/IDX/", period="2025").content.decode()
+    assert "Before 2025-01-01: IDI" in page and "merged into IDX" in page
+    rows = csv_rows(
+        get(client, "/dashboard/unit/IDX/", period="2025", format="csv", table="unit-trend")
+    )
+    assert "2024 (IDI)" in rows[0] and "2025" in rows[0]
+    research = next(r for r in rows if r[0].startswith("RES "))
+    stored = GroupFigure.objects.get(
+        unit=unit("IDI"), period=period("2024"), kind=GroupKind.AREA, object_id=goal().area_id
+    )
+    assert research[rows[0].index("2024 (IDI)")] == csv_value(fmt_percent(stored.progress)) != ""
+
+
+def test_the_successors_pages_list_the_predecessors_indicators_marked_as_merged(
+    client, personas, merged
+):
+    idi_owned = merged["idi_owned"]
+    client.force_login(personas.rector)
+    unit_page = get(client, "/dashboard/unit/IDX/").content.decode()
+    goal_page = get(client, "/dashboard/area/RES/goal/RES-3/", unit="IDX").content.decode()
+    assert idi_owned.code in unit_page and "IDI (merged into IDX)" in unit_page
+    assert f"{idi_owned.code} {idi_owned.name} (IDI (merged into IDX))" in goal_page
+
+
+def test_the_unit_page_of_a_unit_without_predecessors_marks_no_period(client, personas, ie_sum):
+    client.force_login(personas.rector)
+    rows = csv_rows(get(client, "/dashboard/unit/IE/", format="csv", table="unit-trend"))
+    assert (
+        rows[0][1:]
+        == ["2017", "2018", "2019", "2020", "2021", "2022", "2023", "2024"][-len(rows[0]) + 1 :]
+    )

@@ -29,7 +29,7 @@ class FormValues(HTMLParser):
         a = dict(attrs)
         if tag == "form" and a.get("method", "").lower() == "post":
             self._in_form = True
-        if not self._in_form or "name" not in a and tag != "option":
+        if not self._in_form or ("name" not in a and tag != "option"):
             return
         if tag == "input" and a.get("type") not in ("submit", "button", "file"):
             if a.get("type") in ("checkbox", "radio") and "checked" not in a:
