@@ -244,3 +244,20 @@ def test_list_queries_do_not_grow_with_the_rows(
     with django_assert_max_num_queries(9):
         response = rector.get(reverse(endpoint), {"page_size": 1000})
     assert response.status_code == 200
+
+
+def test_units_show_their_parent_history_and_successor(rector, units):
+    import datetime
+
+    on = datetime.date(2024, 1, 1)
+    units["IDI"].move(to=units["NV"], on=on)
+    units["IFY"].merge_into(units["IKJ"], on=on)
+    found = {
+        u["code"]: u
+        for u in rector.get(reverse("api:units"), {"page_size": 1000}).json()["results"]
+    }
+    assert found["IDI"]["parent_history"] == [
+        {"parent": "IE", "valid_from": None, "valid_to": "2023-12-31"}
+    ]
+    assert (found["IDI"]["parent"], found["IFY"]["successor"]) == ("NV", "IKJ")
+    assert found["IKJ"]["successor"] is None
