@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin
 from django.db import transaction
@@ -57,8 +59,7 @@ class ParentHistoryInline(admin.TabularInline):
 
     model = UnitParentHistory
     fk_name = "unit"
-    fields = ["parent", "valid_from", "valid_to", "changed_by", "changed_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("parent", "valid_from", "valid_to", "changed_by", "changed_at")
     extra = 0
     max_num = 0
     can_delete = False
@@ -93,8 +94,8 @@ class UnitForm(forms.ModelForm):
         model = Unit
         fields = "__all__"  # noqa: DJ007 (the admin lists the fields it shows)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
         if self.instance.pk is None:
             if cleaned.get("merge_into"):
                 self.add_error("merge_into", _("Save the new unit before merging it."))

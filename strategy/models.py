@@ -421,7 +421,7 @@ class UnitParentHistory(models.Model):
         ]
 
     def __str__(self) -> str:
-        parent = self.parent.code if self.parent_id else "—"
+        parent = self.parent.code if self.parent is not None else "—"
         return f"{self.unit.code} under {parent} until {self.valid_to}"
 
 
