@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, QueryDict
 from django.utils import translation
 
@@ -101,8 +101,12 @@ class Lineage:
         ).during(period)
 
 
-def lineage(scope: UnitNode) -> Lineage:
-    """The scope's validity and its predecessors, in one query."""
+def lineage(data: DashboardData) -> Lineage:
+    """The scope's validity and its predecessors: one query, none for a unit that succeeds
+    no other."""
+    scope = data.scope
+    if scope.id not in data.successors:
+        return Lineage(None, None)
     rows = {
         u.id: u
         for u in Unit.objects.filter(Q(successor__isnull=False) | Q(pk=scope.id)).only(
@@ -169,6 +173,8 @@ class DashboardData:
     # figures were last complete.
     updating: bool = False
     last_complete: datetime.datetime | None = None
+    # The visible units that are some unit's successor (their trends continue predecessors').
+    successors: frozenset[int] = frozenset()
 
     def unit(self, code: str) -> UnitNode:
         for node in self.tree.units.values():
@@ -278,13 +284,14 @@ def load(
     else:
         period = default_period(periods, today)
 
-    units = [
-        UnitNode(u.id, u.code, u.parent_id, u.name, u.kind, u.depth, u.path)
-        for u in Policy.for_user(user)
+    rows = list(
+        Policy.for_user(user)
         .units(READ)
         .active()
+        .annotate(succeeds=Exists(Unit.objects.filter(successor=OuterRef("pk"))))
         .only("id", "code", "parent", "name", "kind", "depth", "path")
-    ]
+    )
+    units = [UnitNode(u.id, u.code, u.parent_id, u.name, u.kind, u.depth, u.path) for u in rows]
     if not units:
         raise Http404
     ids = {u.id for u in units}
@@ -312,6 +319,7 @@ def load(
         goals=goals,
         updating=updating,
         last_complete=state.finished_at if updating else None,
+        successors=frozenset(u.id for u in rows if u.succeeds),
     )
 
 

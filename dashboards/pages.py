@@ -535,7 +535,7 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     query = _query(data)
     result: GoalFigure = summary.goals[row.id]
     # A successor's page lists its predecessors' indicators too: their trends continue there.
-    rows = indicator_rows(data, lineage(data.scope).owners(data.scope), goal_ids=[row.id])
+    rows = indicator_rows(data, lineage(data).owners(data.scope), goal_ids=[row.id])
     read = indicator_results(data, rows)
     indicators = [read[(r.spec.id, data.period.id)] for r in rows]
     summary.indicators = {i.row.spec.id: i for i in indicators}
@@ -750,7 +750,7 @@ def unit(data: DashboardData) -> dict[str, Any]:
         flagged=(4,),
     )
     ancestors = [data.tree.units[u] for u in _ancestor_ids(data, scope.id)]
-    history = lineage(scope)
+    history = lineage(data)
     own_rows = indicator_rows(data, history.owners(scope))
     own = indicator_results(data, own_rows)
 
