@@ -200,3 +200,13 @@ def test_the_admin_refuses_a_bad_move_or_merge_with_a_message_and_changes_nothin
     assert response.status_code == 200
     assert message in response.content.decode()
     assert state(code) == before
+
+
+def test_loading_the_strategy_again_keeps_a_recorded_move(strategy):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    unit("IDI").move(to=unit("NV"), on=DAY)
+    call_command("load_strategy", stdout=StringIO())
+    assert unit("IDI").path == "NTNU/NV/IDI/"
