@@ -11,6 +11,7 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -45,7 +46,7 @@ from api.serializers import (
 from goals.models import DevelopmentGoal, ProgressReport, ReportingPeriod
 from goals.views import current_strategy
 from indicators.models import Indicator, Measurement
-from strategy.models import Area, Pillar
+from strategy.models import Area, Pillar, UnitParentHistory
 from strategy.policy import READ
 
 PROBLEM = inline_serializer(
@@ -165,7 +166,7 @@ class UnitList(ListEndpoint):
     serializer_class = UnitSerializer
 
     def get_queryset(self):
-        return self.policy.units(READ).select_related("parent").order_by("path", "pk")
+        return _with_history(self.policy.units(READ)).order_by("path", "pk")
 
 
 @extend_schema(responses={200: UnitSerializer, **READ_ERRORS})
@@ -174,7 +175,14 @@ class UnitDetail(DetailEndpoint):
     lookup_field = "code"
 
     def get_queryset(self):
-        return self.policy.units(READ).select_related("parent")
+        return _with_history(self.policy.units(READ))
+
+
+def _with_history(units):
+    """Units with their parent, successor and earlier parents (one query more for all)."""
+    return units.select_related("parent", "successor").prefetch_related(
+        Prefetch("parent_history", queryset=UnitParentHistory.objects.select_related("parent"))
+    )
 
 
 # --- Indicators and measurements -------------------------------------------------------------

@@ -112,9 +112,8 @@ def _cell(value: Any) -> Any:
         return ""
     if isinstance(value, list):
         return "; ".join(str(_cell(v)) for v in value)
-    if isinstance(value, dict):
-        # A milestone in a list: "2025: 120.000000".
-        return ": ".join(str(_cell(v)) for v in value.values())
+    if isinstance(value, dict):  # an item of a list: its values, "IE 2019-01-01 2024-12-31"
+        return " ".join(str(_cell(v)) for v in value.values() if v is not None)
     if isinstance(value, bool):
         return "true" if value else "false"
     return value

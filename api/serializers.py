@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from goals.models import DevelopmentGoal, ProgressReport, ReportingPeriod
 from indicators.models import Indicator, Measurement, Target
-from strategy.models import Area, Pillar, Unit
+from strategy.models import Area, Pillar, Unit, UnitParentHistory
 
 
 class AreaSerializer(serializers.ModelSerializer):
@@ -35,11 +35,23 @@ class GoalSerializer(serializers.ModelSerializer):
         return [pillar.code for pillar in goal.pillars.all()]
 
 
+class ParentHistorySerializer(serializers.ModelSerializer):
+    parent = serializers.CharField(  # type: ignore[assignment]
+        source="parent.code", allow_null=True, default=None
+    )
+
+    class Meta:
+        model = UnitParentHistory
+        fields = ["parent", "valid_from", "valid_to"]
+
+
 class UnitSerializer(serializers.ModelSerializer):
     # A declared field named like Field.parent: REST framework takes it out of the class.
     parent = serializers.CharField(  # type: ignore[assignment]
         source="parent.code", allow_null=True, default=None
     )
+    successor = serializers.CharField(source="successor.code", allow_null=True, default=None)
+    parent_history = ParentHistorySerializer(many=True, read_only=True)
 
     class Meta:
         model = Unit
@@ -54,6 +66,8 @@ class UnitSerializer(serializers.ModelSerializer):
             "active",
             "valid_from",
             "valid_to",
+            "successor",
+            "parent_history",
             "note",
         ]
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, QueryDict
 from django.utils import translation
 
@@ -64,6 +64,78 @@ class IndicatorRow:
     decimals: int
     owner_code: str = ""
     owner_active: bool = True
+    owner_successor: str = ""  # the code of the unit a closed owner was merged into
+
+
+@dataclass(frozen=True)
+class Predecessor:
+    """A unit merged into the scope (directly, or into a unit that was merged into it)."""
+
+    code: str
+    name: str
+    path: str
+    successor_code: str
+    merged_on: datetime.date | None  # the successor's first day: the day after the last
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """The scope's first day and the units merged into it, for the trends that continue there."""
+
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    predecessors: tuple[Predecessor, ...] = ()
+
+    def owners(self, scope: UnitNode) -> Q:
+        """The units whose indicators the scope's pages list: its subtree and its predecessors'."""
+        q = Q(path__startswith=scope.path)
+        for p in self.predecessors:
+            q |= Q(path__startswith=p.path)
+        return q
+
+    def carried(self, period: Period) -> bool:
+        """Whether the scope's figures of `period` are its predecessors' (the rule of
+        `dashboards.figures.World.standing_for`: the scope did not exist then)."""
+        return bool(self.predecessors) and not figures.Validity(
+            True, self.valid_from, self.valid_to
+        ).during(period)
+
+
+def lineage(data: DashboardData) -> Lineage:
+    """The scope's validity and its predecessors: one query, none for a unit that succeeds
+    no other."""
+    scope = data.scope
+    if scope.id not in data.successors:
+        return Lineage(None, None)
+    rows = {
+        u.id: u
+        for u in Unit.objects.filter(Q(successor__isnull=False) | Q(pk=scope.id)).only(
+            "id", "code", "name", "path", "valid_from", "valid_to", "successor"
+        )
+    }
+    found: dict[int, Predecessor] = {}
+    frontier = {scope.id}
+    while frontier:
+        below = [
+            u
+            for u in rows.values()
+            if u.successor_id in frontier and u.id not in found and u.id != scope.id
+        ]
+        for u in below:
+            found[u.id] = Predecessor(
+                u.code,
+                u.name,
+                u.path,
+                rows[u.successor_id].code,
+                u.valid_to + datetime.timedelta(days=1) if u.valid_to else None,
+            )
+        frontier = {u.id for u in below}
+    me = rows.get(scope.id)
+    return Lineage(
+        me.valid_from if me else None,
+        me.valid_to if me else None,
+        tuple(sorted(found.values(), key=lambda p: p.code)),
+    )
 
 
 @dataclass(frozen=True)
@@ -101,6 +173,8 @@ class DashboardData:
     # figures were last complete.
     updating: bool = False
     last_complete: datetime.datetime | None = None
+    # The visible units that are some unit's successor (their trends continue predecessors').
+    successors: frozenset[int] = frozenset()
 
     def unit(self, code: str) -> UnitNode:
         for node in self.tree.units.values():
@@ -210,13 +284,14 @@ def load(
     else:
         period = default_period(periods, today)
 
-    units = [
-        UnitNode(u.id, u.code, u.parent_id, u.name, u.kind, u.depth, u.path)
-        for u in Policy.for_user(user)
+    rows = list(
+        Policy.for_user(user)
         .units(READ)
         .active()
+        .annotate(succeeds=Exists(Unit.objects.filter(successor=OuterRef("pk"))))
         .only("id", "code", "parent", "name", "kind", "depth", "path")
-    ]
+    )
+    units = [UnitNode(u.id, u.code, u.parent_id, u.name, u.kind, u.depth, u.path) for u in rows]
     if not units:
         raise Http404
     ids = {u.id for u in units}
@@ -244,6 +319,7 @@ def load(
         goals=goals,
         updating=updating,
         last_complete=state.finished_at if updating else None,
+        successors=frozenset(u.id for u in rows if u.succeeds),
     )
 
 
@@ -289,8 +365,9 @@ def indicator_rows(data: DashboardData, owners: Q, goal_ids: list[int] | None = 
             decimals=i.decimals,
             owner_code=i.owner_unit.code,
             owner_active=i.owner_unit.active,
+            owner_successor=i.owner_unit.successor.code if i.owner_unit.successor else "",
         )
-        for i in indicator_qs.select_related("owner_unit").order_by("code")
+        for i in indicator_qs.select_related("owner_unit__successor").order_by("code")
     ]
 
 

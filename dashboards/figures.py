@@ -21,7 +21,7 @@ import datetime
 import logging
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Context, Decimal
 
 from django.db import connection, transaction
@@ -40,7 +40,7 @@ from dashboards.models import (
 from dashboards.scoring import IndicatorSpec, Period, Score, Status, Tree, UnitNode
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
 from indicators.models import Indicator, Measurement, Target
-from strategy.models import Pillar, Strategy, Unit
+from strategy.models import Pillar, Strategy, Unit, UnitParentHistory
 
 logger = logging.getLogger(__name__)
 
@@ -74,22 +74,98 @@ class World:
     strategy: Strategy | None
     periods: list[Period]
     by_id: dict[int, Period]
-    tree: Tree  # every unit, closed ones too: whose subtree a figure belongs to
+    tree: Tree  # every unit, closed ones too, under its current parent
     area_of_goal: dict[int, int]
     pillars_of_goal: dict[int, tuple[int, ...]]
     goals_of_area: dict[int, list[int]]
     pillars_of_area: dict[int, list[int]]
     validity: dict[int, Validity] = field(default_factory=dict)
-    _trees: dict[frozenset, Tree] = field(default_factory=dict)
+    # unit → its earlier parents as (last day, parent), oldest first (UnitParentHistory)
+    moves: dict[int, list[tuple[datetime.date, int | None]]] = field(default_factory=dict)
+    successor: dict[int, int] = field(default_factory=dict)  # merged unit → its successor
+    _parents: dict[int, dict[int, int | None]] = field(default_factory=dict)
+    _trees: dict[int, Tree] = field(default_factory=dict)
+    _shared: dict[tuple, Tree] = field(default_factory=dict)
+    _standing: dict[int, dict[int, list[int]]] = field(default_factory=dict)
+    _members: dict[int, dict[int, set[int]]] = field(default_factory=dict)
+
+    # The one rule of which tree a period rolls up over (docs/architecture.md, "Which units
+    # count in a period"): the units that existed during the period, each under the parent it
+    # had on the period's last day (or on its own last day, if it closed during the period).
+
+    def parents_at(self, period: Period) -> dict[int, int | None]:
+        """Every unit's parent during `period`, closed units included."""
+        parents = self._parents.get(period.id)
+        if parents is None:
+            parents = {u: n.parent_id for u, n in self.tree.units.items()}
+            for unit_id, moves in self.moves.items():
+                valid_to = self.validity[unit_id].valid_to
+                day = period.end if valid_to is None else min(period.end, valid_to)
+                for last_day, parent_id in moves:
+                    if day <= last_day:
+                        parents[unit_id] = parent_id
+                        break
+            self._parents[period.id] = parents
+        return parents
 
     def tree_at(self, period: Period) -> Tree:
         """The unit tree valid during `period`: a period's roll-up uses the units that existed
-        then, so closing a unit later never changes an earlier period's figure."""
-        ids = frozenset(u for u, v in self.validity.items() if v.during(period))
-        tree = self._trees.get(ids)
+        then, where they were then, so closing or moving a unit later never changes an earlier
+        period's figure."""
+        tree = self._trees.get(period.id)
         if tree is None:
-            tree = self._trees[ids] = Tree(self.tree.units[u] for u in ids)
+            parents = self.parents_at(period)
+            ids = sorted(u for u, v in self.validity.items() if v.during(period))
+            key = tuple((u, parents[u]) for u in ids)
+            tree = self._shared.get(key)
+            if tree is None:
+                units = self.tree.units
+                tree = self._shared[key] = Tree(
+                    units[u]
+                    if units[u].parent_id == parents[u]
+                    else replace(units[u], parent_id=parents[u])
+                    for u in ids
+                )
+            self._trees[period.id] = tree
         return tree
+
+    def ancestors_or_self(self, unit_id: int, period: Period) -> list[int]:
+        """The unit and the units above it during `period` (closed units keep their place)."""
+        parents = self.parents_at(period)
+        out = []
+        while unit_id in parents and unit_id not in out:
+            out.append(unit_id)
+            unit_id = parents[unit_id]
+        return out
+
+    def standing_for(self, unit_id: int, period: Period) -> list[int]:
+        """The units whose dashboard figures of `period` count what belongs to `unit_id`: its
+        ancestors, and the successors of each of them that did not exist yet during `period`
+        (a successor's trend continues with its predecessors' figures)."""
+        cache = self._standing.setdefault(period.id, {})
+        out = cache.get(unit_id)
+        if out is None:
+            out = []
+            for a in self.ancestors_or_self(unit_id, period):
+                out.append(a)
+                s = self.successor.get(a)
+                while s is not None and s not in out and not self.validity[s].during(period):
+                    out.append(s)
+                    s = self.successor.get(s)
+            cache[unit_id] = out
+        return out
+
+    def members_at(self, unit_id: int, period: Period) -> set[int]:
+        """The units whose things count in `unit_id`'s figures of `period` (`standing_for`
+        turned round)."""
+        members = self._members.get(period.id)
+        if members is None:
+            members = defaultdict(set)
+            for u in self.tree.units:
+                for a in self.standing_for(u, period):
+                    members[a].add(u)
+            self._members[period.id] = members
+        return members.get(unit_id, set())
 
     def refs(self, chosen: Period) -> dict[str, Period]:
         """The period each frequency is read at when a dashboard shows `chosen`."""
@@ -104,13 +180,6 @@ class World:
         """The dashboard periods that read an indicator of the ref's kind at `ref_id`."""
         ref = self.by_id[ref_id]
         return [p for p in self.periods if self.refs(p).get(ref.kind) == ref]
-
-    def ancestors_or_self(self, unit_id: int) -> list[int]:
-        out = []
-        while unit_id in self.tree.units:
-            out.append(unit_id)
-            unit_id = self.tree.units[unit_id].parent_id
-        return out
 
 
 def current_strategy() -> Strategy | None:
@@ -127,9 +196,14 @@ def load_world() -> World:
     rows = list(
         Unit.objects.only(
             "id", "code", "parent", "name", "kind", "depth", "path", "active", "valid_from",
-            "valid_to",
+            "valid_to", "successor",
         )
     )  # fmt: skip
+    moves: dict[int, list[tuple[datetime.date, int | None]]] = defaultdict(list)
+    for unit_id, valid_to, parent_id in UnitParentHistory.objects.order_by(
+        "unit_id", "valid_to"
+    ).values_list("unit_id", "valid_to", "parent_id"):
+        moves[unit_id].append((valid_to, parent_id))
     units = [UnitNode(u.id, u.code, u.parent_id, u.name, u.kind, u.depth, u.path) for u in rows]
     goals = list(DevelopmentGoal.objects.filter(area__strategy=strategy).values_list("id", "area"))
     links: dict[int, list[int]] = defaultdict(list)
@@ -155,6 +229,8 @@ def load_world() -> World:
         goals_of_area=goals_of_area,
         pillars_of_area=pillars_of_area,
         validity={u.id: Validity(u.active, u.valid_from, u.valid_to) for u in rows},
+        moves=dict(moves),
+        successor={u.id: u.successor_id for u in rows if u.successor_id is not None},
     )
 
 
@@ -469,7 +545,7 @@ def completeness_rows(
             if u in have:
                 entered[u] += 1
                 continue
-            for a in world.ancestors_or_self(u):
+            for a in world.ancestors_or_self(u, period):
                 if a in have:
                     entered[u] += 1
                     break
@@ -514,8 +590,9 @@ def compute_all(world: World | None = None, progress: Progress | None = None) ->
     for goal_id, unit_id, period_id, status in ProgressReport.objects.filter(
         period__strategy=world.strategy, state__in=COUNTED_STATES
     ).values_list("goal_id", "unit_id", "period_id", "status"):
-        for a in world.ancestors_or_self(unit_id):
-            reports[period_id][a].append((goal_id, status))
+        if period_id in world.by_id:
+            for a in world.standing_for(unit_id, world.by_id[period_id]):
+                reports[period_id][a].append((goal_id, status))
     all_areas = list(world.goals_of_area)
     groups: list[GroupFigure] = []
     for chosen in world.periods:
@@ -523,7 +600,7 @@ def compute_all(world: World | None = None, progress: Progress | None = None) ->
         for ref in world.refs(chosen).values():
             for f in by_period.get(ref.id, ()):
                 s = _scored(f)
-                for a in world.ancestors_or_self(f.unit_id):
+                for a in world.standing_for(f.unit_id, chosen):
                     per_unit[a].append(s)
         for unit_id in world.tree.units:
             groups.extend(
@@ -691,8 +768,8 @@ def _apply(
         area_id = world.area_of_goal.get(goal_id)
         if area_id is None:
             return
-        for a in world.ancestors_or_self(unit_id):
-            for p in chosen_ids:
+        for p in chosen_ids:
+            for a in world.standing_for(unit_id, world.by_id[p]):
                 dirty[(a, p)].add(area_id)
 
     if indicator_ids:
@@ -728,20 +805,19 @@ def _differs(a: IndicatorFigure | None, b: IndicatorFigure | None) -> bool:
 
 
 def _refresh_groups(world: World, dirty: dict[tuple[int, int], set[int]]) -> None:
-    units = world.tree.units
     for (unit_id, chosen_id), area_ids in dirty.items():
         chosen = world.by_id[chosen_id]
-        path = units[unit_id].path
+        members = world.members_at(unit_id, chosen)
         refs = [r.id for r in world.refs(chosen).values()]
         figures = IndicatorFigure.objects.filter(
-            period_id__in=refs, unit__path__startswith=path, goal__area_id__in=area_ids
+            period_id__in=refs, unit_id__in=members, goal__area_id__in=area_ids
         ).values_list(
             "indicator_id", "goal_id", "status", "progress", "reported", "carried",
             "expected_units",
         )  # fmt: skip
         reports = ProgressReport.objects.filter(
             period_id=chosen_id,
-            unit__path__startswith=path,
+            unit_id__in=members,
             state__in=COUNTED_STATES,
             goal__area_id__in=area_ids,
         ).values_list("goal_id", "status")
@@ -774,8 +850,12 @@ def _update_completeness(world: World, keys: set[tuple[int, int, int]]) -> None:
         touched[period_id].update(u for u in reporters if u in below)
     if not touched:
         return
-    units = set().union(*touched.values())
-    chains = {a for u in units for a in world.ancestors_or_self(u)}
+    chains = {
+        a
+        for period_id, units in touched.items()
+        for u in units
+        for a in world.ancestors_or_self(u, world.by_id[period_id])
+    }
     owed = load_specs_owned_by(world, chains)
     present: dict[tuple[int, int], set[int]] = defaultdict(set)
     for indicator_id, unit_id, period_id in Measurement.objects.filter(

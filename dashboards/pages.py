@@ -20,7 +20,9 @@ from dashboards.data import (
     DashboardData,
     GoalRow,
     IndicatorRow,
+    Lineage,
     indicator_rows,
+    lineage,
     report_rows,
 )
 from dashboards.models import GroupFigure, GroupKind, UnitCompleteness
@@ -532,7 +534,8 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     summary = summaries(data, [data.period])[data.period.id]
     query = _query(data)
     result: GoalFigure = summary.goals[row.id]
-    rows = indicator_rows(data, Q(path__startswith=data.scope.path), goal_ids=[row.id])
+    # A successor's page lists its predecessors' indicators too: their trends continue there.
+    rows = indicator_rows(data, lineage(data).owners(data.scope), goal_ids=[row.id])
     read = indicator_results(data, rows)
     indicators = [read[(r.spec.id, data.period.id)] for r in rows]
     summary.indicators = {i.row.spec.id: i for i in indicators}
@@ -571,8 +574,9 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     )
     for ind in indicators:
         decimals = ind.row.decimals
+        owner = "" if ind.row.owner_active else f" ({_owner_label(ind.row)})"
         indicators_table.add(
-            Cell(f"{ind.row.spec.code} {ind.row.name}"),
+            Cell(f"{ind.row.spec.code} {ind.row.name}{owner}"),
             Cell(ind.reference.code if ind.reference else ""),
             fmt_value(ind.score.actual, ind.row.spec),
             fmt_number(ind.score.expected, decimals),
@@ -746,7 +750,8 @@ def unit(data: DashboardData) -> dict[str, Any]:
         flagged=(4,),
     )
     ancestors = [data.tree.units[u] for u in _ancestor_ids(data, scope.id)]
-    own_rows = indicator_rows(data, Q(path__startswith=scope.path))
+    history = lineage(data)
+    own_rows = indicator_rows(data, history.owners(scope))
     own = indicator_results(data, own_rows)
 
     def goal_cell(spec) -> Cell:
@@ -791,7 +796,9 @@ def unit(data: DashboardData) -> dict[str, Any]:
         tables=[own_table, share_table],
         ancestors=ancestors,
         children=[data.tree.units[c] for c in data.tree.children[scope.id]],
+        **_unit_trend(data, history),
     )
+    context["tables"].append(context["trend_table"])
     children = data.tree.children[scope.id]
     if children:
         heat = _heatmap(data, children)
@@ -804,7 +811,43 @@ def unit(data: DashboardData) -> dict[str, Any]:
 def _owner_label(row: IndicatorRow) -> str:
     if row.owner_active:
         return row.owner_code
+    if row.owner_successor:
+        return _("%(code)s (merged into %(successor)s)") % {
+            "code": row.owner_code,
+            "successor": row.owner_successor,
+        }
     return _("%(code)s (closed)") % {"code": row.owner_code}
+
+
+def _unit_trend(data: DashboardData, history: Lineage) -> dict[str, Any]:
+    """The unit's area figures over the trend periods (one query). For the periods before the
+    unit existed they are its predecessors' (dashboards.figures), marked as theirs."""
+    trend = _trend(data)
+    carried = {s.period.id for s in trend if history.carried(s.period)}
+    names = ", ".join(p.code for p in history.predecessors)
+
+    def heading(period) -> str:
+        if period.id in carried:
+            return _("%(period)s (%(units)s)") % {"period": period.code, "units": names}
+        return period.code
+
+    table = Table(
+        "unit-trend",
+        _("Progress by period (%)"),
+        [_("Area"), *[heading(s.period) for s in trend]],
+    )
+    for a in data.areas:
+        table.add(Cell(f"{a.code} {a.name}"), *[fmt_percent(s.areas[a.id].progress) for s in trend])
+    notes = [
+        _("Before %(date)s: %(unit)s, merged into %(successor)s.")
+        % {
+            "date": p.merged_on.isoformat() if p.merged_on else "–",
+            "unit": f"{p.code} {p.name}",
+            "successor": p.successor_code,
+        }
+        for p in history.predecessors
+    ]
+    return {"trend_table": table, "trend_notes": notes}
 
 
 def _shares(data: DashboardData, rows: list[IndicatorRow]) -> list[IndicatorResult]:

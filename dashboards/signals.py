@@ -17,9 +17,19 @@ from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingP
 from goals.signals import period_closing, report_step_taken
 from indicators.models import Indicator, Target
 from indicators.signals import measurements_changed
-from strategy.models import Area, Pillar, Strategy, Unit
+from strategy.models import Area, Pillar, Strategy, Unit, UnitParentHistory
 
-STRUCTURE = [Strategy, Area, Pillar, Unit, DevelopmentGoal, GoalPillar, ReportingPeriod, Indicator]
+STRUCTURE = [
+    Strategy,
+    Area,
+    Pillar,
+    Unit,
+    UnitParentHistory,
+    DevelopmentGoal,
+    GoalPillar,
+    ReportingPeriod,
+    Indicator,
+]
 
 
 def _values_changed(sender, *, keys, **kwargs) -> None:

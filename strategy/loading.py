@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from goals.models import DevelopmentGoal, GoalPillar, ReportingPeriod
-from strategy.models import Area, Pillar, Strategy, Unit
+from strategy.models import Area, Pillar, Strategy, Unit, UnitParentHistory
 
 LANGUAGES = ("en", "nb")
 
@@ -83,6 +83,8 @@ class FixtureLoader:
             self._load_strategy(data)
 
     def _load_units(self, data: dict) -> None:
+        # A unit moved with `Unit.move` keeps its place: the fixture gives where it started.
+        moved = set(UnitParentHistory.objects.values_list("unit__code", flat=True))
         for index, item in enumerate(self._list(data, "units")):
             with self._at(f"units[{index}]", item):
                 parent_code = item.get("parent")
@@ -95,7 +97,7 @@ class FixtureLoader:
                     Unit,
                     {"code": item["code"]},
                     {
-                        "parent": parent,
+                        **({} if item["code"] in moved else {"parent": parent}),
                         "kind": item["kind"],
                         "nb_status": item.get("nb_status", "working"),
                         "note": item.get("note", ""),

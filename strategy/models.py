@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, ClassVar, Self, TypeVar
 
 import pghistory
@@ -208,6 +209,15 @@ class Unit(models.Model):
         default=TranslationStatus.WORKING,
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        verbose_name=_("successor"),
+        help_text=_("The unit this one was merged into; set by merging."),
+    )
     path = models.CharField(max_length=500, editable=False, db_index=True)
     depth = models.PositiveSmallIntegerField(editable=False, default=0)
 
@@ -231,6 +241,11 @@ class Unit(models.Model):
                 condition=~Q(parent=models.F("id")),
                 name="unit_not_own_parent",
                 violation_error_message=_("A unit cannot be its own parent."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(successor=models.F("id")),
+                name="unit_not_own_successor",
+                violation_error_message=_("A unit cannot be its own successor."),
             ),
         ]
 
@@ -266,6 +281,148 @@ class Unit(models.Model):
         parent = self.parent if self.parent_id else None
         prefix = parent.path if parent is not None else ""
         return f"{prefix}{self.code}/"
+
+    # --- Changes to the organisation, kept as history (docs/architecture.md) ---
+
+    def placed_since(self) -> datetime.date | None:
+        """The first day under the current parent: the day after the last move (None: since
+        the unit began)."""
+        last = self.parent_history.order_by("-valid_to").values_list("valid_to", flat=True).first()
+        return last + datetime.timedelta(days=1) if last else None
+
+    def move_refusal(self, to: Unit | None, on: datetime.date) -> ValidationError | None:
+        """Why `move(to=to, on=on)` cannot be done, or None. The one place of these rules."""
+        if not self.active:
+            return ValidationError(_("A closed unit cannot be moved."), code="closed")
+        if to is not None and to.pk == self.parent_id:
+            return ValidationError(_("The unit is already placed there."), code="same_parent")
+        if to is not None and (to.pk == self.pk or to.path.startswith(self.path)):
+            return ValidationError(
+                _("A unit cannot be placed below itself or a unit below it."), code="cycle"
+            )
+        if to is not None and not to.active:
+            return ValidationError(_("A unit cannot be placed below a closed unit."), code="closed")
+        return self._date_refusal(on, self.placed_since())
+
+    def _date_refusal(
+        self, on: datetime.date, placed_since: datetime.date | None = None
+    ) -> ValidationError | None:
+        if on > timezone.localdate():
+            return ValidationError(_("The date cannot be in the future."), code="future")
+        if self.valid_from is not None and on <= self.valid_from:
+            return ValidationError(
+                _("The date must be after the unit became valid (%(date)s).")
+                % {"date": self.valid_from.isoformat()},
+                code="before_valid_from",
+            )
+        if placed_since is not None and on <= placed_since:
+            return ValidationError(
+                _("The date must be after the unit's last move (%(date)s).")
+                % {"date": placed_since.isoformat()},
+                code="before_last_move",
+            )
+        return None
+
+    def move(self, *, to: Unit | None, on: datetime.date, by=None) -> None:
+        """Place this unit (with everything below it) under `to` from the day `on`. Until the
+        day before, it stays recorded under its current parent, so the periods before the
+        move keep rolling up as they did. Raises ValidationError, changing nothing."""
+        with transaction.atomic():
+            current = Unit.objects.select_for_update().get(pk=self.pk)
+            refusal = current.move_refusal(to, on)
+            if refusal is not None:
+                raise refusal
+            UnitParentHistory.objects.create(
+                unit=current,
+                parent_id=current.parent_id,
+                valid_from=current.placed_since() or current.valid_from,
+                valid_to=on - datetime.timedelta(days=1),
+                changed_by=by,
+            )
+            current.parent = to
+            current.save()
+        self.refresh_from_db()
+
+    def merge_refusal(self, into: Unit | None, on: datetime.date) -> ValidationError | None:
+        """Why `merge_into(into, on=on)` cannot be done, or None."""
+        if into is None:
+            return ValidationError(_("Choose the unit to merge into."), code="required")
+        if not self.active:
+            return ValidationError(_("The unit is already closed."), code="closed")
+        if into.pk == self.pk or into.path.startswith(self.path):
+            return ValidationError(
+                _("A unit cannot be merged into itself or a unit below it."), code="cycle"
+            )
+        if not into.active:
+            return ValidationError(_("A unit cannot be merged into a closed unit."), code="closed")
+        if self.children.filter(active=True).exists():
+            return ValidationError(
+                _("Move or merge the units below it first."), code="open_children"
+            )
+        return self._date_refusal(on)
+
+    def merge_into(self, other: Unit, *, on: datetime.date, by=None) -> None:
+        """Close this unit at the end of the day before `on` and name `other` its successor.
+        Its values, reports and figures stay where they were; the successor's trends take
+        them for the periods before it existed. Raises ValidationError, changing nothing."""
+        with transaction.atomic():
+            current = Unit.objects.select_for_update().get(pk=self.pk)
+            refusal = current.merge_refusal(other, on)
+            if refusal is not None:
+                raise refusal
+            current.active = False
+            current.valid_to = on - datetime.timedelta(days=1)
+            current.successor = other
+            current.save()
+        self.refresh_from_db()
+
+
+class UnitParentHistory(models.Model):
+    """An earlier place of a unit in the tree: under `parent` from `valid_from` (None: since the
+    unit began) to `valid_to`, inclusive. Written by `Unit.move` only; the current place is
+    `Unit.parent`, from the day after the latest `valid_to`."""
+
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="parent_history", verbose_name=_("unit")
+    )
+    parent = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("parent unit"),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("moved by"),
+    )
+    changed_at = models.DateTimeField(_("moved at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("earlier parent")
+        verbose_name_plural = _("parent history")
+        ordering = ["unit", "valid_to"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "valid_to"], name="unit_parent_history_one_end_per_day"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_parent_history_ends_after_start",
+                violation_error_message=_("A placement cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        parent = self.parent.code if self.parent is not None else "—"
+        return f"{self.unit.code} under {parent} until {self.valid_to}"
 
 
 class Role(models.TextChoices):

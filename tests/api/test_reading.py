@@ -122,7 +122,7 @@ def test_csv_holds_the_whole_list_not_one_page(rector, strategy, django_assert_m
 def test_indicator_milestones_read_as_period_and_value_in_csv(rector, values):
     TargetFactory(indicator=values, period=period("2024"), value=Decimal(7))
     rows = csv_rows(rector.get(reverse("api:indicators"), HTTP_ACCEPT="text/csv"))
-    assert rows[0]["milestones"] == "2024: 7.000000"
+    assert rows[0]["milestones"] == "2024 7.000000"
 
 
 def test_a_detail_endpoint_refuses_csv_with_406(rector, values):
@@ -279,3 +279,20 @@ def test_list_queries_do_not_grow_with_the_rows(
     with django_assert_max_num_queries(9):
         response = rector.get(reverse(endpoint), {"page_size": 1000})
     assert response.status_code == 200
+
+
+def test_units_show_their_parent_history_and_successor(rector, units):
+    import datetime
+
+    on = datetime.date(2024, 1, 1)
+    units["IDI"].move(to=units["NV"], on=on)
+    units["IFY"].merge_into(units["IKJ"], on=on)
+    found = {
+        u["code"]: u
+        for u in rector.get(reverse("api:units"), {"page_size": 1000}).json()["results"]
+    }
+    assert found["IDI"]["parent_history"] == [
+        {"parent": "IE", "valid_from": None, "valid_to": "2023-12-31"}
+    ]
+    assert (found["IDI"]["parent"], found["IFY"]["successor"]) == ("NV", "IKJ")
+    assert found["IKJ"]["successor"] is None

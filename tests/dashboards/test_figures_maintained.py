@@ -1,12 +1,16 @@
 """The stored figures equal a full recomputation from the raw rows after any sequence of writes,
 through every write path: the grid (`Measurement.record`), the import (`apply_changes`), the
-admin (save and delete), the report workflow, targets, indicators and units."""
+admin (save and delete), the report workflow, targets, indicators and units (closed, reopened,
+moved and merged)."""
 
 from __future__ import annotations
 
+import contextlib
+import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -64,6 +68,16 @@ class Writes(RuleBasedStateMachine):
                 target_value=Decimal("4.2"),
             ),
         ]
+        # A department that begins in 2023, for merges into a unit that did not exist before.
+        self.successor, _ = Unit.objects.get_or_create(
+            code="IXX",
+            defaults={
+                "name": "Successor",
+                "kind": "department",
+                "parent": unit("NV"),
+                "valid_from": datetime.date(2023, 1, 1),
+            },
+        )
         figures.rebuild()
 
     @rule(i=st.integers(0, 2), leaf=st.sampled_from(LEAVES), year=st.sampled_from(YEARS), v=values)
@@ -132,6 +146,18 @@ class Writes(RuleBasedStateMachine):
         department = Unit.objects.get(code="IEL")
         department.active = active
         department.save()
+
+    @rule(to=st.sampled_from(["IE", "NV"]), year=st.sampled_from([2022, 2023, 2024, 2025]))
+    def a_department_moves(self, to, year):
+        # Refused when already there or not after its last move: nothing changes then.
+        with contextlib.suppress(ValidationError):
+            unit("IBI").move(to=unit(to), on=datetime.date(year, 1, 1), by=self.user)
+
+    @rule(into_new=st.booleans(), year=st.sampled_from([2023, 2024, 2025]))
+    def a_department_is_merged(self, into_new, year):
+        into = self.successor if into_new else unit("IFY")
+        with contextlib.suppress(ValidationError):  # refused once merged
+            unit("IKJ").merge_into(into, on=datetime.date(year, 1, 1), by=self.user)
 
     @invariant()
     def stored_figures_equal_a_full_recompute(self):

@@ -52,20 +52,38 @@ def test_closing_a_unit_today_keeps_every_past_figure(dashboard_data):
     assert figures_of("2024") == before
 
 
-@pytest.mark.parametrize("change", ["close", "move"])
+@pytest.mark.parametrize(
+    "change", ["close", "reparent", "move", "merge", "merge into a new unit", "move a faculty"]
+)
 def test_no_dashboard_page_fails_after_a_change_to_the_units(
     client, personas, dashboard_data, change
 ):
     dashboard_data(1)
     idi = Unit.objects.get(code="IDI")
+    on = datetime.date(2024, 1, 1)
     if change == "close":
         idi.active = False
-    else:
+        idi.save()
+    elif change == "reparent":  # a correction: the new parent for all time
         idi.parent = unit("NV")
-    idi.save()
+        idi.save()
+    elif change == "move":
+        idi.move(to=unit("NV"), on=on)
+    elif change == "merge":
+        idi.merge_into(unit("IBI"), on=on)
+    elif change == "merge into a new unit":
+        new = Unit.objects.create(
+            code="IDX", name="IDX", kind="department", parent=unit("NV"), valid_from=on
+        )
+        idi.merge_into(new, on=on)
+    else:
+        unit("IE").move(to=unit("NV"), on=on)
     client.force_login(personas.rector)
-    for url in [*PAGES, "/dashboard/unit/NV/", "/dashboard/unit/IDI/"]:
-        assert get(client, url).status_code in (200, 404), url
+    units = ["NV", "IDI", "IBI", "IDX", "IE"]
+    goal_pages = [f"/dashboard/area/RES/goal/RES-3/?unit={code}" for code in units]
+    for url in [*PAGES, *goal_pages, *(f"/dashboard/unit/{code}/" for code in units)]:
+        for year in ("2023", "2024"):
+            assert get(client, url, period=year).status_code in (200, 404), (url, year)
 
 
 def test_completeness_under_a_faculty_counts_the_university_indicators_a_department_owes(
