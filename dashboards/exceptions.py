@@ -101,7 +101,15 @@ class ActionNote:
     due: datetime.date
     is_open: bool  # still open today (False: closed in a later period)
     overdue: bool  # open today and past its due date
-    url: str
+    url: str  # the report that raised it
+    goal_id: int
+    goal_code: str
+    goal_title: str
+    area_code: str
+
+    @property
+    def goal_path(self) -> str:
+        return reverse("dashboards:goal", args=[self.area_code, self.goal_code])
 
 
 @dataclass(frozen=True)
@@ -173,6 +181,58 @@ def _change(before: Status | None, now: Status) -> Change:
 def _previous(periods: list[ReportingPeriod], period: ReportingPeriod | Period):
     earlier = [p for p in periods if p.kind == period.kind and p.end < period.start]
     return max(earlier, key=lambda p: p.end) if earlier else None
+
+
+def _actions(
+    chosen: Period, unit: Unit | UnitNode, today: datetime.date, goal_ids: set[int] | None = None
+) -> list[ActionNote]:
+    """Actions raised in the subtree's reports up to the chosen period and not closed by its
+    end (closed in a later period, or still open), by due date: "until closed"."""
+    found = Action.objects.filter(
+        Q(closed_in=None) | Q(closed_in__end__gt=chosen.end),
+        report__unit__path__startswith=unit.path,
+        report__period__start__lt=chosen.end,
+    )
+    if goal_ids is not None:
+        found = found.filter(report__goal_id__in=goal_ids)
+    return [
+        ActionNote(
+            a.pk,
+            a.report.unit.code,
+            a.report.unit.name,
+            a.report.period.code,
+            a.cause,
+            a.action,
+            a.owner,
+            a.due,
+            a.is_open,
+            a.is_open and a.due < today,
+            reverse(
+                "goals:report", args=[a.report.unit.code, a.report.period.code, a.report.goal_id]
+            ),
+            a.report.goal_id,
+            a.report.goal.code,
+            a.report.goal.title,
+            a.report.goal.area.code,
+        )
+        for a in found.select_related(
+            "report__unit", "report__period", "report__goal__area"
+        ).order_by("due", "pk")
+    ]
+
+
+def open_actions(
+    *,
+    period: ReportingPeriod | Period,
+    unit: Unit | UnitNode,
+    policy: Policy,
+    today: datetime.date | None = None,
+) -> list[ActionNote]:
+    """Every action on any goal raised in `unit`'s subtree and not closed by the end of
+    `period`, by due date (one query). Http404 when `policy` may not read `unit`."""
+    if not policy.can(READ, unit):  # type: ignore[arg-type]  # a UnitNode has the path too
+        raise Http404
+    return _actions(period, unit, today or timezone.localdate())  # type: ignore[arg-type]
 
 
 def exceptions(
@@ -300,34 +360,8 @@ def exceptions(
     for found in reports.values():
         found.sort(key=lambda r: _RANK[r.as_status or Status.NO_DATA])
     actions: dict[int, list[ActionNote]] = {}
-    for a in (
-        Action.objects.filter(
-            Q(closed_in=None) | Q(closed_in__end__gt=chosen.end),
-            report__goal_id__in=wanted_goals,
-            report__unit__path__startswith=unit.path,
-            report__period__start__lt=chosen.end,
-        )
-        .select_related("report__unit", "report__period")
-        .order_by("due", "pk")
-    ):
-        actions.setdefault(a.report.goal_id, []).append(
-            ActionNote(
-                a.pk,
-                a.report.unit.code,
-                a.report.unit.name,
-                a.report.period.code,
-                a.cause,
-                a.action,
-                a.owner,
-                a.due,
-                a.is_open,
-                a.is_open and a.due < today,
-                reverse(
-                    "goals:report",
-                    args=[a.report.unit.code, a.report.period.code, a.report.goal_id],
-                ),
-            )
-        )
+    for note in _actions(chosen, unit, today, goal_ids=wanted_goals):
+        actions.setdefault(note.goal_id, []).append(note)
 
     def goal_common(goal_id: int) -> dict:
         g = goals[goal_id]
