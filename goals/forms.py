@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cached_property
 from typing import cast
 
 from django import forms
@@ -119,14 +121,21 @@ class ReportForm(forms.Form):
         *args,
         period: ReportingPeriod | None = None,
         open_actions=None,
-        computed_status: str | None = None,
+        computed_status: Callable[[], str | None] | str | None = None,
         **kw,
     ):
         super().__init__(*args, **kw)
         self.period = period
-        self.computed_status = computed_status
+        # Asked only when needed (a reader's page shows no form and pays no query for it).
+        self._computed_status = computed_status
         if open_actions is not None:
             cast(ActionChoiceField, self.fields["close"]).queryset = open_actions
+
+    @cached_property
+    def computed_status(self) -> str | None:
+        """The goal's status for the report's unit and period computed from the values."""
+        source = self._computed_status
+        return source() if callable(source) else source
 
     @property
     def asked_by_figures(self) -> bool:
