@@ -145,6 +145,8 @@ class ExceptionRow:
     indicators_at_risk: int = 0
     reported_off_track: int = 0  # units' reports
     reported_at_risk: int = 0
+    # What the row was ranked by in the previous period (None: no such period).
+    previous_severity: Status | None = None
 
     @property
     def name(self) -> str:
@@ -394,13 +396,15 @@ def exceptions(
         now = goal_figures[(chosen.id, goal_id)]
         then = goal_figures.get((before.id, goal_id)) if before else None
         severity = goal_severity(now)
+        severity_then = goal_severity(then) if before else None
         ratios = goal_ratios.get(goal_id)
         out.append(
             ExceptionRow(
                 kind=Kind.GOAL,
                 status=Status(now.status),
                 severity=severity,
-                change=_change(goal_severity(then) if before else None, severity),
+                change=_change(severity_then, severity),
+                previous_severity=severity_then,
                 previous_status=(Status(then.status) if then else Status.NO_DATA)
                 if before
                 else None,
@@ -425,6 +429,7 @@ def exceptions(
                 severity=status,
                 change=_change(then_status, status),
                 previous_status=then_status,
+                previous_severity=then_status,
                 progress=row[6],
                 ratio=row[5],
                 indicator_id=indicator_id,

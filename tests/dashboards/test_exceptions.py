@@ -155,6 +155,11 @@ def test_exceptions_say_what_changed_since_the_previous_year(personas, exception
     assert (rows["X-B"].previous_status, rows["X-B"].change) == (Status.ON_TRACK, Change.NEW)
     assert (rows["X-D"].change, rows["EDU-1"].change) == (Change.SAME, Change.SAME)
     assert rows["RES-1"].change == Change.NEW and rows["RES-1"].previous_period == "2023"
+    # Ranked by what the unit reported: nothing then, off track now.
+    assert (rows["RES-1"].previous_severity, rows["RES-1"].severity) == (
+        Status.NO_DATA,
+        Status.OFF_TRACK,
+    )
 
 
 def test_an_improved_exception_is_marked_improved(personas, exceptions_dataset):
