@@ -7,13 +7,15 @@ both read it, so they list the same rows in the same order.
 
 Which rows:
 - a **goal** whose computed status (`GroupFigure` of the unit's subtree) is off track or at
-  risk, or that a unit of the subtree *reported* at risk or off track in a submitted or approved
-  report (the computed figures may not see what the unit sees);
+  risk, or whose units' reported status (the middle of the subtree's submitted and approved
+  reports, docs/scoring.md section 4) is: the computed figures may not see what the units see.
+  One unit of twenty reporting at risk does not list a goal, as one indicator of twenty does not
+  make its computed status;
 - an **indicator** owned in the subtree whose stored status (`IndicatorFigure`, read at its
   reference period, docs/scoring.md section 1) is off track or at risk.
 
-Order: off track before at risk (a goal counts with the worse of its computed status and the
-worst status a unit reported), then the lowest progress ratio first (a goal's is the middle of
+Order: off track before at risk (a goal counts with the worse of its computed and its
+reported status), then the lowest progress ratio first (a goal's is the middle of
 its indicators' ratios in the subtree; rows without a ratio last), then goals before
 indicators, then by code.
 
@@ -315,7 +317,7 @@ def exceptions(
         goal_id
         for (period_id, goal_id), f in goal_figures.items()
         if period_id == chosen.id
-        and (f.status in EXCEPTION_STATUSES or f.reports_at_risk or f.reports_off_track)
+        and (f.status in EXCEPTION_STATUSES or f.reported_status in EXCEPTION_STATUSES)
     }
     wanted_goals = goal_ids | {row[1] for row in bad_indicators}
     if not wanted_goals:
@@ -382,14 +384,7 @@ def exceptions(
     def goal_severity(f: GroupFigure | None) -> Status:
         if f is None:
             return Status.NO_DATA
-        worst_reported = (
-            Status.OFF_TRACK
-            if f.reports_off_track
-            else Status.AT_RISK
-            if f.reports_at_risk
-            else None
-        )
-        return _worse(Status(f.status), worst_reported)
+        return _worse(Status(f.status), Status(f.reported_status))
 
     out: list[ExceptionRow] = []
     for goal_id in goal_ids:

@@ -997,17 +997,11 @@ CHANGE_LABELS = {
 
 
 def exception_goal_count(summary: Summary) -> int:
-    """Goals the exceptions page lists for the summary's period and unit: computed off track or
-    at risk, or reported so by a unit (the rule of dashboards.exceptions, from the same stored
-    figures), for the overview's link to it."""
+    """Goals the exceptions page lists for the summary's period and unit: computed or reported
+    off track or at risk (the rule of dashboards.exceptions, from the same stored figures), for
+    the overview's link to it."""
     bad = (Status.OFF_TRACK, Status.AT_RISK)
-    return sum(
-        1
-        for g in summary.goals.values()
-        if g.status in bad
-        or (g.report_counts or {}).get(Status.OFF_TRACK)
-        or (g.report_counts or {}).get(Status.AT_RISK)
-    )
+    return sum(1 for g in summary.goals.values() if g.status in bad or g.reported in bad)
 
 
 def _exception_href(data: DashboardData, row: ExceptionRow, query: str) -> str:

@@ -208,6 +208,22 @@ def test_goal_reported_off_track_without_indicators_is_listed_with_its_reason(
     assert "RES-2" not in listed(rows)  # reported off track only in a draft
 
 
+def test_one_unit_of_three_reporting_at_risk_does_not_list_a_goal(personas, exceptions_dataset):
+    exceptions_dataset()
+    for code, status in [("IDI", "at_risk"), ("IEL", "on_track"), ("IES", "on_track")]:
+        ProgressReportFactory(
+            goal=goal("RES-4"),
+            unit=unit(code),
+            period=period("2024"),
+            status=status,
+            state="approved",
+        )
+    figures.rebuild()
+    policy = Policy(True, ())
+    assert "RES-4" not in listed(exceptions(period=period("2024"), unit=unit("IE"), policy=policy))
+    assert "RES-4" in listed(exceptions(period=period("2024"), unit=unit("IDI"), policy=policy))
+
+
 def test_department_scope_lists_only_its_own_subtree(personas, exceptions_dataset):
     exceptions_dataset()
     leader = member("idi-leader", unit("IDI"), Role.APPROVER)
