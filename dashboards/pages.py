@@ -12,7 +12,7 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from dashboards import charts, scoring
 from dashboards.data import (
@@ -25,6 +25,7 @@ from dashboards.data import (
     lineage,
     report_rows,
 )
+from dashboards.exceptions import Change, ExceptionRow, Kind, exceptions, open_actions
 from dashboards.models import GroupFigure, GroupKind, UnitCompleteness
 from dashboards.scoring import STATUS_ORDER, Status
 from dashboards.snapshots import comparison_table
@@ -49,6 +50,7 @@ from dashboards.tables import (
 )
 from goals.models import ProgressReport
 from indicators.models import Measurement
+from strategy.policy import Policy
 
 MAX_CHARTS = 12  # indicator charts on a goal page
 
@@ -320,6 +322,8 @@ def overview(data: DashboardData) -> dict[str, Any]:
         goals_table=goals_table,
         as_reported_table=as_reported,
         counts=counts,
+        exception_goals=exception_goal_count(summary),
+        exceptions_href=_url("exceptions", query=query),
         text_summary=_status_sentence(counts, len(all_goals)),
         sunburst_summary=_sunburst_sentence(data, summary),
     )
@@ -1022,4 +1026,109 @@ def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
         days_abs=abs(days) if days is not None else None,
         not_reported=not_reported,
         total=len(rows),
+    )
+
+
+# --- Exceptions -----------------------------------------------------------------------------
+
+CHANGE_LABELS = {
+    Change.NEW: gettext_lazy("New exception"),
+    Change.WORSE: gettext_lazy("Worse"),
+    Change.SAME: gettext_lazy("Unchanged"),
+    Change.IMPROVED: gettext_lazy("Improved"),
+}
+
+
+def exception_goal_count(summary: Summary) -> int:
+    """Goals the exceptions page lists for the summary's period and unit: computed or reported
+    off track or at risk (the rule of dashboards.exceptions, from the same stored figures), for
+    the overview's link to it."""
+    bad = (Status.OFF_TRACK, Status.AT_RISK)
+    return sum(1 for g in summary.goals.values() if g.status in bad or g.reported in bad)
+
+
+def _exception_href(data: DashboardData, row: ExceptionRow, query: str) -> str:
+    url = _url("goal", row.area_code, row.goal_code, query=query)
+    # The goal page has an anchor per charted indicator.
+    return f"{url}#ind-{row.indicator_code}" if row.kind == Kind.INDICATOR else url
+
+
+def exceptions_page(data: DashboardData, policy: Policy, today: datetime.date) -> dict[str, Any]:
+    rows = exceptions(period=data.period, unit=data.scope, policy=policy, today=today)
+    listed_goals = {r.goal_id for r in rows if r.kind == Kind.GOAL}
+    actions = open_actions(period=data.period, unit=data.scope, policy=policy, today=today)
+    shown_goals = {r.goal_id for r in rows}
+    query = _query(data)
+    items = [
+        {
+            "row": r,
+            "href": _exception_href(data, r, query),
+            "goal_href": _url("goal", r.area_code, r.goal_code, query=query),
+            "goal_listed": r.kind == Kind.INDICATOR and r.goal_id in listed_goals,
+            "change": CHANGE_LABELS[r.change],
+            "progress": fmt_percent(r.progress),
+            "ratio": fmt_ratio(r.ratio),
+            "value": fmt_number(r.value, r.decimals),
+            "expected": fmt_number(r.expected_value, r.decimals),
+        }
+        for r in rows
+    ]
+    table = Table(
+        "exceptions",
+        _("Goals and indicators off track or at risk"),
+        [
+            _("Goal or indicator"),
+            _("Code"),
+            _("Kind"),
+            _("Goal"),
+            _("Status"),
+            _("Units' reported status"),
+            _("Status in the previous period"),
+            _("Change"),
+            _("Progress (%)"),
+            _("Progress ratio"),
+            _("Value"),
+            _("Expected value"),
+            _("Units' reports"),
+            _("Open actions"),
+        ],
+    )
+    for item in items:
+        r = item["row"]
+        table.add(
+            Cell(r.name, href=item["href"]),
+            Cell(r.code),
+            Cell(_("Indicator") if r.kind == Kind.INDICATOR else _("Goal")),
+            Cell(r.goal_code),
+            fmt_status(r.status),
+            fmt_status(r.reported),
+            fmt_status(r.previous_status) if r.previous_status else Cell(""),
+            Cell(str(item["change"])),
+            item["progress"],
+            item["ratio"],
+            item["value"],
+            item["expected"],
+            Cell(
+                " | ".join(
+                    f"{rep.unit_code}: {rep.status_label}: {rep.narrative}" for rep in r.reports
+                )
+            ),
+            Cell(
+                " | ".join(
+                    _("%(action)s (%(owner)s, due %(due)s)")
+                    % {"action": a.action, "owner": a.owner, "due": a.due.isoformat()}
+                    for a in r.actions
+                )
+            ),
+        )
+    goals_count = len(listed_goals)
+    return _base(
+        data,
+        items=items,
+        table=table,
+        tables=[table],
+        goals_count=goals_count,
+        indicators_count=len(rows) - goals_count,
+        other_actions=[a for a in actions if a.goal_id not in shown_goals],
+        today=today,
     )

@@ -12,9 +12,9 @@ from __future__ import annotations
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from dashboards import figures
-from dashboards.models import PeriodSnapshot
+from dashboards.models import GroupFigure, GroupKind, PeriodSnapshot
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod
-from goals.signals import period_closing, report_step_taken
+from goals.signals import computed_status_asked, period_closing, report_step_taken
 from indicators.models import Indicator, Target
 from indicators.signals import measurements_changed
 from strategy.models import Area, Pillar, Strategy, Unit, UnitParentHistory
@@ -65,7 +65,21 @@ def _freeze_figures(sender, *, period, by, **kwargs) -> None:
     PeriodSnapshot.take(period=period, by=by)
 
 
+def _computed_status(sender, *, goal_id, unit_id, period_id, **kwargs) -> str | None:
+    """The goal's stored status over the indicators owned in the unit's subtree for the
+    period, for the report form (None: no figure or no data)."""
+    status = (
+        GroupFigure.objects.filter(
+            kind=GroupKind.GOAL, object_id=goal_id, unit_id=unit_id, period_id=period_id
+        )
+        .values_list("status", flat=True)
+        .first()
+    )
+    return status if status in ("on_track", "at_risk", "off_track") else None
+
+
 def connect() -> None:
+    computed_status_asked.connect(_computed_status, dispatch_uid="dashboards-computed-status")
     period_closing.connect(_freeze_figures, dispatch_uid="dashboards-freeze-figures")
     measurements_changed.connect(_values_changed, dispatch_uid="dashboards-values")
     report_step_taken.connect(_report_step, dispatch_uid="dashboards-report-step")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from dashboards import pages
 from dashboards.data import DashboardData, load
 from dashboards.tables import export
+from strategy.policy import Policy
 
 
 def _page(
@@ -86,4 +87,13 @@ def completeness(request: HttpRequest) -> HttpResponse:
         request,
         "dashboards/completeness.html",
         lambda data: pages.completeness(data, timezone.localdate()),
+    )
+
+
+@require_safe
+def exceptions(request: HttpRequest) -> HttpResponse:
+    return _page(
+        request,
+        "dashboards/exceptions.html",
+        lambda data: pages.exceptions_page(data, Policy.of(request), timezone.localdate()),
     )

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import cached_property
 from typing import cast
 
 from django import forms
@@ -114,11 +116,38 @@ class ReportForm(forms.Form):
         error_messages={"invalid_choice": STALE_FORM, "invalid_pk_value": STALE_FORM},
     )
 
-    def __init__(self, *args, period: ReportingPeriod | None = None, open_actions=None, **kw):
+    def __init__(
+        self,
+        *args,
+        period: ReportingPeriod | None = None,
+        open_actions=None,
+        computed_status: Callable[[], str | None] | str | None = None,
+        **kw,
+    ):
         super().__init__(*args, **kw)
         self.period = period
+        # Asked only when needed (a reader's page shows no form and pays no query for it).
+        self._computed_status = computed_status
         if open_actions is not None:
             cast(ActionChoiceField, self.fields["close"]).queryset = open_actions
+
+    @cached_property
+    def computed_status(self) -> str | None:
+        """The goal's status for the report's unit and period computed from the values."""
+        source = self._computed_status
+        return source() if callable(source) else source
+
+    @property
+    def asked_by_figures(self) -> bool:
+        """The goal's computed status for the unit and period asks for an action, whatever
+        status the unit reports: the figures may see what the report does not say."""
+        return ProgressReport.needs_action(self.computed_status or "")
+
+    @property
+    def computed_status_label(self) -> str:
+        if not self.computed_status:
+            return ""
+        return str(ReportStatus(self.computed_status).label).lower()
 
     def clean(self):
         super().clean()
@@ -152,9 +181,16 @@ class ReportForm(forms.Form):
         still_open = set(cast(ActionChoiceField, self.fields["close"]).queryset or ()) - set(
             cleaned.get("close") or ()
         )
-        if ProgressReport.needs_action(cleaned.get("status")) and not given and not still_open:
+        reported = ProgressReport.needs_action(cleaned.get("status"))
+        if (reported or self.asked_by_figures) and not given and not still_open:
+            message = (
+                _("Required when the goal is at risk or off track.")
+                if reported
+                else _("Required: the figures put the goal %(status)s for this unit and period.")
+                % {"status": self.computed_status_label}
+            )
             for name in ACTION_FIELDS:
-                self.add_error(name, _("Required when the goal is at risk or off track."))
+                self.add_error(name, message)
         cleaned["new_action"] = None
         if given and not any(self.has_error(name) for name in ACTION_FIELDS):
             cleaned["new_action"] = {

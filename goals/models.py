@@ -16,7 +16,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from goals.signals import comment_posted, period_closing, report_step_taken
+from goals.signals import (
+    comment_posted,
+    computed_status_asked,
+    period_closing,
+    report_step_taken,
+)
 from ops.text import refuse_control_characters_multiline
 from strategy.models import Area, Pillar, Strategy, TranslationStatus, Unit, code_validator
 from strategy.policy import APPROVE, EDIT, READ, Policy
@@ -472,6 +477,19 @@ class ProgressReport(models.Model):
     @classmethod
     def needs_action(cls, status: str) -> bool:
         return status in cls.STATUSES_NEEDING_ACTION
+
+    def computed_status(self) -> str | None:
+        """The goal's status for this unit and period as computed from the values (a
+        ReportStatus value), answered by a feature listening to `computed_status_asked`."""
+        for _receiver, answer in computed_status_asked.send(
+            sender=ProgressReport,
+            goal_id=self.goal_id,
+            unit_id=self.unit_id,
+            period_id=self.period_id,
+        ):
+            if answer:
+                return str(answer)
+        return None
 
     def carried_actions(self) -> ActionQuerySet:
         """Open actions raised for this unit and goal in earlier periods."""

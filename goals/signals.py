@@ -18,3 +18,10 @@ period_closing = Signal()
 
 # A comment (or a reply) has been posted. Sent after the commit. kwargs: comment_id.
 comment_posted = Signal()
+
+# Asked (not told) when a report form is built: the goal's status for the report's unit and
+# period as computed from the values, which the domain does not compute itself. A feature that
+# computes statuses (dashboards) answers with "on_track", "at_risk" or "off_track", or None when
+# it has no figure. kwargs: goal_id, unit_id, period_id. Without a receiver nothing is computed
+# and the form asks for an action only by the reported status.
+computed_status_asked = Signal()

@@ -420,6 +420,7 @@ def _report_form(report: ProgressReport, data=None, initial=None) -> ReportForm:
         initial=initial,
         period=report.period,
         open_actions=Action.objects.shown_with(report).open().order_by("due", "pk"),
+        computed_status=report.computed_status,
     )
 
 
