@@ -7,6 +7,7 @@ app_name = "dashboards"
 urlpatterns = [
     path("", views.overview, name="overview"),
     path("completeness/", views.completeness, name="completeness"),
+    path("board-report/", views.board_report, name="board_report"),
     path("area/<code:area>/", views.area, name="area"),
     path("area/<code:area>/pillar/<code:pillar>/", views.pillar, name="pillar"),
     path("area/<code:area>/goal/<code:goal>/", views.goal, name="goal"),
