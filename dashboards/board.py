@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from dashboards import figures
 from dashboards.data import AreaRow, DashboardData, GoalRow, IndicatorRow, indicator_rows, load
+from dashboards.exceptions import ExceptionRow, Kind, exceptions
 from dashboards.forecast import Forecast, Outcome, forecast
 from dashboards.forecast_words import verdict
 from dashboards.models import IndicatorFigure, UnitCompleteness
@@ -50,6 +51,8 @@ Progress = Callable[[int], None]
 # Forecasts named on an area's page, the least likely to reach their target first; the
 # appendix has every indicator's.
 AREA_FORECASTS = 8
+# Indicators off track or at risk listed on an area's page, worst first; the appendix has all.
+AREA_INDICATOR_EXCEPTIONS = 12
 
 
 # --- What the report shows ------------------------------------------------------------------
@@ -104,6 +107,11 @@ class AreaSection:
     chart: SafeString
     chart_text: str
     goals: list[GoalLine]
+    # Off track or at risk, worst first (dashboards.exceptions): goals with their units' story
+    # (actions: cause, action, owner, due) and indicators.
+    goal_exceptions: list[ExceptionRow] = field(default_factory=list)
+    indicator_exceptions: list[ExceptionRow] = field(default_factory=list)
+    more_indicator_exceptions: int = 0
     forecasts: list[ForecastLine] = field(default_factory=list)
     more_forecasts: int = 0
     without_forecast: int = 0
@@ -355,6 +363,7 @@ def board_report(
     tell(40)
     forecasts = indicator_forecasts(rows, results)
     comments = board_comments(data, period)
+    off_track = exceptions(period=period, unit=unit, policy=Policy.for_user(user))
     tell(55)
 
     sections = []
@@ -389,6 +398,9 @@ def board_report(
             else:
                 without += 1
         lines.sort(key=lambda line: (line.forecast.probability or 0, line.indicator.spec.code))
+        indicator_rows_off = [
+            row for row in off_track if row.area_code == area.code and row.kind == Kind.INDICATOR
+        ]
         sections.append(
             AreaSection(
                 area=area,
@@ -398,6 +410,13 @@ def board_report(
                 chart=trend_chart_svg(labels, values, title=chart_text),
                 chart_text=chart_text,
                 goals=[GoalLine(g, summary.goals[g.id]) for g in area_goals],
+                goal_exceptions=[
+                    row for row in off_track if row.area_code == area.code and row.kind == Kind.GOAL
+                ],
+                indicator_exceptions=indicator_rows_off[:AREA_INDICATOR_EXCEPTIONS],
+                more_indicator_exceptions=max(
+                    0, len(indicator_rows_off) - AREA_INDICATOR_EXCEPTIONS
+                ),
                 forecasts=lines[:AREA_FORECASTS],
                 more_forecasts=max(0, len(lines) - AREA_FORECASTS),
                 without_forecast=without,

@@ -30,9 +30,7 @@ class BoardReportForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"),
         choices=settings.LANGUAGES,
-        error_messages={
-            "invalid_choice": _("The report is written in English or Norwegian (bokmål) only.")
-        },
+        error_messages={"invalid_choice": _("The report is written in English or Norwegian only.")},
     )
 
     def __init__(self, *args, policy: Policy, **kwargs):
