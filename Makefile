@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install install-test browser lint format typecheck security migrate seed messages clean
+.PHONY: run test install install-test browser pango lint format typecheck security migrate seed messages clean
 
 ## npm brings plotly.js' strict build (served to users) and axe-core (browser tests only).
 $(VENV)/.installed: pyproject.toml package.json package-lock.json
@@ -18,8 +18,14 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml package.json
 	$(PIP) install --quiet -e ".[test]"
 	touch $@
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test browser
+install: $(VENV)/.installed pango
+install-test: $(VENV)/.installed-test browser pango
+
+## Pango, which WeasyPrint (the board report's PDF) loads; Debian installs it with most desktops.
+pango:
+	@ldconfig -p | grep -q libpango-1.0 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core >/dev/null; \
+	  else echo "The board report needs Pango: sudo apt-get install libpango-1.0-0 libpangoft2-1.0-0"; fi; }
 
 ## Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
 browser:

@@ -7,6 +7,7 @@ class DashboardsConfig(AppConfig):
     verbose_name = _("Dashboards")
 
     def ready(self) -> None:
-        from dashboards import signals
+        # board registers the board report's job handler.
+        from dashboards import board, signals  # noqa: F401
 
         signals.connect()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.overview, name="overview"),
     path("completeness/", views.completeness, name="completeness"),
     path("exceptions/", views.exceptions, name="exceptions"),
+    path("board-report/", views.board_report, name="board_report"),
     path("area/<code:area>/", views.area, name="area"),
     path("area/<code:area>/pillar/<code:pillar>/", views.pillar, name="pillar"),
     path("area/<code:area>/goal/<code:goal>/", views.goal, name="goal"),

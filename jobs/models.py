@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 class JobKind(models.TextChoices):
     IMPORT_MEASUREMENTS = "import_measurements", _("Import of values")
     EXPORT_PERIOD = "export_period", _("Export of a period")
+    BOARD_REPORT = "board_report", _("Board report")
 
 
 class JobState(models.TextChoices):

@@ -10,6 +10,8 @@ from django.views.decorators.http import require_safe
 from jobs.models import Job, JobState
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+#: The result files jobs make, by their name's extension.
+CONTENT_TYPES = {"xlsx": XLSX, "pdf": "application/pdf"}
 
 
 def _get_job_for_viewer(request: HttpRequest, pk: int, *, with_output: bool = False) -> Job:
@@ -37,7 +39,7 @@ def job_download(request: HttpRequest, pk: int) -> HttpResponse:
         BytesIO(bytes(job.output)),
         as_attachment=True,
         filename=job.output_name,
-        content_type=XLSX,
+        content_type=CONTENT_TYPES.get(job.output_name.rpartition(".")[2], XLSX),
     )
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"

@@ -114,6 +114,19 @@ class Policy:
             return any(role == Role.APPROVER for _path, role in self.memberships)
         return self.can_approve(unit)
 
+    def can_report_to_board(self, unit: Unit | None = None) -> bool:
+        """Who may produce the board report: the rectorate for every unit it reads, a leader
+        (approver) for their subtree. Without a unit: for some unit."""
+        if self.is_superuser:
+            return True
+        if unit is None:
+            return self.is_rectorate or any(role == Role.APPROVER for _p, role in self.memberships)
+        return (self.is_rectorate and self.can_view(unit)) or self.can_approve(unit)
+
+    def board_report_units(self) -> UnitQuerySet:
+        """The units `can_report_to_board` allows, as rows."""
+        return self.units(READ if self.is_superuser or self.is_rectorate else APPROVE)
+
     @property
     def has_any_role(self) -> bool:
         return self.is_superuser or bool(self.memberships)

@@ -108,3 +108,19 @@ def test_with_the_broker_down_the_upload_is_kept_and_the_sweep_runs_it_later(
     assert Job.objects.requeue_stale(now=later) == 1
     wait_for(lambda: job_state(job) == JobState.DONE, timeout=30, what="the import", log=worker)
     assert Measurement.objects.count() == 1
+
+
+def test_a_real_worker_makes_the_board_report_pdf(
+    transactional_db, client, personas, worker, broker
+):
+    broker("up")
+    client.force_login(personas.rector)
+    response = client.post(
+        reverse("dashboards:board_report"), {"period": "2024", "unit": "IDI", "language": "nb"}
+    )
+    job = Job.objects.without_files().get()
+    assert response.url == job.get_absolute_url()
+    wait_for(lambda: job_state(job) == JobState.DONE, timeout=90, what="the PDF", log=worker)
+    download = client.get(reverse("jobs:download", args=[job.pk]))
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content).startswith(b"%PDF")

@@ -93,3 +93,15 @@ def test_staff_see_and_change_only_their_units_rows_in_the_admin(client, persona
     )
     response = client.get(reverse("admin:indicators_measurement_change", args=[other.pk]))
     assert response.status_code == 302  # the admin's "doesn't exist" redirect
+
+
+def test_the_board_report_is_for_the_rectorate_everywhere_and_leaders_in_their_subtree(
+    personas, units
+):
+    rector, leader = Policy.for_user(personas.rector), Policy.for_user(personas.ie_leader)
+    assert rector.can_report_to_board(units["NV"]) and leader.can_report_to_board(units["IDI"])
+    assert not leader.can_report_to_board(units["NV"])
+    assert not Policy.for_user(personas.idi_reporter).can_report_to_board()
+    for policy in (rector, leader, Policy.for_user(personas.outsider)):
+        allowed = set(policy.board_report_units().values_list("code", flat=True))
+        assert all(policy.can_report_to_board(u) == (c in allowed) for c, u in units.items())
