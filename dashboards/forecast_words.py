@@ -81,3 +81,20 @@ def verdict(result: Forecast, *, direction: str) -> str:
         "year": target_year,
     }
     return f"{pace} {chance_sentence}"
+
+
+def short_verdict(result: Forecast, *, direction: str) -> str:
+    """The forecast in a few words, for a row of a table ("about one chance in five by 2025")."""
+    if result.outcome == Outcome.NO_TARGET:
+        return _("no target")
+    if result.outcome == Outcome.TARGET_PASSED:
+        return _("target period measured")
+    if result.outcome == Outcome.TOO_LITTLE_DATA:
+        return _("too little data")
+    year = result.target_end.year
+    chance = chance_in_words(result.probability)
+    if direction == MAINTAIN:
+        return _("%(chance)s of holding it in %(year)s") % {"chance": chance, "year": year}
+    if result.already_reached:
+        return _("already reached")
+    return _("%(chance)s by %(year)s") % {"chance": chance, "year": year}

@@ -15,7 +15,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from dashboards import pages
+from dashboards import drilldown, pages
 from dashboards.data import DashboardData, load
 from dashboards.tables import export
 
@@ -77,6 +77,15 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
         "dashboards/unit.html",
         pages.unit,
         unit_code=code,
+    )
+
+
+@require_safe
+def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    return _page(
+        request,
+        "dashboards/indicator.html",
+        lambda data: drilldown.indicator(data, indicator_id),
     )
 
 
