@@ -19,6 +19,19 @@ from dashboards.sparkline import sparkline_svg
 from dashboards.summary import IndicatorResult, result_of
 from strategy import formatting
 
+FIELDS = (
+    "indicator_id",
+    "period_id",
+    "value",
+    "reported",
+    "carried",
+    "expected_units",
+    "expected_value",
+    "progress",
+    "ratio",
+    "status",
+)
+
 
 def history_periods(data: DashboardData, row: IndicatorRow) -> list[Period]:
     """The periods an indicator's trend shows: of its frequency, from its baseline to the
@@ -36,11 +49,12 @@ def histories(data: DashboardData, rows: list[IndicatorRow]) -> dict[int, list[I
     period_ids = {p.id for periods in wanted.values() for p in periods}
     stored = {}
     if rows and period_ids:
+        # Plain rows, not model instances: a goal can have hundreds of indicators.
         stored = {
             (f.indicator_id, f.period_id): f
             for f in IndicatorFigure.objects.filter(
                 indicator_id__in=list(wanted), period_id__in=period_ids
-            )
+            ).values_list(*FIELDS, named=True)
         }
     return {
         row.spec.id: [result_of(row, p, stored.get((row.spec.id, p.id))) for p in periods]
