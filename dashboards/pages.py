@@ -507,6 +507,7 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
             _("Units expected"),
         ],
         flagged=(3,),
+        on_screen=(0, 1, 3, 5, 6, 9, 10),
     )
     for line in lines:
         ind = line["result"]
@@ -552,7 +553,7 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         reported = scoring.REPORTED_AS_STATUS.get(report.status) if counted else None
         href = _url("unit", u.code, query=_query(data, with_unit=False))
         reports_table.add(
-            Cell(f"{u.name} ({u.code})", href=href),
+            Cell(u.name, href=href),
             Cell(report.status_label, status=reported),
             Cell(report.state_label),
             Cell(report.narrative),
