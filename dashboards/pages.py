@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -27,6 +28,7 @@ from dashboards.forecast_words import short_verdict
 from dashboards.models import GroupFigure, GroupKind, UnitCompleteness
 from dashboards.scoring import STATUS_ORDER, Status
 from dashboards.snapshots import comparison_table
+from dashboards.sparkline import sparkline_svg
 from dashboards.summary import (
     GoalFigure,
     IndicatorResult,
@@ -340,9 +342,28 @@ def _sunburst_sentence(data: DashboardData, summary: Summary) -> str:
 # --- Area and pillar ------------------------------------------------------------------------
 
 
+def _add_progress_sparklines(table: Table, goals: list[GoalRow], trend: list[Summary]) -> None:
+    """A column with each goal's median progress over the trend's periods, drawn on the server;
+    its text (and download) gives the figures."""
+    table.headers.append(_("Progress trend"))
+    labels = [s.period.code for s in trend]
+    for goal, row in zip(goals, table.rows, strict=True):
+        values = [_percent_or_none(s.goals[goal.id].progress) for s in trend]
+        words = ", ".join(
+            f"{label}: {'–' if v is None else f'{v:.0f} %'}"
+            for label, v in zip(labels, values, strict=True)
+        )
+        title = _("Progress of %(goal)s by period: %(values)s") % {
+            "goal": goal.title,
+            "values": words,
+        }
+        row.append(Cell(words, svg=sparkline_svg(values, title=title, target=100)))
+
+
 def _group_page(data, summary, trend, goals, *, title, eyebrow, result, crumbs, pillars=()):
     previous = trend[-2] if len(trend) > 1 else None
     table = _goal_table(data, summary, goals, "goals", _("Goals"), previous)
+    _add_progress_sparklines(table, goals, trend)
     series = [
         (
             g.code,
@@ -746,6 +767,8 @@ def unit(data: DashboardData) -> dict[str, Any]:
             fmt_count(share.rollup.reported),
             fmt_count(share.rollup.expected),
         )
+    _link_indicators(data, own_table, own_rows, with_trend=True)
+    _link_indicators(data, share_table, share_rows)
     context = _base(
         data,
         unit=scope,
@@ -762,6 +785,26 @@ def unit(data: DashboardData) -> dict[str, Any]:
         context["tables"].append(heat["heat_table"])
         context["charts"].append({"id": "heatmap", "figure": heat["heat_figure"]})
     return context
+
+
+def _link_indicators(
+    data: DashboardData, table: Table, rows: list[IndicatorRow], *, with_trend: bool = False
+) -> None:
+    """Link each indicator (column 1) to its own page for this unit, and with `with_trend` add
+    its sparkline and forecast in words from the stored figures (one query)."""
+    pattern = _url("indicator", "0", query=_query(data)).replace("/0/", "/{}/", 1)
+    history = trends.histories(data, rows) if with_trend and rows else {}
+    if with_trend:
+        table.headers += [_("Trend"), _("Forecast")]
+    for row, cells in zip(rows, table.rows, strict=True):
+        cells[1] = replace(cells[1], href=pattern.format(row.spec.id))
+        if not with_trend:
+            continue
+        points = history[row.spec.id]
+        forecast = trends.forecast_of(row, points)
+        svg, words = trends.spark(row, points)
+        cells.append(Cell(words, svg=svg))
+        cells.append(Cell(short_verdict(forecast, direction=row.spec.direction)))
 
 
 def _owner_label(row: IndicatorRow) -> str:

@@ -56,6 +56,7 @@ class Cell:
     href: str = ""
     plain: str = ""  # the figure as written in a CSV download: no grouping, a decimal point
     flag: str = ""  # why the value is "unusual" for its indicator (shown beside it, exported)
+    svg: str = ""  # a drawing shown on the page instead of `text` (a sparkline); `text` says it
 
 
 @dataclass
