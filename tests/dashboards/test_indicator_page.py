@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -22,7 +23,14 @@ from django.urls import reverse
 
 from dashboards import figures
 from indicators.models import Indicator, Measurement
-from tests.factories import IndicatorFactory, TargetFactory, goal, period, unit
+from tests.factories import (
+    IndicatorFactory,
+    ProgressReportFactory,
+    TargetFactory,
+    goal,
+    period,
+    unit,
+)
 
 YEARS = ["2019", "2020", "2021", "2022", "2023", "2024"]
 IDI_VALUES = [50, 54, 57, 62, 65, 70]
@@ -228,3 +236,92 @@ def test_the_page_is_in_norwegian_for_a_norwegian_reader(client, personas, study
     assert "Studiepoeng" in html
     assert "En prognose, ikke en status" in html
     assert "5 av 6 enheter har rapportert." in html
+
+
+# --- Where the indicator page is reached from ------------------------------------------------
+
+GOAL_PAGE = "/dashboard/area/EDU/goal/EDU-1/"
+
+
+def test_the_goal_page_puts_the_units_narratives_before_the_indicator_rows(
+    client, personas, study_points
+):
+    ProgressReportFactory(
+        goal=goal("EDU-1"),
+        unit=unit("IDI"),
+        period=period("2024"),
+        status="at_risk",
+        narrative="Fewer exams than planned.",
+        state="submitted",
+    )
+    client.force_login(personas.rector)
+    html = page_at(client, GOAL_PAGE)
+    narrative = html.index("Fewer exams than planned.")
+    rows = html.index('<table class="data indicator-rows">')
+    assert narrative < rows
+    assert html.index("What the units say") < html.index('id="indicators-title"')
+
+
+def test_a_goal_page_row_names_the_indicator_first_and_opens_its_page(
+    client, personas, study_points
+):
+    client.force_login(personas.rector)
+    html = page_at(client, GOAL_PAGE)
+    link = (
+        f'<a href="{url(study_points)}?period=2024">Study points</a> <span class="code">E-SP</span>'
+    )
+    assert link in html
+    row = next(r for r in re.findall(r"<tr>.*?</tr>", html, re.S) if "E-SP" in r)
+    assert '<svg class="sparkline"' in row
+    assert "2019: 100, 2020: 104, 2021: 107, 2022: 112, 2023: 115, 2024: –" in row
+    assert "less than one chance in twenty by 2025" in row
+    assert "plotly" not in html
+
+
+def test_the_unit_page_links_its_indicators_with_a_sparkline_and_forecast(
+    client, personas, study_points
+):
+    client.force_login(personas.rector)
+    html = page_at(client, "/dashboard/unit/IE/")
+    assert f'<a href="{url(study_points)}?period=2024&amp;unit=IE">' in html
+    rows = csv_of(client, "/dashboard/unit/IE/", "indicators")
+    row = next(r for r in rows if "E-SP" in r["Indicator"])
+    assert row["Forecast"] == "less than one chance in twenty by 2025"
+    assert row["Trend"].startswith("2019: 100, 2020: 104")
+
+
+def test_the_units_share_links_to_the_indicator_page_for_that_unit(client, personas, study_points):
+    client.force_login(personas.rector)
+    html = page_at(client, "/dashboard/unit/IDI/")
+    assert f'<a href="{url(study_points)}?period=2024&amp;unit=IDI">' in html
+
+
+def test_the_area_page_draws_each_goals_progress_on_the_server(client, personas, study_points):
+    client.force_login(personas.rector)
+    html = page_at(client, "/dashboard/area/EDU/")
+    assert '<svg class="sparkline"' in html
+    assert "Progress of" in html
+
+
+def test_the_grid_and_the_report_page_link_the_indicator_to_its_page(
+    client, personas, study_points
+):
+    report = ProgressReportFactory(
+        goal=goal("EDU-1"), unit=unit("IDI"), period=period("2024"), state="submitted"
+    )
+    client.force_login(personas.idi_reporter)
+    grid = client.get(reverse("indicators:grid", args=["IDI"])).content.decode()
+    assert f'<a href="{url(study_points)}?unit=IDI">Study points</a>' in grid
+    detail = client.get(report.get_absolute_url()).content.decode()
+    assert f'<a href="{url(study_points)}?period=2024&amp;unit=IDI">Study points</a>' in detail
+
+
+def page_at(client, path: str) -> str:
+    response = client.get(path, {"period": "2024"})
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def csv_of(client, path: str, table: str) -> list[dict[str, str]]:
+    response = client.get(path, {"period": "2024", "format": "csv", "table": table})
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
