@@ -39,6 +39,11 @@ OTHERS = ["IEL", "ITK", "IIK", "IES", "IMF"]
 
 @pytest.fixture
 def study_points(strategy) -> Indicator:
+    return make_study_points()
+
+
+def make_study_points() -> Indicator:
+    """The dataset of this module's docstring."""
     indicator = IndicatorFactory(
         goal=goal("EDU-1"),
         owner_unit=unit("IE"),
