@@ -36,7 +36,7 @@ from dashboards.tables import (
     fmt_status,
     fmt_value,
 )
-from dashboards.trends import forecast_of, histories, is_whole
+from dashboards.trends import forecast_of, histories, is_whole, points_of
 from indicators.models import Measurement, Target
 from strategy import formatting
 
@@ -115,7 +115,7 @@ def indicator(data: DashboardData, indicator_id: int) -> dict[str, Any]:
 
     history = histories(data, [row])[spec.id] if owner is not None else []
     current = next((h for h in reversed(history) if h.reference == ref), None)
-    result = forecast_of(row, history) if owner is not None else None
+    result = forecast_of(row, points_of(history)) if owner is not None else None
     trend_table = _trend_table(row, history)
     context = _base(
         data,

@@ -460,15 +460,15 @@ def pillar(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
 FIRST_INDICATORS = 10
 SHOWN_INDICATORS = 50
 # Narratives shown at once (off track first), and in all; the others are in the downloads.
-FIRST_NARRATIVES = 4
-SHOWN_NARRATIVES = 20
+FIRST_NARRATIVES = 3
+SHOWN_NARRATIVES = 12
 REPORT_URGENCY = {"off_track": 0, "at_risk": 1, "on_track": 2, "achieved": 3}
 
 
 def _indicator_lines(data: DashboardData, indicators: list[IndicatorResult]) -> list[dict]:
     """The goal page's compact rows: name, value, target, status, sparkline, forecast words."""
     shown = indicators[:SHOWN_INDICATORS]
-    history = trends.histories(data, [i.row for i in indicators])
+    history = trends.values(data, [i.row for i in indicators])
     # Reversed once: a goal can have hundreds of indicators.
     pattern = _url("indicator", "0", query=_query(data)).replace("/0/", "/{}/", 1)
     lines = []
@@ -793,7 +793,7 @@ def _link_indicators(
     """Link each indicator (column 1) to its own page for this unit, and with `with_trend` add
     its sparkline and forecast in words from the stored figures (one query)."""
     pattern = _url("indicator", "0", query=_query(data)).replace("/0/", "/{}/", 1)
-    history = trends.histories(data, rows) if with_trend and rows else {}
+    history = trends.values(data, rows) if with_trend and rows else {}
     if with_trend:
         table.headers += [_("Trend"), _("Forecast")]
     for row, cells in zip(rows, table.rows, strict=True):

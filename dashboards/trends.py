@@ -8,6 +8,8 @@ values as of the chosen period; it is shown beside the status and never changes 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
@@ -68,16 +70,51 @@ def is_whole(result: IndicatorResult) -> bool:
     return not (result.row.spec.aggregation == SUM and result.rollup.missing > 0)
 
 
-def forecast_of(row: IndicatorRow, history: list[IndicatorResult]) -> forecasting.Forecast:
-    """The forecast to the target period from the values of `history` that stand for the whole."""
-    spec = row.spec
-    points = [
-        (h.reference.end, h.rollup.value)
+# A value per period, None where there is none that stands for the whole.
+Points = list[tuple[Period, Decimal | None]]
+
+
+def points_of(history: list[IndicatorResult]) -> Points:
+    return [
+        (h.reference, h.rollup.value if is_whole(h) else None)
         for h in history
-        if h.reference is not None and h.rollup.value is not None and is_whole(h)
+        if h.reference is not None
     ]
+
+
+def values(data: DashboardData, rows: list[IndicatorRow]) -> dict[int, Points]:
+    """Indicator id → its values over `history_periods` (one query): `histories` without the
+    scores, for pages that list hundreds of indicators and draw only their values."""
+    wanted = {row.spec.id: history_periods(data, row) for row in rows}
+    period_ids = {p.id for periods in wanted.values() for p in periods}
+    stored: dict[tuple[int, int], tuple] = {}
+    if rows and period_ids:
+        stored = {
+            (indicator_id, period_id): (value, expected - reported - carried)
+            for indicator_id, period_id, value, reported, carried, expected in (
+                IndicatorFigure.objects.filter(
+                    indicator_id__in=list(wanted), period_id__in=period_ids
+                ).values_list(
+                    "indicator_id", "period_id", "value", "reported", "carried", "expected_units"
+                )
+            )
+        }
+    out = {}
+    for row in rows:
+        summed = row.spec.aggregation == SUM
+        points = []
+        for p in wanted[row.spec.id]:
+            value, missing = stored.get((row.spec.id, p.id), (None, 0))
+            points.append((p, None if summed and missing > 0 else value))
+        out[row.spec.id] = points
+    return out
+
+
+def forecast_of(row: IndicatorRow, points: Points) -> forecasting.Forecast:
+    """The forecast to the target period from the values that stand for the whole."""
+    spec = row.spec
     return forecasting.forecast(
-        points,
+        [(p.end, v) for p, v in points if v is not None],
         direction=spec.direction,
         target=spec.target_value,
         target_end=spec.target_period.end if spec.target_period else None,
@@ -89,13 +126,11 @@ def _number(value, decimals: int) -> str:
     return "–" if value is None else formatting.number(round(value, decimals), decimals)
 
 
-def spark(row: IndicatorRow, history: list[IndicatorResult]) -> tuple[SafeString, str]:
+def spark(row: IndicatorRow, points: Points) -> tuple[SafeString, str]:
     """(the sparkline of an indicator's values, what it shows in words)."""
-    values = [h.rollup.value if is_whole(h) else None for h in history]
-    labels = [h.reference.code for h in history if h.reference]
-    words = ", ".join(
-        f"{label}: {_number(value, row.decimals)}"
-        for label, value in zip(labels, values, strict=True)
-    )
+    words = ", ".join(f"{p.code}: {_number(v, row.decimals)}" for p, v in points)
     title = _("%(name)s by period: %(values)s") % {"name": row.name, "values": words or "–"}
-    return sparkline_svg(values, title=title, target=row.spec.target_value), words
+    svg = sparkline_svg(
+        [v for _p, v in points], title=title, target=row.spec.target_value, height=24
+    )
+    return svg, words
