@@ -65,6 +65,7 @@ class IndicatorRow:
     owner_code: str = ""
     owner_active: bool = True
     owner_successor: str = ""  # the code of the unit a closed owner was merged into
+    owner_path: str = ""
 
 
 @dataclass(frozen=True)
@@ -323,9 +324,14 @@ def load(
     )
 
 
-def indicator_rows(data: DashboardData, owners: Q, goal_ids: list[int] | None = None):
+def indicator_rows(
+    data: DashboardData,
+    owners: Q,
+    goal_ids: list[int] | None = None,
+    indicator_ids: list[int] | None = None,
+):
     """The active indicators of the strategy owned by `owners` (a filter on Unit), optionally
-    of some goals only, as `IndicatorRow`s (targets and milestones included)."""
+    of some goals or some indicators only, as `IndicatorRow`s (targets and milestones included)."""
     by_id = {p.id: p for p in data.periods}
     indicator_qs = Indicator.objects.active().filter(
         goal__area__strategy=data.strategy,
@@ -333,6 +339,8 @@ def indicator_rows(data: DashboardData, owners: Q, goal_ids: list[int] | None = 
     )
     if goal_ids is not None:
         indicator_qs = indicator_qs.filter(goal_id__in=goal_ids)
+    if indicator_ids is not None:
+        indicator_qs = indicator_qs.filter(id__in=indicator_ids)
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
     # The owners' targets; unit (contribution) targets apply through scoring.target_for.
     for indicator_id, period_id, value in Target.objects.filter(
@@ -366,6 +374,7 @@ def indicator_rows(data: DashboardData, owners: Q, goal_ids: list[int] | None = 
             owner_code=i.owner_unit.code,
             owner_active=i.owner_unit.active,
             owner_successor=i.owner_unit.successor.code if i.owner_unit.successor else "",
+            owner_path=i.owner_unit.path,
         )
         for i in indicator_qs.select_related("owner_unit__successor").order_by("code")
     ]

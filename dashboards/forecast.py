@@ -13,6 +13,7 @@ months between period ends, as for the trajectory (`scoring.months_between`).
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 import math
 import statistics
@@ -118,8 +119,10 @@ def t_cdf(t: float, df: int) -> float:
     return 0.5 + math.copysign(inside / 2, t)
 
 
+@functools.lru_cache(maxsize=64)
 def t_quantile(p: float, df: int) -> float:
-    """The t value below which a share `p` of the distribution lies (by bisection)."""
+    """The t value below which a share `p` of the distribution lies (by bisection; a page asks
+    for the same few quantiles again and again, so they are kept)."""
     if not 0 < p < 1:
         raise ValueError("p must lie strictly between 0 and 1")
     low, high = -1e6, 1e6

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
 from dashboards.forecast import MIN_POINTS, TOO_FAR, Forecast, Outcome
 from dashboards.scoring import MAINTAIN
@@ -32,6 +34,12 @@ def chance_in_words(probability: float) -> str:
     if probability > 0.95:
         return _("more than nineteen chances in twenty")
     chances, of = min(ODDS, key=lambda odds: abs(odds[0] / odds[1] - probability))
+    return _odds_in_words(chances, of, get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _odds_in_words(chances: int, of: int, language: str | None) -> str:
+    """Kept per language: a page may say the odds of hundreds of indicators."""
     return ngettext(
         "about %(chances)s chance in %(of)s",
         "about %(chances)s chances in %(of)s",
@@ -81,3 +89,20 @@ def verdict(result: Forecast, *, direction: str) -> str:
         "year": target_year,
     }
     return f"{pace} {chance_sentence}"
+
+
+def short_verdict(result: Forecast, *, direction: str) -> str:
+    """The forecast in a few words, for a row of a table ("about one chance in five by 2025")."""
+    if result.outcome == Outcome.NO_TARGET:
+        return _("no target")
+    if result.outcome == Outcome.TARGET_PASSED:
+        return _("target period measured")
+    if result.outcome == Outcome.TOO_LITTLE_DATA:
+        return _("too little data")
+    year = result.target_end.year
+    chance = chance_in_words(result.probability)
+    if direction == MAINTAIN:
+        return _("%(chance)s of holding it in %(year)s") % {"chance": chance, "year": year}
+    if result.already_reached:
+        return _("already reached")
+    return _("%(chance)s by %(year)s") % {"chance": chance, "year": year}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from dashboards import charts, scoring
+from dashboards import charts, scoring, trends
 from dashboards.data import (
     COUNTED_STATES,
     DashboardData,
@@ -26,9 +27,11 @@ from dashboards.data import (
     report_rows,
 )
 from dashboards.exceptions import Change, ExceptionRow, Kind, exceptions, open_actions
+from dashboards.forecast_words import short_verdict
 from dashboards.models import GroupFigure, GroupKind, UnitCompleteness
 from dashboards.scoring import STATUS_ORDER, Status
 from dashboards.snapshots import comparison_table
+from dashboards.sparkline import sparkline_svg
 from dashboards.summary import (
     GoalFigure,
     IndicatorResult,
@@ -51,8 +54,6 @@ from dashboards.tables import (
 from goals.models import ProgressReport
 from indicators.models import Measurement
 from strategy.policy import Policy
-
-MAX_CHARTS = 12  # indicator charts on a goal page
 
 # --- Shared pieces --------------------------------------------------------------------------
 
@@ -347,9 +348,28 @@ def _sunburst_sentence(data: DashboardData, summary: Summary) -> str:
 # --- Area and pillar ------------------------------------------------------------------------
 
 
+def _add_progress_sparklines(table: Table, goals: list[GoalRow], trend: list[Summary]) -> None:
+    """A column with each goal's median progress over the trend's periods, drawn on the server;
+    its text (and download) gives the figures."""
+    table.headers.append(_("Progress trend"))
+    labels = [s.period.code for s in trend]
+    for goal, row in zip(goals, table.rows, strict=True):
+        values = [_percent_or_none(s.goals[goal.id].progress) for s in trend]
+        words = ", ".join(
+            f"{label}: {'–' if v is None else f'{v:.0f} %'}"
+            for label, v in zip(labels, values, strict=True)
+        )
+        title = _("Progress of %(goal)s by period: %(values)s") % {
+            "goal": goal.title,
+            "values": words,
+        }
+        row.append(Cell(words, svg=sparkline_svg(values, title=title, target=100)))
+
+
 def _group_page(data, summary, trend, goals, *, title, eyebrow, result, crumbs, pillars=()):
     previous = trend[-2] if len(trend) > 1 else None
     table = _goal_table(data, summary, goals, "goals", _("Goals"), previous)
+    _add_progress_sparklines(table, goals, trend)
     series = [
         (
             g.code,
@@ -441,91 +461,39 @@ def pillar(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
 
 # --- Goal -----------------------------------------------------------------------------------
 
-
-def _indicator_block(data: DashboardData, result: IndicatorResult, history: list[IndicatorResult]):
-    spec, row = result.row.spec, result.row
-    decimals = row.decimals
-    names = {"actual": _("Actual"), "trajectory": _("Expected trajectory"), "target": _("Target")}
-    labels = [h.reference.code for h in history if h.reference]
-    actuals = [
-        None if h.rollup.value is None else float(round(h.rollup.value, decimals))
-        for h in history
-        if h.reference
-    ]
-    knots = [(p.code, float(v)) for p, v in scoring.trajectory(spec)]
-    target = (spec.target_period.code, float(spec.target_value)) if knots else None
-    figure = charts.indicator_trend(
-        labels=labels, actuals=actuals, trajectory=knots, target=target, names=names
-    )
-    table = Table(
-        f"trend-{spec.code}",
-        _("%(indicator)s by period") % {"indicator": row.name},
-        [
-            _("Period"),
-            _("Actual"),
-            _("Expected"),
-            _("Units reported"),
-            _("Units expected"),
-            _("Status"),
-        ],
-        flagged=(1,),
-    )
-    for h in history:
-        if h.reference is None:
-            continue
-        table.add(
-            Cell(h.reference.code),
-            fmt_value(h.rollup.value, spec),
-            fmt_number(scoring.expected_value(spec, h.reference), decimals),
-            fmt_count(h.rollup.reported),
-            fmt_count(h.rollup.expected),
-            fmt_status(h.score.status),
-        )
-    score = result.score
-    parts = [
-        _("%(status)s.") % {"status": STATUS_LABELS[score.status]},
-    ]
-    if score.actual is not None and result.reference:
-        parts.append(
-            _("%(period)s: %(actual)s (expected %(expected)s, target %(target)s in %(tp)s).")
-            % {
-                "period": result.reference.code,
-                "actual": fmt_number(score.actual, decimals).text,
-                "expected": fmt_number(score.expected, decimals).text or "–",
-                "target": fmt_number(spec.target_value, decimals).text or "–",
-                "tp": spec.target_period.code if spec.target_period else "–",
-            }
-        )
-    value = fmt_value(score.actual, spec)
-    if value.flag:
-        parts.append(_("The value is unusual: %(why)s") % {"why": value.flag})
-    if result.rollup.expected:
-        parts.append(_coverage_text(result))
-    return {
-        "result": result,
-        "row": row,
-        "chart_id": f"trend-{spec.code}",
-        "figure": figure,
-        "table": table,
-        "summary": " ".join(parts),
-        "value": value,
-        "expected": fmt_number(score.expected, decimals),
-        "progress": fmt_percent(score.progress),
-        "ratio": fmt_ratio(score.ratio),
-    }
+# Indicator rows shown at once on a goal page (the most urgent first); the others, up to the
+# table's screen limit, one click further, and all of them in the downloads.
+FIRST_INDICATORS = 10
+SHOWN_INDICATORS = 50
+# Narratives shown at once (off track first), and in all; the others are in the downloads.
+FIRST_NARRATIVES = 3
+SHOWN_NARRATIVES = 12
+REPORT_URGENCY = {"off_track": 0, "at_risk": 1, "on_track": 2, "achieved": 3}
 
 
-def _coverage_text(result: IndicatorResult) -> str:
-    r = result.rollup
-    text = _("%(reported)d of %(expected)d units reported") % {
-        "reported": r.reported,
-        "expected": r.expected,
-    }
-    if r.carried:
-        text += ", " + ngettext(
-            "%(n)d carried from an earlier period", "%(n)d carried from earlier periods", r.carried
-        ) % {"n": r.carried}
-    return text + "."
+def _indicator_lines(data: DashboardData, indicators: list[IndicatorResult]) -> list[dict]:
+    """The goal page's compact rows: name, value, target, status, sparkline, forecast words."""
+    shown = indicators[:SHOWN_INDICATORS]
+    history = trends.values(data, [i.row for i in indicators])
+    # Reversed once: a goal can have hundreds of indicators.
+    pattern = _url("indicator", "0", query=_query(data)).replace("/0/", "/{}/", 1)
+    lines = []
+    for n, ind in enumerate(indicators):
+        row, spec = ind.row, ind.row.spec
+        result = trends.forecast_of(row, history[spec.id])
+        line = {
+            "result": ind,
+            "row": row,
+            "href": pattern.format(spec.id),
+            "value": fmt_value(ind.score.actual, spec),
+            "target": fmt_number(spec.target_value, spec.decimals),
+            "target_period": spec.target_period.code if spec.target_period else "",
+            "forecast": short_verdict(result, direction=spec.direction),
+        }
+        if n < len(shown):
+            line["spark"], line["spark_words"] = trends.spark(row, history[spec.id])
+        lines.append(line)
+    return lines
 
 
 def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
@@ -544,49 +512,47 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     indicators = [read[(r.spec.id, data.period.id)] for r in rows]
     summary.indicators = {i.row.spec.id: i for i in indicators}
     urgency = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.ON_TRACK: 2, Status.NO_DATA: 3}
-    indicators.sort(key=lambda r: (urgency[r.score.status], r.row.spec.code))
-    blocks = []
-    # A goal can have hundreds of indicators at national scale: chart the most urgent ones,
-    # list them all in the table.
-    charted = indicators[:MAX_CHARTS]
-    history_of = {i.row.spec.id: _history_periods(data, i.row) for i in charted}
-    wanted = {p for periods in history_of.values() for p in periods}
-    history = indicator_results(data, [i.row for i in charted], wanted) if wanted else {}
-    for ind in charted:
-        spec = ind.row.spec
-        points = [history[(spec.id, p.id)] for p in history_of[spec.id]]
-        blocks.append(_indicator_block(data, ind, points))
-    context = _base(data, summary=summary, goal=row, area=area_row, result=result, blocks=blocks)
-    for block in blocks:
-        context["charts"].append({"id": block["chart_id"], "figure": block["figure"]})
+    indicators.sort(key=lambda r: (urgency[r.score.status], r.row.name, r.row.spec.code))
+    lines = _indicator_lines(data, indicators)
+    context = _base(data, summary=summary, goal=row, area=area_row, result=result)
 
     indicators_table = Table(
         "indicators",
         _("Indicators"),
         [
             _("Indicator"),
+            _("Code"),
             _("Period"),
             _("Actual"),
             _("Expected"),
+            _("Target"),
+            _("Target period"),
             _("Progress (%)"),
             _("Progress ratio"),
             _("Status"),
+            _("Forecast"),
             _("Units reported"),
             _("Units expected"),
         ],
-        flagged=(2,),
+        flagged=(3,),
+        on_screen=(0, 1, 3, 5, 6, 9, 10),
     )
-    for ind in indicators:
+    for line in lines:
+        ind = line["result"]
         decimals = ind.row.decimals
         owner = "" if ind.row.owner_active else f" ({_owner_label(ind.row)})"
         indicators_table.add(
-            Cell(f"{ind.row.spec.code} {ind.row.name}{owner}"),
+            Cell(f"{ind.row.name}{owner}", href=line["href"]),
+            Cell(ind.row.spec.code),
             Cell(ind.reference.code if ind.reference else ""),
-            fmt_value(ind.score.actual, ind.row.spec),
+            line["value"],
             fmt_number(ind.score.expected, decimals),
+            line["target"],
+            Cell(line["target_period"]),
             fmt_percent(ind.score.progress),
             fmt_ratio(ind.score.ratio),
             fmt_status(ind.score.status),
+            Cell(line["forecast"]),
             fmt_count(ind.rollup.reported),
             fmt_count(ind.rollup.expected),
         )
@@ -609,42 +575,63 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         (r for r in goal_reports if r.unit_id in units),
         key=lambda r: units[r.unit_id].path,
     )
+    narratives = []
     for report in reports:
         u = units[report.unit_id]
         counted = report.state in COUNTED_STATES
         reported = scoring.REPORTED_AS_STATUS.get(report.status) if counted else None
+        href = _url("unit", u.code, query=_query(data, with_unit=False))
         reports_table.add(
-            Cell(
-                f"{u.code} {u.name}", href=_url("unit", u.code, query=_query(data, with_unit=False))
-            ),
+            Cell(u.name, href=href),
             Cell(report.status_label, status=reported),
             Cell(report.state_label),
             Cell(report.narrative),
             Cell(report.next_steps),
             Cell(report.risks),
         )
+        narratives.append(
+            {"report": report, "unit": u, "href": href, "status": reported, "counted": counted}
+        )
+    narratives.sort(
+        key=lambda n: (
+            not n["counted"],
+            REPORT_URGENCY.get(n["report"].status, 4),
+            n["unit"].path,
+        )
+    )
     comments_table = Table(
         "comments",
         _("Comments on values"),
         [_("Indicator"), _("Unit"), _("Period"), _("Comment")],
     )
-    # The comments shown: those on the values the indicators are read at, in the scope.
-    read_at = Q()
+    # The comments shown: those on the values the indicators are read at, in the scope. The
+    # indicators read at the same period are asked for together: one condition per period.
+    by_reference: dict[int, list[int]] = {}
     for ind in indicators:
         if ind.reference is not None:
-            read_at |= Q(indicator_id=ind.row.spec.id, period_id=ind.reference.id)
-    comments = (
-        Measurement.objects.filter(read_at, unit__path__startswith=data.scope.path)
-        .exclude(comment="")
-        .order_by("indicator__code", "unit__path")
-        .values_list("indicator__code", "unit_id", "period__code", "comment")
-        if read_at
-        else []
+            by_reference.setdefault(ind.reference.id, []).append(ind.row.spec.id)
+    read_at = Q()
+    for period_id, ids in by_reference.items():
+        read_at |= Q(period_id=period_id, indicator_id__in=ids)
+    names = {ind.row.spec.id: ind.row.name for ind in indicators}
+    codes = {p.id: p.code for p in data.periods}
+    comments = sorted(
+        (
+            Measurement.objects.filter(read_at, unit__path__startswith=data.scope.path)
+            .exclude(comment="")
+            .values_list("indicator_id", "unit_id", "period_id", "comment")
+            if read_at
+            else []
+        ),
+        key=lambda c: (names[c[0]], units[c[1]].path if c[1] in units else ""),
     )
-    for indicator_code, unit_id, period_code, comment in comments:
+    for indicator_id, unit_id, period_id, comment in comments:
         if unit_id in units:
             comments_table.add(
-                Cell(indicator_code), Cell(units[unit_id].code), Cell(period_code), Cell(comment)
+                Cell(names[indicator_id]),
+                Cell(units[unit_id].code),
+                Cell(codes.get(period_id, "")),
+                Cell(comment),
             )
     for report in reports:
         if report.return_comment:
@@ -663,33 +650,30 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
             for ind in sorted(indicators, key=lambda r: r.row.spec.code)
         ],
     )
+    shown = lines[:SHOWN_INDICATORS]
     context.update(
         indicators_table=indicators_table,
         reports_table=reports_table,
         comments_table=comments_table,
         as_reported_table=as_reported,
         tables=[indicators_table, reports_table, comments_table]
-        + [b["table"] for b in blocks]
         + ([as_reported] if as_reported else []),
         crumbs=[
             (_("Overview"), _url("overview", query=query)),
             (area_row.name, _url("area", area_row.code, query=query)),
         ],
         text_summary=_goal_sentence(result, len(indicators)),
-        charted=len(blocks),
+        progress=fmt_percent(result.progress),
+        coverage=result.coverage,
+        narratives=narratives[:FIRST_NARRATIVES],
+        more_narratives=narratives[FIRST_NARRATIVES:SHOWN_NARRATIVES],
+        hidden_narratives=max(0, len(narratives) - SHOWN_NARRATIVES),
+        first_lines=shown[:FIRST_INDICATORS],
+        more_lines=shown[FIRST_INDICATORS:],
+        hidden_lines=len(lines) - len(shown),
         indicator_count=len(indicators),
     )
     return context
-
-
-def _history_periods(data: DashboardData, row: IndicatorRow) -> list:
-    """The periods an indicator's chart shows: of its frequency, from its baseline to the
-    chosen period, the last 12."""
-    spec = row.spec
-    periods = [p for p in data.periods if p.kind == spec.frequency and p.end <= data.period.end]
-    if spec.baseline_period:
-        periods = [p for p in periods if p.end >= spec.baseline_period.end]
-    return periods[-12:]
 
 
 def _goal_sentence(result: GoalFigure, n: int) -> str:
@@ -792,6 +776,8 @@ def unit(data: DashboardData) -> dict[str, Any]:
             fmt_count(share.rollup.reported),
             fmt_count(share.rollup.expected),
         )
+    _link_indicators(data, own_table, own_rows, with_trend=True)
+    _link_indicators(data, share_table, share_rows)
     context = _base(
         data,
         unit=scope,
@@ -810,6 +796,26 @@ def unit(data: DashboardData) -> dict[str, Any]:
         context["tables"].append(heat["heat_table"])
         context["charts"].append({"id": "heatmap", "figure": heat["heat_figure"]})
     return context
+
+
+def _link_indicators(
+    data: DashboardData, table: Table, rows: list[IndicatorRow], *, with_trend: bool = False
+) -> None:
+    """Link each indicator (column 1) to its own page for this unit, and with `with_trend` add
+    its sparkline and forecast in words from the stored figures (one query)."""
+    pattern = _url("indicator", "0", query=_query(data)).replace("/0/", "/{}/", 1)
+    history = trends.values(data, rows) if with_trend and rows else {}
+    if with_trend:
+        table.headers += [_("Trend"), _("Forecast")]
+    for row, cells in zip(rows, table.rows, strict=True):
+        cells[1] = replace(cells[1], href=pattern.format(row.spec.id))
+        if not with_trend:
+            continue
+        points = history[row.spec.id]
+        forecast = trends.forecast_of(row, points)
+        svg, words = trends.spark(row, points)
+        cells.append(Cell(words, svg=svg))
+        cells.append(Cell(short_verdict(forecast, direction=row.spec.direction)))
 
 
 def _owner_label(row: IndicatorRow) -> str:

@@ -56,6 +56,7 @@ class Cell:
     href: str = ""
     plain: str = ""  # the figure as written in a CSV download: no grouping, a decimal point
     flag: str = ""  # why the value is "unusual" for its indicator (shown beside it, exported)
+    svg: str = ""  # a drawing shown on the page instead of `text` (a sparkline); `text` says it
 
 
 @dataclass
@@ -67,6 +68,9 @@ class Table:
     #: Columns of indicator values: each is followed in the downloads by a note column that
     #: says "unusual" where the value is (on screen the flag stands beside the value).
     flagged: tuple[int, ...] = ()
+    #: Columns the page shows, where it shows a table in a shape of its own (the goal page's
+    #: compact indicator rows); None: all. The downloads always have every column.
+    on_screen: tuple[int, ...] | None = None
 
     def add(self, *cells: Cell | str) -> None:
         self.rows.append([c if isinstance(c, Cell) else Cell(str(c)) for c in cells])

@@ -13,4 +13,5 @@ urlpatterns = [
     path("area/<code:area>/pillar/<code:pillar>/", views.pillar, name="pillar"),
     path("area/<code:area>/goal/<code:goal>/", views.goal, name="goal"),
     path("unit/<code:code>/", views.unit, name="unit"),
+    path("indicator/<int:indicator_id>/", views.indicator, name="indicator"),
 ]

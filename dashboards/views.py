@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone, translation
 from django.views.decorators.http import require_http_methods, require_safe
 
-from dashboards import pages
+from dashboards import drilldown, pages
 from dashboards.data import DashboardData, current_strategy, default_period, load
 from dashboards.forms import BoardReportForm
 from dashboards.tables import export
@@ -95,6 +95,15 @@ def unit(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @require_safe
+def indicator(request: HttpRequest, indicator_id: int) -> HttpResponse:
+    return _page(
+        request,
+        "dashboards/indicator.html",
+        lambda data: drilldown.indicator(data, indicator_id),
+    )
+
+
+@require_safe
 def completeness(request: HttpRequest) -> HttpResponse:
     return _page(
         request,
@@ -110,6 +119,8 @@ def exceptions(request: HttpRequest) -> HttpResponse:
         "dashboards/exceptions.html",
         lambda data: pages.exceptions_page(data, Policy.of(request), timezone.localdate()),
     )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def board_report(request: HttpRequest) -> HttpResponse:
     """The board report's form (period, unit, language); its POST starts the background job

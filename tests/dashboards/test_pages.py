@@ -167,11 +167,11 @@ def test_a_new_measurement_shows_on_the_next_request(client, personas, dashboard
     url = "/dashboard/area/RES/goal/RES-3/"
     cumulative = next(i for i in made if i.accumulation == "cumulative")
     before = get(client, url, format="csv", table="indicators").content.decode()
-    assert f"{cumulative.code} {cumulative.name},2024,45," in before
+    assert f"{cumulative.name},{cumulative.code},2024,45," in before
     MeasurementFactory(indicator=cumulative, unit=unit("ITK"), period=period("2024"), value=7)
     after = get(client, url, format="csv", table="indicators").content.decode()
-    row = next(line for line in after.splitlines() if line.startswith(cumulative.code))
-    assert row.startswith(f"{cumulative.code} {cumulative.name},2024,52,")
+    row = next(line for line in after.splitlines() if f",{cumulative.code}," in line)
+    assert row.startswith(f"{cumulative.name},{cumulative.code},2024,52,")
     assert row.endswith(",2,6")  # ITK now counts as reported
 
 
@@ -217,8 +217,9 @@ def test_every_table_on_a_page_downloads_with_the_figures_shown(
         rows = list(csv.reader(io.StringIO(exported)))
         assert rows[0] == table.export_headers()
         assert rows[1:] == [[csv_value(c) for c in row] for row in table.export_rows()]
+        shown = table.on_screen or range(len(table.headers))
         for row in table.text_rows()[:3]:
-            for text in row:
+            for text in (row[n] for n in shown):
                 if text and not text.startswith(("'", "=")):
                     assert (
                         text.replace("&", "&amp;").replace("'", "&#x27;")

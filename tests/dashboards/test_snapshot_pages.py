@@ -94,7 +94,7 @@ def test_the_exported_dashboard_figures_are_numbers_not_formulas_and_equal_the_d
         progress = "" if row["Progress (%)"] is None else f"{row['Progress (%)']:.0f} %"
         assert progress == goal["Progress (%)"]
     for indicator in table_csv(client, GOAL_PAGE, "indicators"):
-        row = exported[("Indicator", indicator["Indicator"].split()[0])]
+        row = exported[("Indicator", indicator["Code"])]
         assert (row["Status"], str(row["Value"] if row["Value"] is not None else "")) == (
             indicator["Status"],
             indicator["Actual"],

@@ -66,6 +66,7 @@ ACCESS = {
     "dashboards:goal": USER,
     "dashboards:unit": USER,
     "dashboards:completeness": USER,
+    "dashboards:indicator": USER,  # tests/dashboards/test_indicator_page.py: per persona
     # The REST API (issue 13): tests/api/test_api_access_matrix.py has every endpoint × method ×
     # persona; the docs page and a person's own token pages are ordinary logged-in pages.
     "api:schema": API,
