@@ -258,8 +258,10 @@ def load(
     today,
     unit_code: str | None = None,
     with_snapshot: bool = False,
+    policy: Policy | None = None,
 ) -> DashboardData:
-    """The frame of a dashboard page for `user`, scoped by the GET params `period` and `unit`
+    """The frame of a dashboard page for `user` (whose `policy` a view has already worked
+    out, if it passes it), scoped by the GET params `period` and `unit`
     (or `unit_code`); 404 for a period that does not exist or a unit the user cannot see.
 
     A fixed number of queries whatever the size of the data. Pending figure changes are settled
@@ -286,7 +288,7 @@ def load(
         period = default_period(periods, today)
 
     rows = list(
-        Policy.for_user(user)
+        (policy or Policy.for_user(user))
         .units(READ)
         .active()
         .annotate(succeeds=Exists(Unit.objects.filter(successor=OuterRef("pk"))))

@@ -33,7 +33,13 @@ def _page(
     build: Callable[[DashboardData], dict],
     **load_kwargs,
 ) -> HttpResponse:
-    data = load(request.user, request.GET, today=timezone.localdate(), **load_kwargs)
+    data = load(
+        request.user,
+        request.GET,
+        today=timezone.localdate(),
+        policy=Policy.of(request),  # the navigation asks for it too: worked out once
+        **load_kwargs,
+    )
     context = build(data)
     for chart in context["charts"]:
         chart["data_id"] = f"{chart['id']}-data"
