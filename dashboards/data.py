@@ -22,7 +22,7 @@ from dashboards import figures
 from dashboards.models import PeriodSnapshot
 from dashboards.scoring import IndicatorSpec, Period, Tree, UnitNode
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
-from indicators.models import Indicator, Target
+from indicators.models import Indicator, Target, label_indicators
 from strategy.models import Area, Pillar, Strategy, Unit
 from strategy.policy import READ, Policy
 
@@ -265,6 +265,7 @@ def indicator_rows(data: DashboardData, owners: Q, goal_ids: list[int] | None = 
         if period_id in by_id:
             milestones[indicator_id].append((by_id[period_id], value))
     measure_labels = _labels(Indicator, "measure")
+    indicators = list(indicator_qs.select_related("owner_unit").order_by("code"))
     return [
         IndicatorRow(
             spec=IndicatorSpec(
@@ -283,14 +284,14 @@ def indicator_rows(data: DashboardData, owners: Q, goal_ids: list[int] | None = 
                 target_period=by_id.get(i.target_period_id),
                 milestones=tuple(sorted(milestones[i.id], key=lambda m: m[0].end)),
             ),
-            name=i.name,
+            name=i.label,  # with its owner where another indicator shown has the same name
             measure=i.measure,
             measure_label=measure_labels.get(i.measure, i.measure),
             decimals=i.decimals,
             owner_code=i.owner_unit.code,
             owner_active=i.owner_unit.active,
         )
-        for i in indicator_qs.select_related("owner_unit").order_by("code")
+        for i in label_indicators(indicators, among=indicators)
     ]
 
 

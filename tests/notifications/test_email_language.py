@@ -97,10 +97,13 @@ def test_a_comment_email_is_in_the_mentioned_leaders_language(
             period=period("2025"),
         )
     message = the_only_email(mailoutbox, lang)
-    assert message.subject == {
-        "nb": "Veikart: rector kommenterte rapporten om RES-3 for IDI, 2025",
-        "en": "Veikart: rector commented on the report on RES-3 for IDI, 2025",
-    }[lang]
+    assert (
+        message.subject
+        == {
+            "nb": "Veikart: rector kommenterte rapporten om RES-3 for IDI, 2025",
+            "en": "Veikart: rector commented on the report on RES-3 for IDI, 2025",
+        }[lang]
+    )
 
 
 def test_a_deadline_reminder_is_in_the_reporters_language_with_the_date_as_they_write_it(

@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from goals.models import ReportState
 from notifications.models import OutboxEmail, OutboxState
-from notifications.tasks import send_outbox_email, send_waiting_emails
 from notifications.outbox import outbox_email_send
+from notifications.tasks import send_outbox_email, send_waiting_emails
 from tests.factories import ProgressReportFactory
 
 
