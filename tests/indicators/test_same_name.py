@@ -11,7 +11,13 @@ from django.urls import reverse
 from django.utils import translation
 
 from indicators.models import Indicator, label_indicators
-from tests.factories import IndicatorFactory, MeasurementFactory, ProgressReportFactory, period, unit
+from tests.factories import (
+    IndicatorFactory,
+    MeasurementFactory,
+    ProgressReportFactory,
+    period,
+    unit,
+)
 
 READS = "Reads of encyclopedia articles"
 
