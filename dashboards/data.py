@@ -22,7 +22,7 @@ from dashboards import figures
 from dashboards.models import PeriodSnapshot
 from dashboards.scoring import IndicatorSpec, Period, Tree, UnitNode
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
-from indicators.models import Indicator, Target
+from indicators.models import Indicator, Target, label_indicators
 from strategy.models import Area, Pillar, Strategy, Unit
 from strategy.policy import READ, Policy
 
@@ -351,6 +351,7 @@ def indicator_rows(
         if period_id in by_id:
             milestones[indicator_id].append((by_id[period_id], value))
     measure_labels = _labels(Indicator, "measure")
+    indicators = list(indicator_qs.select_related("owner_unit__successor").order_by("code"))
     return [
         IndicatorRow(
             spec=IndicatorSpec(
@@ -369,7 +370,7 @@ def indicator_rows(
                 target_period=by_id.get(i.target_period_id),
                 milestones=tuple(sorted(milestones[i.id], key=lambda m: m[0].end)),
             ),
-            name=i.name,
+            name=i.label,  # with its owner where another indicator shown has the same name
             measure=i.measure,
             measure_label=measure_labels.get(i.measure, i.measure),
             decimals=i.decimals,
@@ -378,7 +379,7 @@ def indicator_rows(
             owner_successor=i.owner_unit.successor.code if i.owner_unit.successor else "",
             owner_path=i.owner_unit.path,
         )
-        for i in indicator_qs.select_related("owner_unit__successor").order_by("code")
+        for i in label_indicators(indicators, among=indicators)
     ]
 
 

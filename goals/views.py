@@ -31,7 +31,7 @@ from goals.models import (
     ReportState,
     TransitionRefused,
 )
-from indicators.models import Indicator, Measurement, goals_reported_on_by
+from indicators.models import Indicator, Measurement, goals_reported_on_by, label_indicators
 from strategy.http import ViewRequest
 from strategy.models import Strategy, Unit
 from strategy.policy import Policy
@@ -85,7 +85,7 @@ def unit_detail(request: ViewRequest, code: str) -> HttpResponse:
             "goal_id", "state", "status", "return_comment", "version"
         )
     }
-    lacking = (
+    lacking = label_indicators(
         Indicator.objects.active()
         .reported_by(unit)
         .without_value_in(open_periods, unit=unit)
@@ -440,9 +440,10 @@ def _render_report(request: ViewRequest, report: ProgressReport, **context) -> T
             period__start__gte=report.period.start,
             period__end__lte=report.period.end,
         )
-        .select_related("indicator", "period", "unit")
+        .select_related("indicator__owner_unit", "period", "unit")
         .order_by("indicator__code", "period__start")
     )
+    label_indicators(value.indicator for value in values)
     context = {
         "report": report,
         "unit": report.unit,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, ClassVar, Self
@@ -274,6 +275,12 @@ class Indicator(models.Model):
 
     def natural_key(self) -> tuple[str]:
         return (self.code,)
+
+    @property
+    def label(self) -> str:
+        """The name shown to people: see `label_indicators`, which sets it; the bare name for an
+        indicator that did not go through it."""
+        return self.__dict__.get("_label") or self.name
 
     def clean(self) -> None:
         errors: dict[str, StrOrPromise | list[str]] = {}
@@ -711,6 +718,50 @@ class WriteConflict(EditConflict):
     def __init__(self, conflicts: list[Measurement]) -> None:
         super().__init__(conflicts[0])
         self.conflicts = conflicts
+
+
+# Between an indicator's name and its owner unit, where another indicator has the same name.
+OWNER_SEPARATOR = " — "
+
+
+def label_indicators(
+    indicators: Iterable[Indicator], *, among: Iterable[Indicator] | None = None
+) -> list[Indicator]:
+    """Give each indicator its `label`: the name, followed by its owner unit's code when another
+    indicator has the same name in the language shown ("Reads of encyclopedia articles — NTNU"
+    beside "— IE"), and by its code as well if that owner has two of the same name.
+
+    The one rule for telling indicators of the same name apart; every page, form and download
+    that names indicators sends them through it. The namesakes are looked for `among` the
+    indicators shown together when given (no query), otherwise among all active indicators
+    (one query), so a row re-rendered alone is labelled as in its whole list. The indicators
+    need their `owner_unit` loaded.
+    """
+    indicators = list(indicators)
+    names = {indicator.name for indicator in indicators}
+    if among is None:
+        among = (
+            Indicator.objects.active()
+            .filter(Q(name_en__in=names) | Q(name_nb__in=names))
+            .select_related("owner_unit")
+            .only("pk", "name_en", "name_nb", "owner_unit__code")
+            if names
+            else []
+        )
+    namesakes: dict[str, set[int]] = {}
+    owners: Counter[tuple[str, str]] = Counter()
+    for other in {other.pk: other for other in [*among, *indicators]}.values():
+        if other.name in names:
+            namesakes.setdefault(other.name, set()).add(other.pk)
+            owners[other.name, other.owner_unit.code] += 1
+    for indicator in indicators:
+        label = indicator.name
+        if len(namesakes.get(indicator.name, ())) > 1:
+            label += OWNER_SEPARATOR + indicator.owner_unit.code
+            if owners[indicator.name, indicator.owner_unit.code] > 1:
+                label += f" ({indicator.code})"
+        indicator.__dict__["_label"] = label
+    return indicators
 
 
 def goals_reported_on_by(unit: Unit, period: ReportingPeriod) -> models.QuerySet[DevelopmentGoal]:

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from goals.models import EditConflict, ReportingPeriod
 from goals.views import current_strategy, get_unit_for_reader, open_periods_of
 from indicators.forms import AttachIndicatorForm, MeasurementForm, MilestoneFormSet
-from indicators.models import Indicator, Measurement, Target
+from indicators.models import Indicator, Measurement, Target, label_indicators
 from strategy.http import ViewRequest
 from strategy.models import Unit
 from strategy.policy import Policy
@@ -105,7 +105,8 @@ def measurement_save(
 ) -> HttpResponse:
     unit = get_unit_for_reader(request, code)
     indicator = get_object_or_404(
-        Indicator.objects.active().reported_by(unit).select_related("goal__area"), pk=indicator_id
+        Indicator.objects.active().reported_by(unit).select_related("goal__area", "owner_unit"),
+        pk=indicator_id,
     )
     period = get_object_or_404(
         ReportingPeriod,
@@ -115,13 +116,14 @@ def measurement_save(
     )
     if not (Policy.of(request).can_edit(unit) and period.is_writable_by(request.user)):
         raise PermissionDenied
+    label_indicators([indicator])
     row = _row(indicator, unit, period)
     _save_row(request, unit, row)
     if row.notice and not request.htmx:
         messages.success(
             request,
             _("Saved %(indicator)s for %(period)s.")
-            % {"indicator": indicator.name, "period": period.code},
+            % {"indicator": indicator.label, "period": period.code},
         )
         return redirect(f"{reverse('indicators:grid', args=[unit.code])}#row-{row.prefix}")
     if request.htmx:
@@ -276,7 +278,7 @@ def _sections(unit: Unit) -> list[Section]:
     a fixed number of queries."""
     periods = open_periods_of(current_strategy())
     sections = [Section(period, period.previous()) for period in periods]
-    indicators = list(
+    indicators = label_indicators(
         Indicator.objects.active()
         .reported_by(unit)
         .filter(frequency__in={p.kind for p in periods})

@@ -31,6 +31,9 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     readonly_fields = [
         "step",
         "report",
+        "posted_comment",
+        "digest_since",
+        "digest_until",
         "recipient",
         "by",
         "comment",

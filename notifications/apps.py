@@ -10,8 +10,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         # The receivers use models, which are only importable once the registry is ready.
-        from notifications.comments import on_comment_posted
-        from notifications.receivers import on_report_step_taken
+        from notifications.receivers import on_comment_posted, on_report_step_taken
 
         report_step_taken.connect(on_report_step_taken, dispatch_uid="notifications-report-step")
         comment_posted.connect(on_comment_posted, dispatch_uid="notifications-comment")

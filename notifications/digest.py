@@ -4,26 +4,28 @@ Built from the rows themselves (reports, actions, comments), never from dashboar
 report submitted or approved in the window, a reported status that differs from the unit's
 report on the goal in the previous period, actions raised and comments posted. A reader's units
 are those they may read (`strategy.policy`); goal-wide comments go to every reader. A
-quiet week sends nothing. One digest per person and week, recorded in SentDigest before it is
-sent (as for the reminders: a crash between the two loses one e-mail rather than sending two).
+quiet week sends nothing. One digest per person and week: SentDigest and the outbox e-mail are
+written in one transaction, and the outbox sends it once (rebuilt from the same window when it
+is sent, so a worker or mail server that is away delays it rather than losing it).
 """
 
 from __future__ import annotations
 
 import datetime
-import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from goals.models import Action, Comment, ProgressReport
-from notifications.models import SentDigest
+from notifications.models import DIGEST, OutboxEmail, SentDigest
 from notifications.notify import notify_weekly_digest
 from strategy.policy import Policy
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 WEEK = datetime.timedelta(days=7)
 # After missed weeks (beat down, a person back from leave) a digest reaches back this far at most.
@@ -33,7 +35,7 @@ LONGEST_WINDOW = datetime.timedelta(days=14)
 @dataclass
 class StatusChange:
     report: ProgressReport
-    before: str  # the status reported in the previous period, as shown
+    before: StrOrPromise  # the status reported in the previous period, translated when shown
 
 
 @dataclass
@@ -113,8 +115,9 @@ def _status_changes(reports: list[ProgressReport]) -> list[StatusChange]:
     for report in reports:
         before = earlier.get((report.unit_id, report.goal_id, previous.get(report.period_id)))
         if before is not None and before != report.status:
+            # The lazy label: the e-mail renders it in its reader's language.
             shown = dict(ProgressReport._meta.get_field("status").choices)[before]
-            changes.append(StatusChange(report, str(shown)))
+            changes.append(StatusChange(report, shown))
     return changes
 
 
@@ -124,8 +127,9 @@ def week_of(moment: datetime.datetime) -> datetime.date:
     return day - datetime.timedelta(days=day.weekday())
 
 
-def weekly_digests_send(*, now: datetime.datetime) -> int:
-    """Send this week's digests to those who opted in; returns the number of e-mails sent."""
+def weekly_digests_write(*, now: datetime.datetime) -> list[OutboxEmail]:
+    """Put this week's digests in the outbox for those who opted in and had something happen in
+    their units; returns the e-mails written (none for a person who has this week's already)."""
     week = week_of(now)
     readers = (
         get_user_model()
@@ -138,27 +142,31 @@ def weekly_digests_send(*, now: datetime.datetime) -> int:
         "user_id", "sent_at"
     ):
         last_sent[user_id] = max(sent_at, last_sent.get(user_id, sent_at))
-    sent = 0
+    emails = []
     for user in readers:
         since = max(last_sent.get(user.pk, now - WEEK), now - LONGEST_WINDOW)
-        digest = digest_of(user, since=since, until=now)
-        if digest.is_empty:
+        if digest_of(user, since=since, until=now).is_empty:
             continue
-        if _send_once(user, week, digest):
-            sent += 1
-    return sent
+        try:
+            with transaction.atomic():
+                SentDigest.objects.create(user=user, week=week, sent_at=now)
+                emails.append(
+                    OutboxEmail.objects.create(
+                        step=DIGEST, recipient=user, digest_since=since, digest_until=now
+                    )
+                )
+        except IntegrityError:
+            continue  # another run got there first
+    return emails
 
 
-def _send_once(user, week: datetime.date, digest: Digest) -> bool:
-    try:
-        with transaction.atomic():
-            record = SentDigest.objects.create(user=user, week=week, sent_at=digest.until)
-    except IntegrityError:
-        return False  # another run got there first
-    try:
-        notify_weekly_digest(user=user, digest=digest)
-    except Exception:
-        logger.exception("Could not send the weekly digest to %s; will try again", user)
-        record.delete()
+def digest_email_send(email: OutboxEmail) -> bool:
+    """Send one weekly digest; False if the reader has gone or nothing is left to tell."""
+    user = get_user_model().objects.select_related("profile").filter(pk=email.recipient_id).first()
+    if user is None or email.digest_since is None or email.digest_until is None:
         return False
+    digest = digest_of(user, since=email.digest_since, until=email.digest_until)
+    if digest.is_empty:
+        return False
+    notify_weekly_digest(user=user, digest=digest)
     return True

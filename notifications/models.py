@@ -1,5 +1,6 @@
-"""A record of the reminders sent, so that none is ever sent twice; the outbox of workflow
-e-mails, so that none is lost while Redis or the mail server is away."""
+"""A record of the reminders sent, so that none is ever sent twice; the outbox of e-mails
+(workflow steps, comments, weekly digests), so that none is lost while Redis or the mail server
+is away, and none is sent twice."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from goals.models import ProgressReport, ReportingPeriod
+from goals.models import Comment, ProgressReport, ReportingPeriod
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,16 @@ class SentDigest(models.Model):
         return f"{self.week} → {self.user}"
 
 
+# What an outbox e-mail is about (OutboxEmail.step): a workflow step on a report, a comment, or a
+# reader's weekly digest.
+SUBMITTED = "submitted"
+RETURNED = "returned"
+APPROVED = "approved"
+WORKFLOW_STEPS = (SUBMITTED, RETURNED, APPROVED)
+COMMENT = "comment"
+DIGEST = "digest"
+
+
 class OutboxState(models.TextChoices):
     PENDING = "pending", _("Waiting to be sent")
     SENDING = "sending", _("Being sent")
@@ -104,7 +115,9 @@ class OutboxEmailQuerySet(models.QuerySet):
             | Q(state=OutboxState.SENDING, claimed_at__lt=now - abandoned)
         )
 
-    def send_due(self, *, send: Callable[..., bool], now: datetime.datetime | None = None) -> int:
+    def send_due(
+        self, *, send: Callable[[OutboxEmail], bool], now: datetime.datetime | None = None
+    ) -> int:
         """Send every due e-mail with `send` (see OutboxEmail.deliver); the number sent."""
         now = now or timezone.now()
         emails = self.due(now=now).order_by("pk")
@@ -112,7 +125,10 @@ class OutboxEmailQuerySet(models.QuerySet):
 
 
 class OutboxEmail(models.Model):
-    """One workflow e-mail to one person, written before anything is queued.
+    """One e-mail to one person, written before anything is queued: a workflow step on a
+    `report` (with the approver's `comment`), a `posted_comment`, or the weekly digest of
+    `digest_since` up to `digest_until`. The text is rendered when it is sent, in the
+    recipient's language of that moment.
 
     Its task sends it at once when the broker is up; otherwise (or if the mail server failed)
     the sweep that beat runs every minute, and every worker as it starts, sends it later. A
@@ -124,8 +140,23 @@ class OutboxEmail(models.Model):
 
     step = models.CharField(_("step"), max_length=10)
     report = models.ForeignKey(
-        ProgressReport, on_delete=models.CASCADE, related_name="+", verbose_name=_("report")
+        ProgressReport,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("report"),
     )
+    posted_comment = models.ForeignKey(
+        Comment,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("comment posted"),
+    )
+    digest_since = models.DateTimeField(_("digest from"), null=True, blank=True)
+    digest_until = models.DateTimeField(_("digest until"), null=True, blank=True)
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.CASCADE,
@@ -158,9 +189,27 @@ class OutboxEmail(models.Model):
         verbose_name_plural = _("outbox")
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["state", "available_at"], name="outbox_due")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(step__in=WORKFLOW_STEPS, report__isnull=False)
+                | Q(step=COMMENT, posted_comment__isnull=False)
+                | Q(step=DIGEST, digest_since__isnull=False, digest_until__isnull=False),
+                name="outbox_email_names_what_it_is_about",
+                violation_error_message=_(
+                    "A workflow e-mail needs its report, a comment e-mail its comment and a "
+                    "digest its week."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.step} · report {self.report_id} → {self.recipient_id} ({self.state})"
+        if self.step == COMMENT:
+            about = f"comment {self.posted_comment_id}"
+        elif self.step == DIGEST:
+            about = f"digest until {self.digest_until}"
+        else:
+            about = f"report {self.report_id}"
+        return f"{self.step} · {about} → {self.recipient_id} ({self.state})"
 
     def claim(self, *, now: datetime.datetime | None = None) -> bool:
         now = now or timezone.now()
@@ -175,20 +224,16 @@ class OutboxEmail(models.Model):
             self.refresh_from_db(fields=["state", "claimed_at", "attempts"])
         return bool(claimed)
 
-    def deliver(self, send: Callable[..., bool], *, now: datetime.datetime | None = None) -> bool:
-        """Claim, send with `send(step=…, report_id=…, user_id=…, by_id=…, comment=…)`, mark
-        sent. True if this call sent it. A failure puts it back with a growing delay, and gives
-        up after `OUTBOX_MAX_ATTEMPTS`."""
+    def deliver(
+        self, send: Callable[[OutboxEmail], bool], *, now: datetime.datetime | None = None
+    ) -> bool:
+        """Claim, send with `send(self)` (notifications.outbox.outbox_email_send), mark sent.
+        True if this call sent it. A failure puts it back with a growing delay, and gives up
+        after `OUTBOX_MAX_ATTEMPTS`."""
         if not self.claim(now=now):
             return False
         try:
-            send(
-                step=self.step,
-                report_id=self.report_id,
-                user_id=self.recipient_id,
-                by_id=self.by_id,
-                comment=self.comment,
-            )
+            send(self)
         except Exception as error:
             logger.warning("Could not send outbox e-mail %s; will retry", self.pk, exc_info=True)
             self._failed(error)

@@ -16,12 +16,8 @@ from django.contrib.auth import get_user_model
 
 from goals.models import ProgressReport
 from notifications import notify
+from notifications.models import SUBMITTED, OutboxEmail
 from strategy.policy import APPROVE, holders_of
-
-SUBMITTED = "submitted"
-RETURNED = "returned"
-APPROVED = "approved"
-STEPS = (SUBMITTED, RETURNED, APPROVED)
 
 
 def approvers_of(unit, *, exclude=None) -> list[int]:
@@ -46,17 +42,32 @@ def recipients_of(step: str, report, *, by) -> list[int]:
     return list(reporter.values_list("pk", flat=True))
 
 
-def report_step_send(
-    *, step: str, report_id: int, user_id: int, by_id: int | None, comment: str
-) -> bool:
+def report_step_emails_write(
+    *, step: str, report_id: int, by, comment: str = ""
+) -> list[OutboxEmail]:
+    """Put the e-mails about a step just taken on a report in the outbox, one per recipient."""
+    report = ProgressReport.objects.select_related("unit").get(pk=report_id)
+    return OutboxEmail.objects.bulk_create(
+        OutboxEmail(step=step, report=report, recipient_id=user_id, by=by, comment=comment or "")
+        for user_id in recipients_of(step, report, by=by)
+    )
+
+
+def report_step_send(email: OutboxEmail) -> bool:
     """Send one workflow e-mail; False if the report or the recipient has gone meanwhile."""
     report = (
-        ProgressReport.objects.select_related("goal", "unit", "period").filter(pk=report_id).first()
+        ProgressReport.objects.select_related("goal", "unit", "period")
+        .filter(pk=email.report_id)
+        .first()
     )
-    users = get_user_model().objects.select_related("profile").in_bulk([user_id, by_id])
-    if report is None or user_id not in users:
+    users = (
+        get_user_model()
+        .objects.select_related("profile")
+        .in_bulk([email.recipient_id, email.by_id])
+    )
+    if report is None or email.recipient_id not in users:
         return False
-    send = getattr(notify, f"notify_report_{step}")
-    extra = {} if step == SUBMITTED else {"comment": comment}
-    send(user=users[user_id], report=report, by=users.get(by_id), **extra)
+    send = getattr(notify, f"notify_report_{email.step}")
+    extra = {} if email.step == SUBMITTED else {"comment": email.comment}
+    send(user=users[email.recipient_id], report=report, by=users.get(email.by_id), **extra)
     return True

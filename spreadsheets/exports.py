@@ -25,7 +25,7 @@ from dashboards.scoring import Status
 from dashboards.snapshots import changed, comparable, figures_of, summary_with_indicators
 from dashboards.tables import fmt_count, fmt_number, fmt_percent, fmt_status, fmt_value
 from goals.models import DevelopmentGoal, ProgressReport, ReportingPeriod
-from indicators.models import Indicator, Measurement
+from indicators.models import Indicator, Measurement, label_indicators
 from jobs.models import Job, JobFailed, JobKind, handler
 from spreadsheets.cells import escape_formula
 from spreadsheets.imports import COLUMNS
@@ -97,7 +97,7 @@ def template_indicators(unit: Unit, period: ReportingPeriod):
 
 
 def template_sheet(unit: Unit, period: ReportingPeriod) -> SheetData:
-    indicators = list(template_indicators(unit, period))
+    indicators = label_indicators(template_indicators(unit, period).select_related("owner_unit"))
     stored = {
         m.indicator_id: m
         for m in Measurement.objects.filter(unit=unit, period=period, indicator__in=indicators)
@@ -108,7 +108,7 @@ def template_sheet(unit: Unit, period: ReportingPeriod) -> SheetData:
         rows.append(
             [
                 indicator.code,
-                indicator.name,
+                indicator.label,
                 unit.code,
                 period.code,
                 _number(measurement.value) if measurement else None,
@@ -155,7 +155,7 @@ def goal_sheet(period: ReportingPeriod, user) -> SheetData:
 
 def indicator_sheet(period: ReportingPeriod, user) -> SheetData:
     measurements = Measurement.objects.visible_to(user).for_period(period).select_related("unit")
-    indicators = (
+    indicators = label_indicators(
         Indicator.objects.visible_to(user)
         .filter(goal__area__strategy=period.strategy)
         .select_related("goal", "owner_unit")
@@ -167,7 +167,7 @@ def indicator_sheet(period: ReportingPeriod, user) -> SheetData:
         for indicator in indicators:
             start = [
                 indicator.code,
-                indicator.name,
+                indicator.label,
                 indicator.goal.code,
                 indicator.owner_unit.code,
                 indicator.get_measure_display(),

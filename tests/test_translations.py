@@ -52,3 +52,16 @@ def test_the_compiled_catalogue_holds_every_translation():
         if "msgid_plural" not in e and compiled_text(catalogue, e) != e["msgstr"]
     ]
     assert not stale, f"run `make messages`: {stale[:5]}"
+
+
+def avoided_terms() -> list[str]:
+    """The words docs/glossary.md says not to use ("not *på rett spor*", "never *framdrift*")."""
+    glossary = (Path(settings.BASE_DIR) / "docs" / "glossary.md").read_text(encoding="utf-8")
+    return re.findall(r"(?:not|never) \*([^*]+)\*", glossary)
+
+
+def test_the_norwegian_catalogue_uses_the_glossarys_terms_only():
+    assert "på rett spor" in avoided_terms()
+    texts = [e["msgstr"].lower() for e in po_entries()]
+    used = {term for term in avoided_terms() for text in texts if term.lower() in text}
+    assert not used, f"docs/glossary.md says not to write {sorted(used)}"

@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from accounts.models import Profile
 from goals.models import Comment
+from notifications.comments import comment_email_send
+from notifications.models import OutboxEmail
 from strategy.models import Role
 from tests.conftest import member
 from tests.factories import goal, period, unit
@@ -91,7 +93,7 @@ def test_a_broker_that_cannot_be_reached_does_not_undo_the_comment(
 ):
     with (
         mock.patch(
-            "notifications.tasks.send_comment_email.delay", side_effect=ConnectionError("down")
+            "notifications.tasks.send_outbox_email.delay", side_effect=ConnectionError("down")
         ),
         django_capture_on_commit_callbacks(execute=True),
     ):
@@ -112,10 +114,8 @@ def test_commenting_in_the_browser_emails_the_mentioned_leader(
 
 @pytest.mark.parametrize("gone", ["comment", "user"])
 def test_a_comment_or_recipient_gone_before_sending_sends_nothing(personas, mailoutbox, gone):
-    from notifications.comments import comment_email_send
-
     comment = post(personas.rector)
-    ids = {"comment_id": comment.pk, "user_id": personas.ie_leader.pk}
-    ids[f"{gone}_id"] = 999999
-    assert comment_email_send(**ids) is False
+    ids = {"posted_comment_id": comment.pk, "recipient_id": personas.ie_leader.pk}
+    ids["posted_comment_id" if gone == "comment" else "recipient_id"] = 999999
+    assert comment_email_send(OutboxEmail(step="comment", **ids)) is False
     assert mailoutbox == []

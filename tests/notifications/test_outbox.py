@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from goals.models import ReportState
 from notifications.models import OutboxEmail, OutboxState
+from notifications.outbox import outbox_email_send
 from notifications.tasks import send_outbox_email, send_waiting_emails
-from notifications.workflow import report_step_send
 from tests.factories import ProgressReportFactory
 
 
@@ -51,8 +51,8 @@ def test_the_sweep_sends_the_waiting_email_once(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         draft.submit(by=personas.idi_reporter)
-    assert OutboxEmail.objects.send_due(send=report_step_send, now=later()) == 1
-    assert OutboxEmail.objects.send_due(send=report_step_send, now=later()) == 0
+    assert OutboxEmail.objects.send_due(send=outbox_email_send, now=later()) == 1
+    assert OutboxEmail.objects.send_due(send=outbox_email_send, now=later()) == 0
     assert [m.to for m in mailoutbox] == [["ie-leader@example.org"]]
     assert "awaits your approval" in mailoutbox[0].subject
     assert OutboxEmail.objects.get().state == OutboxState.SENT
@@ -63,7 +63,7 @@ def test_an_email_just_written_is_left_to_its_own_task(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         draft.submit(by=personas.idi_reporter)
-    assert OutboxEmail.objects.send_due(send=report_step_send) == 0
+    assert OutboxEmail.objects.send_due(send=outbox_email_send) == 0
 
 
 def test_with_the_broker_up_the_email_is_sent_at_once_and_marked(
@@ -96,15 +96,15 @@ def test_a_mail_server_error_keeps_the_email_for_a_later_attempt(
         "django.core.mail.backends.locmem.EmailBackend.send_messages",
         side_effect=smtplib.SMTPServerDisconnected("gone"),
     ):
-        assert OutboxEmail.objects.send_due(send=report_step_send, now=later()) == 0
+        assert OutboxEmail.objects.send_due(send=outbox_email_send, now=later()) == 0
     email = OutboxEmail.objects.get()
     assert (email.state, email.attempts, email.last_error) == (
         "pending",
         1,
         "SMTPServerDisconnected",
     )
-    assert OutboxEmail.objects.send_due(send=report_step_send, now=later(10)) == 0  # backing off
-    assert OutboxEmail.objects.send_due(send=report_step_send, now=later(60)) == 1
+    assert OutboxEmail.objects.send_due(send=outbox_email_send, now=later(10)) == 0  # backing off
+    assert OutboxEmail.objects.send_due(send=outbox_email_send, now=later(60)) == 1
     assert len(mailoutbox) == 1
 
 
@@ -125,7 +125,7 @@ def test_an_email_whose_sender_vanished_mid_send_is_sent_again_later(
     with django_capture_on_commit_callbacks(execute=True):
         draft.submit(by=personas.idi_reporter)
     assert OutboxEmail.objects.get().claim()  # a worker claimed it, then was killed
-    assert OutboxEmail.objects.send_due(send=report_step_send, now=later()) == 0
+    assert OutboxEmail.objects.send_due(send=outbox_email_send, now=later()) == 0
     abandoned = later(settings.OUTBOX_SENDING_TIMEOUT_SECONDS + 1)
-    assert OutboxEmail.objects.send_due(send=report_step_send, now=abandoned) == 1
+    assert OutboxEmail.objects.send_due(send=outbox_email_send, now=abandoned) == 1
     assert len(mailoutbox) == 1
