@@ -115,13 +115,14 @@ def test_the_unit_pages_flag_the_owned_value_and_the_units_share(client, persona
     assert FLAG.search(row_of(html, "HEADS-X"))
     assert not FLAG.search(row_of(html, "HEADS-N"))
     own = {
-        r["Indicator"].split()[0]: r for r in csv_rows(client, "/dashboard/unit/IE/", "indicators")
+        r["Indicator"].rsplit(" (", 1)[1].rstrip(")"): r
+        for r in csv_rows(client, "/dashboard/unit/IE/", "indicators")
     }
     assert own["HEADS-X"]["Actual: note"].startswith("unusual")
     assert own["HEADS-N"]["Actual: note"] == ""
     share_html = get(client, "/dashboard/unit/IDI/").content.decode()
     shares = {
-        r["Indicator"].split()[0]: r
+        r["Indicator"].rsplit(" (", 1)[1].rstrip(")"): r
         for r in csv_rows(client, "/dashboard/unit/IDI/", "contributions")
     }
     assert shares["HEADS-X"]["Value of this unit"] == "1000000000"
