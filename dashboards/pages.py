@@ -298,11 +298,13 @@ def _goal_tree(
     for area in data.areas:
         area_goals = [g for g in data.goals if g.area_id == area.id]
         by_pillar: dict[int | None, list[dict[str, Any]]] = {}
+        first: dict[int, int | None] = {}
         for g in area_goals:
             own = sorted(g.pillar_ids, key=lambda p: pillar_order.get(p, 0))
+            first[g.id] = own[0] if own else None
             figure = summary.goals[g.id]
             href = _url("goal", area.code, g.code, query=query)
-            by_pillar.setdefault(own[0] if own else None, []).append(
+            by_pillar.setdefault(first[g.id], []).append(
                 {
                     "goal": g,
                     "href": href,
@@ -330,6 +332,10 @@ def _goal_tree(
                         "href": _url("pillar", area.code, p.code, query=query),
                         "result": summary.pillars[p.id],
                         "goals": by_pillar.get(p.id, []),
+                        # goals of this pillar listed under their first pillar, another
+                        "shared": sum(
+                            1 for g in area_goals if p.id in g.pillar_ids and first[g.id] != p.id
+                        ),
                     }
                     for p in data.pillars
                     if p.area_id == area.id
