@@ -59,7 +59,11 @@ def get(client, url, **params):
 
 def row_of(html: str, code: str) -> str:
     """The first table row on screen that names the indicator."""
-    found = [row for row in re.findall(r"<tr>.*?</tr>", html, re.S) if f">{code} " in row]
+    found = [
+        row
+        for row in re.findall(r"<tr>.*?</tr>", html, re.S)
+        if f">{code} " in row or f">{code}</span>" in row  # code before or after the name
+    ]
     assert found, code
     return found[0]
 
