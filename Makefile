@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1:8000
 
 .PHONY: run test install install-test browser pango lint format typecheck security migrate seed messages clean
 
-## npm brings plotly.js' strict build (served to users) and axe-core (browser tests only).
+## npm brings plotly.js' basic build (scatter, bar, pie; served to users) and axe-core (browser tests only).
 $(VENV)/.installed: pyproject.toml package.json package-lock.json
 	test -d $(VENV) || python3 -m venv $(VENV)
 	$(PIP) install --quiet --upgrade pip

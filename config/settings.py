@@ -244,7 +244,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "ops.finders.NodeModulesFinder",  # plotly.js' strict build from npm, that file only
+    "ops.finders.NodeModulesFinder",  # plotly.js' basic build from npm, that file only
 ]
 # Hashed, compressed files served by whitenoise with far-future caching once DEBUG is off
 # (`manage.py collectstatic` first). STATIC_STORAGE=plain keeps the plain storage (the tests).
@@ -443,7 +443,7 @@ LOGGING = {
 }
 
 # Headers on every response (ASVS V3.4). The policy allows no inline script, no eval and no
-# inline style: htmx is configured for it in base.html and plotly.js is the strict build.
+# inline style: htmx is configured for it in base.html and plotly.js is the basic build (no eval).
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,7 +1,9 @@
 """Plotly figures built on the server; static/js/dashboards.js draws them with Plotly.newPlot.
 
-Each function returns the figure as a plain dict for `json_script`. Colours are Okabe–Ito and
-every status is also written out in the hover text and labels, never shown by colour alone.
+Each function returns the figure as a plain dict for `json_script`. Only scatter traces: the
+page loads plotly.js' basic bundle (scatter, bar, pie). Small charts that need no interaction
+are drawn on the server instead (dashboards/sparkline.py), and statuses are shown in HTML
+tables and lists, never by colour alone.
 """
 
 from __future__ import annotations
@@ -11,9 +13,6 @@ import json
 from typing import Any
 
 import plotly.graph_objects as go
-
-from dashboards.scoring import Status
-from dashboards.tables import STATUS_COLOURS, STATUS_ICONS, STATUS_LABELS
 
 FONT = {"family": "system-ui, -apple-system, Segoe UI, Roboto, sans-serif", "size": 13}
 BLUE, ORANGE, GREY, BLACK = "#0072B2", "#E69F00", "#777777", "#000000"
@@ -31,53 +30,6 @@ def _layout(**extra) -> dict[str, Any]:
 
 def _plain(fig: go.Figure) -> dict[str, Any]:
     return fig.to_plotly_json()
-
-
-def sparkline(labels: list[str], values: list[float | None], name: str) -> dict[str, Any]:
-    fig = go.Figure(
-        go.Scatter(
-            x=labels,
-            y=values,
-            mode="lines+markers",
-            line={"color": BLUE, "width": 2},
-            marker={"size": 4},
-            name=name,
-            hovertemplate="%{x}: %{y:.0f} %<extra></extra>",
-            connectgaps=False,
-        ),
-        layout=_layout(
-            height=60,
-            margin={"l": 2, "r": 2, "t": 4, "b": 4},
-            xaxis={"visible": False, "fixedrange": True},
-            yaxis={"visible": False, "fixedrange": True},
-            showlegend=False,
-        ),
-    )
-    return _plain(fig)
-
-
-def sunburst(nodes: list[dict[str, Any]]) -> dict[str, Any]:
-    """nodes: id, parent, label, status, href (area → pillar → goal)."""
-    fig = go.Figure(
-        go.Sunburst(
-            ids=[n["id"] for n in nodes],
-            parents=[n["parent"] for n in nodes],
-            labels=[n["label"] for n in nodes],
-            values=[n.get("value", 1) for n in nodes],
-            branchvalues="total",
-            marker={
-                "colors": [STATUS_COLOURS[n["status"]] for n in nodes],
-                "line": {"color": "#ffffff", "width": 1},
-            },
-            customdata=[f"{STATUS_ICONS[n['status']]} {STATUS_LABELS[n['status']]}" for n in nodes],
-            hovertemplate="%{label}<br>%{customdata}<extra></extra>",
-            texttemplate="%{label}<br>%{customdata}",
-            insidetextorientation="horizontal",
-            maxdepth=3,
-        ),
-        layout=_layout(height=460, margin={"l": 0, "r": 0, "t": 0, "b": 0}),
-    )
-    return _plain(fig)
 
 
 def progress_lines(series: list[tuple[str, list[str], list[float | None]]]) -> dict[str, Any]:
@@ -171,39 +123,3 @@ def _template_json() -> str:
 
 def _template() -> dict[str, Any]:
     return json.loads(_template_json())
-
-
-def heatmap(rows: list[str], columns: list[str], statuses: list[list[Status]]) -> dict[str, Any]:
-    """Units × goals, one cell per reported status, with the status written in the cell."""
-    order = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.NO_DATA]
-    # Cell centres (0.5, 1.5, ...) keep clear of the colour-band edges.
-    z = [[order.index(s) + 0.5 for s in row] for row in statuses]
-    text = [[STATUS_ICONS[s] for s in row] for row in statuses]
-    hover = [[str(STATUS_LABELS[s]) for s in row] for row in statuses]
-    scale = []
-    for n, status in enumerate(order):
-        scale += [[n / 4, STATUS_COLOURS[status]], [(n + 1) / 4, STATUS_COLOURS[status]]]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=columns,
-            y=rows,
-            zmin=0,
-            zmax=4,
-            colorscale=scale,
-            showscale=False,
-            text=text,
-            texttemplate="%{text}",
-            customdata=hover,
-            hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
-            xgap=2,
-            ygap=2,
-        ),
-        layout=_layout(
-            height=max(200, 34 * len(rows) + 80),
-            margin={"l": 70, "r": 10, "t": 10, "b": 60},
-            yaxis={"autorange": "reversed", "type": "category"},
-            xaxis={"type": "category", "side": "bottom"},
-        ),
-    )
-    return _plain(fig)

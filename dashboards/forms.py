@@ -42,5 +42,5 @@ class BoardReportForm(forms.Form):
         units = list(policy.board_report_units().active().order_by("path"))
         top = min((u.depth for u in units), default=0)
         self.fields["unit"].widget.choices = [
-            (u.code, "\u2003" * (u.depth - top) + f"{u.code} {u.name}") for u in units
+            (u.code, "\u2003" * (u.depth - top) + f"{u.name} ({u.code})") for u in units
         ]

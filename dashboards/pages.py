@@ -50,6 +50,8 @@ from dashboards.tables import (
     fmt_ratio,
     fmt_status,
     fmt_value,
+    named,
+    named_text,
 )
 from goals.models import ProgressReport
 from indicators.models import Measurement
@@ -80,7 +82,8 @@ def _filters(data: DashboardData) -> dict[str, Any]:
     return {
         "periods": sorted(data.periods, key=lambda p: (p.kind != "year", -p.end.toordinal())),
         "units": [
-            {"unit": u, "label": "\u2003" * (u.depth - top) + f"{u.code} {u.name}"} for u in units
+            {"unit": u, "label": "\u2003" * (u.depth - top) + named_text(u.name, u.code)}
+            for u in units
         ],
         "period": data.period,
         "scope": data.scope,
@@ -142,6 +145,7 @@ def _goal_table(
         caption,
         [
             _("Goal"),
+            _("Pillars"),
             _("Status"),
             _("Progress (%)"),
             _("Change since previous period (points)"),
@@ -150,7 +154,7 @@ def _goal_table(
             _("Agreement"),
         ],
     )
-    pillar_codes = {p.id: p.code for p in data.pillars}
+    pillars = {p.id: p for p in data.pillars}
     for goal in goals:
         result = summary.goals[goal.id]
         change = Cell("")
@@ -160,11 +164,13 @@ def _goal_table(
                 points = round((now - before) * 100)
                 arrow = "↑" if points > 0 else "↓" if points < 0 else "→"
                 change = Cell(f"{arrow} {points:+d}", float(points))
-        title = f"{goal.code} {goal.title}"
-        if goal.pillar_ids:
-            title += " (" + ", ".join(pillar_codes[p] for p in goal.pillar_ids) + ")"
         table.add(
-            Cell(title, href=_url("goal", _area_code(data, goal.area_id), goal.code, query=query)),
+            named(
+                goal.title,
+                goal.code,
+                href=_url("goal", _area_code(data, goal.area_id), goal.code, query=query),
+            ),
+            Cell("; ".join(named_text(pillars[p].name, pillars[p].code) for p in goal.pillar_ids)),
             fmt_status(result.status),
             fmt_percent(result.progress),
             change,
@@ -178,6 +184,14 @@ def _goal_table(
 # --- Overview -------------------------------------------------------------------------------
 
 
+def _spark_title(label: str, labels: list[str], values: list[float | None]) -> str:
+    points = ", ".join(
+        f"{period}: {'–' if v is None else f'{v:.0f} %'}"
+        for period, v in zip(labels, values, strict=True)
+    )
+    return f"{label}: {points}"
+
+
 def overview(data: DashboardData) -> dict[str, Any]:
     trend = _trend(data)
     summary = trend[-1]
@@ -185,7 +199,7 @@ def overview(data: DashboardData) -> dict[str, Any]:
     context = _base(data, summary=summary)
     labels = [s.period.code for s in trend]
 
-    cards, nodes = [], []
+    cards = []
     areas_table = Table(
         "areas",
         _("Strategy areas"),
@@ -206,29 +220,14 @@ def overview(data: DashboardData) -> dict[str, Any]:
             _("Disagreements"),
         ],
     )
-    goals_table = Table(
-        "goals",
-        _("Development goals by area and pillar"),
-        [
-            _("Area"),
-            _("Pillar"),
-            _("Goal"),
-            _("Status"),
-            _("Progress (%)"),
-            _("Units' reported status"),
-        ],
-    )
     for area in data.areas:
         result = summary.areas[area.id]
         coverage = summary.area_coverage[area.id]
         reported = summary.area_reported[area.id]
         area_goals = [g for g in data.goals if g.area_id == area.id]
         disagreements = sum(1 for g in area_goals if summary.goals[g.id].disagreement)
-        chart_id = f"spark-{area.code}"
         spark = [_percent_or_none(s.areas[area.id].progress) for s in trend]
-        context["charts"].append(
-            {"id": chart_id, "figure": charts.sparkline(labels, spark, area.name)}
-        )
+        spark_title = _spark_title(_("Median progress by period"), labels, spark)
         href = _url("area", area.code, query=query)
         cards.append(
             {
@@ -240,17 +239,13 @@ def overview(data: DashboardData) -> dict[str, Any]:
                 "coverage": coverage,
                 "completeness": fmt_percent(coverage.share),
                 "disagreements": disagreements,
-                "chart_id": chart_id,
                 "spark_range": f"{labels[0]}–{labels[-1]}" if labels else "",
-                "spark_text": ", ".join(
-                    f"{label}: {'–' if v is None else f'{v:.0f} %'}"
-                    for label, v in zip(labels, spark, strict=True)
-                ),
+                "spark": sparkline_svg(spark, title=spark_title, width=240, height=40),
                 "summary": _status_sentence(result.counts, len(result.goal_ids)),
             }
         )
         areas_table.add(
-            Cell(f"{area.code} {area.name}", href=href),
+            named(area.name, area.code, href=href),
             fmt_status(result.status),
             *(fmt_count(result.counts[s]) for s in STATUS_ORDER),
             fmt_percent(result.progress),
@@ -260,78 +255,104 @@ def overview(data: DashboardData) -> dict[str, Any]:
             fmt_percent(coverage.share),
             fmt_count(disagreements),
         )
-        nodes.append(
-            {"id": area.code, "parent": "", "label": area.code, "status": result.status, "value": 0}
-        )
-        area_nodes = []
-        for pillar in (p for p in data.pillars if p.area_id == area.id):
-            pillar_goals = [g for g in area_goals if pillar.id in g.pillar_ids]
-            nodes.append(
-                {
-                    "id": pillar.code,
-                    "parent": area.code,
-                    "label": pillar.code,
-                    "status": summary.pillars[pillar.id].status,
-                    "value": len(pillar_goals),
-                }
-            )
-            for g in pillar_goals:
-                area_nodes.append(
-                    {
-                        "id": f"{pillar.code}/{g.code}",
-                        "parent": pillar.code,
-                        "label": g.code,
-                        "status": summary.goals[g.id].status,
-                        "value": 1,
-                    }
-                )
-                goals_table.add(
-                    Cell(area.code),
-                    Cell(pillar.code),
-                    Cell(f"{g.code} {g.title}", href=_url("goal", area.code, g.code, query=query)),
-                    fmt_status(summary.goals[g.id].status),
-                    fmt_percent(summary.goals[g.id].progress),
-                    fmt_status(summary.goals[g.id].reported),
-                )
-        for g in (g for g in area_goals if not g.pillar_ids):
-            area_nodes.append(
-                {
-                    "id": f"{area.code}/{g.code}",
-                    "parent": area.code,
-                    "label": g.code,
-                    "status": summary.goals[g.id].status,
-                    "value": 1,
-                }
-            )
-        nodes.extend(area_nodes)
-        nodes[[n["id"] for n in nodes].index(area.code)]["value"] = sum(
-            n["value"] for n in nodes if n["parent"] == area.code
-        )
-    context["charts"].append({"id": "sunburst", "figure": charts.sunburst(nodes)})
+    tree, goals_table = _goal_tree(data, summary, query)
     all_goals = [summary.goals[g.id] for g in data.goals]
     counts = scoring.status_counts(g.status for g in all_goals)
     as_reported = comparison_table(
         data,
         summary,
-        [("areas", a.id, f"{a.code} {a.name}") for a in data.areas]
-        + [("goals", g.id, f"{g.code} {g.title}") for g in data.goals],
+        [("areas", a.id, named(a.name, a.code)) for a in data.areas]
+        + [("goals", g.id, named(g.title, g.code)) for g in data.goals],
     )
     context.update(
         cards=cards,
         tables=[areas_table, goals_table, *([as_reported] if as_reported else [])],
         areas_table=areas_table,
         goals_table=goals_table,
+        goal_tree=tree,
         as_reported_table=as_reported,
         counts=counts,
         exception_goals=exception_goal_count(summary),
         exceptions_href=_url("exceptions", query=query),
         text_summary=_status_sentence(counts, len(all_goals)),
-        sunburst_summary=_sunburst_sentence(data, summary),
+        tree_summary=_worst_area_sentence(data, summary),
     )
     return context
 
 
-def _sunburst_sentence(data: DashboardData, summary: Summary) -> str:
+def _goal_tree(
+    data: DashboardData, summary: Summary, query: str
+) -> tuple[list[dict[str, Any]], Table]:
+    """Areas → pillars → goals with their statuses, each goal once: under the first of its
+    pillars (in the strategy's order), with the others named beside it, or under its area when
+    it belongs to no pillar. Also the same as a table, one row per goal, for the download."""
+    table = Table(
+        "goals",
+        _("Development goals by area and pillar"),
+        [
+            _("Goal"),
+            _("Area"),
+            _("Pillars"),
+            _("Status"),
+            _("Progress (%)"),
+            _("Units' reported status"),
+        ],
+    )
+    pillar_order = {p.id: n for n, p in enumerate(data.pillars)}
+    pillars = {p.id: p for p in data.pillars}
+    tree = []
+    for area in data.areas:
+        area_goals = [g for g in data.goals if g.area_id == area.id]
+        by_pillar: dict[int | None, list[dict[str, Any]]] = {}
+        first: dict[int, int | None] = {}
+        for g in area_goals:
+            own = sorted(g.pillar_ids, key=lambda p: pillar_order.get(p, 0))
+            first[g.id] = own[0] if own else None
+            figure = summary.goals[g.id]
+            href = _url("goal", area.code, g.code, query=query)
+            by_pillar.setdefault(first[g.id], []).append(
+                {
+                    "goal": g,
+                    "href": href,
+                    "result": figure,
+                    "progress": fmt_percent(figure.progress),
+                    "also": [pillars[p] for p in own[1:]],
+                }
+            )
+            table.add(
+                named(g.title, g.code, href=href),
+                named(area.name, area.code),
+                Cell("; ".join(named_text(pillars[p].name, pillars[p].code) for p in own)),
+                fmt_status(figure.status),
+                fmt_percent(figure.progress),
+                fmt_status(figure.reported),
+            )
+        tree.append(
+            {
+                "area": area,
+                "href": _url("area", area.code, query=query),
+                "result": summary.areas[area.id],
+                "pillars": [
+                    {
+                        "pillar": p,
+                        "href": _url("pillar", area.code, p.code, query=query),
+                        "result": summary.pillars[p.id],
+                        "goals": by_pillar.get(p.id, []),
+                        # goals of this pillar listed under their first pillar, another
+                        "shared": sum(
+                            1 for g in area_goals if p.id in g.pillar_ids and first[g.id] != p.id
+                        ),
+                    }
+                    for p in data.pillars
+                    if p.area_id == area.id
+                ],
+                "goals": by_pillar.get(None, []),
+            }
+        )
+    return tree, table
+
+
+def _worst_area_sentence(data: DashboardData, summary: Summary) -> str:
     worst = max(
         data.areas,
         key=lambda a: (summary.areas[a.id].counts[Status.OFF_TRACK], -a.id),
@@ -366,13 +387,19 @@ def _add_progress_sparklines(table: Table, goals: list[GoalRow], trend: list[Sum
         row.append(Cell(words, svg=sparkline_svg(values, title=title, target=100)))
 
 
-def _group_page(data, summary, trend, goals, *, title, eyebrow, result, crumbs, pillars=()):
+def _chart_label(name: str, code: str, length: int = 32) -> str:
+    """A chart's legend entry: the name (cut short, the hover text has it all), then the code."""
+    short = name if len(name) <= length else name[: length - 1].rstrip() + "…"
+    return named_text(short, code)
+
+
+def _group_page(data, summary, trend, goals, *, title, code, eyebrow, result, crumbs, pillars=()):
     previous = trend[-2] if len(trend) > 1 else None
     table = _goal_table(data, summary, goals, "goals", _("Goals"), previous)
     _add_progress_sparklines(table, goals, trend)
     series = [
         (
-            g.code,
+            _chart_label(g.title, g.code),
             [s.period.code for s in trend],
             [_percent_or_none(s.goals[g.id].progress) for s in trend],
         )
@@ -382,6 +409,7 @@ def _group_page(data, summary, trend, goals, *, title, eyebrow, result, crumbs, 
         data,
         summary=summary,
         title=title,
+        code=code,
         eyebrow=eyebrow,
         result=result,
         crumbs=crumbs,
@@ -397,7 +425,9 @@ def _group_page(data, summary, trend, goals, *, title, eyebrow, result, crumbs, 
         [_("Goal"), *[s.period.code for s in trend]],
     )
     for goal in goals:
-        trend_table.add(Cell(goal.code), *[fmt_percent(s.goals[goal.id].progress) for s in trend])
+        trend_table.add(
+            named(goal.title, goal.code), *[fmt_percent(s.goals[goal.id].progress) for s in trend]
+        )
     context["tables"].append(trend_table)
     context["trend_table"] = trend_table
     return context
@@ -425,7 +455,8 @@ def area(data: DashboardData, code: str) -> dict[str, Any]:
         summary,
         trend,
         goals,
-        title=f"{row.code} {row.name}",
+        title=row.name,
+        code=row.code,
         eyebrow=_("Strategy area"),
         result=summary.areas[row.id],
         crumbs=[(_("Overview"), _url("overview", query=query))],
@@ -449,7 +480,8 @@ def pillar(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         summary,
         trend,
         goals,
-        title=f"{row.code} {row.name}",
+        title=row.name,
+        code=row.code,
         eyebrow=_("Pillar"),
         result=summary.pillars[row.id],
         crumbs=[
@@ -644,9 +676,9 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     as_reported = comparison_table(
         data,
         summary,
-        [("goals", row.id, f"{row.code} {row.title}")]
+        [("goals", row.id, named_text(row.title, row.code))]
         + [
-            ("indicators", ind.row.spec.id, f"{ind.row.spec.code} {ind.row.name}")
+            ("indicators", ind.row.spec.id, named_text(ind.row.name, ind.row.spec.code))
             for ind in sorted(indicators, key=lambda r: r.row.spec.code)
         ],
     )
@@ -746,14 +778,16 @@ def unit(data: DashboardData) -> dict[str, Any]:
         g = goals.get(spec.goal_id)
         if g is None:
             return Cell("")
-        return Cell(g.code, href=_url("goal", _area_code(data, g.area_id), g.code, query=query))
+        return named(
+            g.title, g.code, href=_url("goal", _area_code(data, g.area_id), g.code, query=query)
+        )
 
     for row in own_rows:
         result = own[(row.spec.id, data.period.id)]
         spec = row.spec
         own_table.add(
             goal_cell(spec),
-            Cell(f"{spec.code} {row.name}"),
+            named(row.name, spec.code),
             Cell(_owner_label(row)),
             Cell(result.reference.code if result.reference else ""),
             fmt_value(result.score.actual, spec),
@@ -768,7 +802,7 @@ def unit(data: DashboardData) -> dict[str, Any]:
         spec = row.spec
         share_table.add(
             goal_cell(spec),
-            Cell(f"{spec.code} {row.name}"),
+            named(row.name, spec.code),
             Cell(_owner_label(row)),
             Cell(share.reference.code if share.reference else ""),
             fmt_value(share.rollup.value, spec),
@@ -794,7 +828,6 @@ def unit(data: DashboardData) -> dict[str, Any]:
         heat = _heatmap(data, children)
         context.update(heat)
         context["tables"].append(heat["heat_table"])
-        context["charts"].append({"id": "heatmap", "figure": heat["heat_figure"]})
     return context
 
 
@@ -847,12 +880,12 @@ def _unit_trend(data: DashboardData, history: Lineage) -> dict[str, Any]:
         [_("Area"), *[heading(s.period) for s in trend]],
     )
     for a in data.areas:
-        table.add(Cell(f"{a.code} {a.name}"), *[fmt_percent(s.areas[a.id].progress) for s in trend])
+        table.add(named(a.name, a.code), *[fmt_percent(s.areas[a.id].progress) for s in trend])
     notes = [
         _("Before %(date)s: %(unit)s, merged into %(successor)s.")
         % {
             "date": p.merged_on.isoformat() if p.merged_on else "–",
-            "unit": f"{p.code} {p.name}",
+            "unit": named_text(p.name, p.code),
             "successor": p.successor_code,
         }
         for p in history.predecessors
@@ -936,11 +969,10 @@ def _heatmap(data: DashboardData, children: list[int]) -> dict[str, Any]:
         [_("Unit"), *[g.code for g in goals]],
     )
     for u, line in zip(rows, statuses, strict=True):
-        table.add(Cell(f"{u.code} {u.name}"), *[fmt_status(s) for s in line])
+        table.add(named(u.name, u.code), *[fmt_status(s) for s in line])
     n_reported = sum(1 for line in statuses for s in line if s != Status.NO_DATA)
     return {
         "heat_table": table,
-        "heat_figure": charts.heatmap([u.code for u in rows], [g.code for g in goals], statuses),
         "heat_summary": _(
             "%(n)d of %(total)d unit-goal pairs have a submitted or approved report; "
             "%(off)d are reported off track."
@@ -1012,9 +1044,7 @@ def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
     rows.sort(key=lambda r: (r[0], r[1]))
     for rank, _path, u, state in rows:
         table.add(
-            Cell(
-                f"{u.code} {u.name}", href=_url("unit", u.code, query=_query(data, with_unit=False))
-            ),
+            named(u.name, u.code, href=_url("unit", u.code, query=_query(data, with_unit=False))),
             fmt_count(entered[u.id]),
             fmt_count(expected[u.id]),
             fmt_count(submitted[u.id]),

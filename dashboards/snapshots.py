@@ -163,7 +163,7 @@ def comparable(data: DashboardData) -> bool:
 
 
 def comparison_table(
-    data: DashboardData, summary: Summary, rows: list[tuple[str, Any, str]]
+    data: DashboardData, summary: Summary, rows: list[tuple[str, Any, str | Cell]]
 ) -> Table | None:
     """The figures `rows` ((kind, id, label), e.g. ("goals", 12, "RES-3 ...")) as reported at
     the period's close beside their current value, with a text mark on those that changed."""
@@ -194,7 +194,7 @@ def comparison_table(
         decimals = (now or before or {}).get("decimals", 0)
         indicator = summary.indicators.get(key) if kind == "indicators" else None
         table.add(
-            Cell(label),
+            label if isinstance(label, Cell) else Cell(label),
             *(_status_cell(entry) for entry in (before, now)),
             *(fmt_percent(_number(entry, "progress")) for entry in (before, now)),
             *(

@@ -57,6 +57,23 @@ class Cell:
     plain: str = ""  # the figure as written in a CSV download: no grouping, a decimal point
     flag: str = ""  # why the value is "unusual" for its indicator (shown beside it, exported)
     svg: str = ""  # a drawing shown on the page instead of `text` (a sparkline); `text` says it
+    code: str = ""  # an internal code shown small after `text` (a name), never before it
+
+    @property
+    def export_text(self) -> str:
+        """The text as downloaded: the name, then its code in brackets."""
+        return named_text(self.text, self.code)
+
+
+def named_text(name: str, code: str) -> str:
+    """A name with its code after it, as plain text (downloads, select options, chart labels).
+    On a page `{% named %}` (dashboards/templatetags) shows the code small and muted instead."""
+    return f"{name} ({code})" if code else name
+
+
+def named(name: str, code: str, **kwargs) -> Cell:
+    """A cell for something with a name and an internal code: the name leads."""
+    return Cell(name, code=code, **kwargs)
 
 
 @dataclass
@@ -154,14 +171,14 @@ def export_name(table: Table, extension: str) -> str:
 def csv_value(cell: Cell) -> str:
     """A figure as a number a spreadsheet reads as one ("-50%", "-0.53"); text escaped."""
     if cell.number is None:
-        return cell.plain or escape_formula(cell.text)
+        return cell.plain or escape_formula(cell.export_text)
     number = format(Decimal(repr(cell.number)).normalize(), "f")
     return f"{number}%" if cell.percent else number
 
 
 def xlsx_value(sheet, cell: Cell):
     if cell.number is None:
-        return escape_formula(cell.text)
+        return escape_formula(cell.export_text)
     if not cell.percent:
         return cell.number
     from openpyxl.cell import WriteOnlyCell

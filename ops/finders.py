@@ -15,8 +15,8 @@ from django.core.files.storage import FileSystemStorage
 
 # static path → file under node_modules (installed by `npm install`, see package.json)
 FILES = {
-    "vendor/plotly-strict.min.js": "plotly.js-strict-dist-min/plotly-strict.min.js",
-    "vendor/plotly-strict.LICENSE.txt": "plotly.js-strict-dist-min/LICENSE",
+    "vendor/plotly-basic.min.js": "plotly.js-basic-dist-min/plotly-basic.min.js",
+    "vendor/plotly-basic.LICENSE.txt": "plotly.js-basic-dist-min/LICENSE",
 }
 
 

@@ -1,6 +1,8 @@
 """plotly.js under a strict Content-Security-Policy.
 
-The strict bundle from npm (`plotly.js-strict-dist-min`) needs no eval. It still injects two
+The basic bundle from npm (`plotly.js-basic-dist-min`: scatter, bar and pie traces, the only
+ones the dashboards draw) needs no eval: it has none of the WebGL traces whose shaders are
+compiled with `new Function`. It still injects two
 stylesheets into <style> elements, which `style-src 'self'` blocks:
 - its own rules, unless the page has an element with the id `plotly.js-style-global` and the
   class `no-inline-styles`: pages with charts link `static/css/plotly.css` under that id;
@@ -20,7 +22,7 @@ import re
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-BUNDLE = BASE_DIR / "node_modules" / "plotly.js-strict-dist-min" / "plotly-strict.min.js"
+BUNDLE = BASE_DIR / "node_modules" / "plotly.js-basic-dist-min" / "plotly-basic.min.js"
 STYLESHEET = BASE_DIR / "static" / "css" / "plotly.css"
 HEAD = BASE_DIR / "templates" / "_plotly_head.html"
 

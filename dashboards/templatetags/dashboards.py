@@ -37,3 +37,12 @@ def status_count(status: Status | str, n: int):
         STATUS_LABELS[status],
         n,
     )
+
+
+@register.simple_tag
+def named(name: str, code: str = ""):
+    """A name with its internal code after it, small and muted: the one way dashboards show a
+    code (`dashboards.tables.named_text` is the same for plain text)."""
+    if not code:
+        return format_html("{}", name)
+    return format_html('{} <span class="code code-after">{}</span>', name, code)

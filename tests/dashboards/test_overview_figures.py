@@ -147,7 +147,7 @@ def by_hand(period_code: str) -> dict[str, list[str]]:
         )
         statuses = list(goal_status.values())
         out[area.code] = [
-            f"{area.code} {area.name}",
+            f"{area.name} ({area.code})",  # the name leads, the code after it
             LABEL[middle(statuses)],
             *(str(statuses.count(s)) for s in ("on_track", "at_risk", "off_track", "no_data")),
             # The CSV writes a percentage as a number a spreadsheet reads ("82%").
@@ -171,4 +171,4 @@ def test_every_figure_of_the_overview_csv_matches_a_computation_by_hand(
     expected = by_hand("2024")
     assert len(rows) == 5
     for row in rows:
-        assert row == expected[row[0].split()[0]]
+        assert row == expected[row[0].rsplit("(", 1)[1].rstrip(")")]

@@ -56,7 +56,7 @@ def test_a_closed_periods_goal_page_marks_a_corrected_figure_as_changed(
 def test_figures_that_did_not_change_are_not_marked(client, personas, corrected_after_closing):
     client.force_login(personas.rector)
     rows = table_csv(client, "/dashboard/", "as-reported")
-    edu = next(r for r in rows if r["Figure"].startswith("EDU "))
+    edu = next(r for r in rows if r["Figure"].endswith(" (EDU)"))
     assert edu["Changed since closing"] == ""
     assert edu["Status as reported"] == edu["Status now"]
 
@@ -88,7 +88,7 @@ def test_the_exported_dashboard_figures_are_numbers_not_formulas_and_equal_the_d
     shown = table_csv(client, "/dashboard/", "goals")
     assert shown
     for goal in shown:
-        code = goal["Goal"].split()[0]
+        code = goal["Goal"].rsplit("(", 1)[1].rstrip(")")
         row = exported[("Goal", code)]
         assert row["Status"] == goal["Status"]
         progress = "" if row["Progress (%)"] is None else f"{row['Progress (%)']:.0f} %"

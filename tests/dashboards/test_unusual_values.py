@@ -63,7 +63,9 @@ def row_of(html: str, code: str) -> str:
     found = [
         row
         for row in re.findall(r"<tr>.*?</tr>", html, re.S)
-        if f">{code} " in row or f'<span class="code">{code}</span>' in row
+        if f">{code} " in row
+        or f'<span class="code">{code}</span>' in row
+        or f">{code}</span>" in row  # the code before or after the name
     ]
     assert found, code
     return found[0]
@@ -128,13 +130,14 @@ def test_the_unit_pages_flag_the_owned_value_and_the_units_share(client, persona
     assert FLAG.search(row_of(html, "HEADS-X"))
     assert not FLAG.search(row_of(html, "HEADS-N"))
     own = {
-        r["Indicator"].split()[0]: r for r in csv_rows(client, "/dashboard/unit/IE/", "indicators")
+        r["Indicator"].rsplit(" (", 1)[1].rstrip(")"): r
+        for r in csv_rows(client, "/dashboard/unit/IE/", "indicators")
     }
     assert own["HEADS-X"]["Actual: note"].startswith("unusual")
     assert own["HEADS-N"]["Actual: note"] == ""
     share_html = get(client, "/dashboard/unit/IDI/").content.decode()
     shares = {
-        r["Indicator"].split()[0]: r
+        r["Indicator"].rsplit(" (", 1)[1].rstrip(")"): r
         for r in csv_rows(client, "/dashboard/unit/IDI/", "contributions")
     }
     assert shares["HEADS-X"]["Value of this unit"] == "1000000000"

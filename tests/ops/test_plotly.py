@@ -13,7 +13,7 @@ def test_plotly_stylesheet_and_head_match_the_installed_bundle():
     assert plotly.HEAD.read_text(encoding="utf-8") == plotly.head(bundle)
 
 
-def test_the_strict_bundle_is_served_as_a_static_file(client, personas):
+def test_the_basic_bundle_is_served_as_a_static_file(client, personas):
     from django.contrib.staticfiles import finders
 
-    assert finders.find("vendor/plotly-strict.min.js").endswith("plotly-strict.min.js")
+    assert finders.find("vendor/plotly-basic.min.js").endswith("plotly-basic.min.js")
