@@ -198,3 +198,9 @@ class FigureSerializer(serializers.Serializer):
     expected = serializers.DecimalField(max_digits=26, decimal_places=6, allow_null=True)
     values_in = serializers.IntegerField(allow_null=True)
     values_due = serializers.IntegerField(allow_null=True)
+    target = serializers.DecimalField(max_digits=26, decimal_places=6, allow_null=True)
+    target_of = serializers.CharField(
+        allow_null=True,
+        help_text="Whose target `target` is: the owner unit's code, or the unit's own code "
+        "when it is measured by a contribution target of its own.",
+    )

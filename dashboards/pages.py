@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -532,7 +533,9 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     summary = summaries(data, [data.period])[data.period.id]
     query = _query(data)
     result: GoalFigure = summary.goals[row.id]
-    rows = indicator_rows(data, Q(path__startswith=data.scope.path), goal_ids=[row.id])
+    rows = indicator_rows(
+        data, Q(path__startswith=data.scope.path), goal_ids=[row.id], with_unit_targets=True
+    )
     read = indicator_results(data, rows)
     indicators = [read[(r.spec.id, data.period.id)] for r in rows]
     summary.indicators = {i.row.spec.id: i for i in indicators}
@@ -561,6 +564,8 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
             _("Period"),
             _("Actual"),
             _("Expected"),
+            _("Target"),
+            _("Whose target"),
             _("Progress (%)"),
             _("Progress ratio"),
             _("Status"),
@@ -576,6 +581,7 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
             Cell(ind.reference.code if ind.reference else ""),
             fmt_value(ind.score.actual, ind.row.spec),
             fmt_number(ind.score.expected, decimals),
+            *_target_cells(data, ind),
             fmt_percent(ind.score.progress),
             fmt_ratio(ind.score.ratio),
             fmt_status(ind.score.status),
@@ -742,6 +748,9 @@ def unit(data: DashboardData) -> dict[str, Any]:
             _("Combined by"),
             _("Units reported"),
             _("Units expected"),
+            _("Target"),
+            _("Whose target"),
+            _("Status"),
         ],
         flagged=(4,),
     )
@@ -771,8 +780,10 @@ def unit(data: DashboardData) -> dict[str, Any]:
             fmt_count(result.rollup.expected),
         )
     share_rows = indicator_rows(data, Q(path__in=[a.path for a in ancestors])) if ancestors else []
+    scored = indicator_results(data, share_rows) if share_rows else {}
     for row, share in zip(share_rows, _shares(data, share_rows), strict=True):
         spec = row.spec
+        against = scored[(spec.id, data.period.id)]
         share_table.add(
             goal_cell(spec),
             Cell(f"{spec.code} {row.name}"),
@@ -782,6 +793,10 @@ def unit(data: DashboardData) -> dict[str, Any]:
             Cell(_aggregation_label(spec.aggregation)),
             fmt_count(share.rollup.reported),
             fmt_count(share.rollup.expected),
+            *_target_cells(data, against),
+            fmt_status(against.score.status)
+            if against.unit_target
+            else Cell(_("Not scored here"), muted=True),
         )
     context = _base(
         data,
@@ -799,6 +814,24 @@ def unit(data: DashboardData) -> dict[str, Any]:
         context["tables"].append(heat["heat_table"])
         context["charts"].append({"id": "heatmap", "figure": heat["heat_figure"]})
     return context
+
+
+def _target_cells(data: DashboardData, result: IndicatorResult) -> tuple[Cell, Cell]:
+    """The target a figure is measured against and whose it is. A unit measured by its own
+    contribution target is told so; a unit below the owner without one sees the owner's target
+    de-emphasised, for the owner as a whole (the wording of the measurement grid)."""
+    spec, scope = result.row.spec, data.scope
+    target, whose, muted = result.target, result.row.owner_code, False
+    if result.unit_target:
+        whose = _("%(unit)s's own target") % {"unit": scope.code}
+    elif spec.owner_unit_id in _ancestor_ids(data, scope.id):
+        whose = _("for %(owner)s as a whole, not %(unit)s's") % {
+            "owner": result.row.owner_code,
+            "unit": scope.code,
+        }
+        muted = True
+    cell = fmt_number(target, spec.decimals)
+    return replace(cell, muted=muted), Cell(whose, muted=muted)
 
 
 def _owner_label(row: IndicatorRow) -> str:

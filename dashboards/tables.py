@@ -56,6 +56,7 @@ class Cell:
     href: str = ""
     plain: str = ""  # the figure as written in a CSV download: no grouping, a decimal point
     flag: str = ""  # why the value is "unusual" for its indicator (shown beside it, exported)
+    muted: bool = False  # shown de-emphasised: a target that is not the unit's own
 
 
 @dataclass
