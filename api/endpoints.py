@@ -11,6 +11,7 @@ import hashlib
 import json
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
@@ -44,7 +45,7 @@ from api.serializers import (
 )
 from goals.models import DevelopmentGoal, ProgressReport, ReportingPeriod
 from goals.views import current_strategy
-from indicators.models import Indicator, Measurement
+from indicators.models import Indicator, Measurement, Target
 from strategy.models import Area, Pillar
 from strategy.policy import READ
 
@@ -181,7 +182,20 @@ def _indicators(policy):
     return policy.filter(
         Indicator.objects.filter(goal__area__strategy=current_strategy())
         .select_related("goal__area", "owner_unit", "baseline_period", "target_period")
-        .prefetch_related("targets__period"),
+        .prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=Target.objects.filter(unit__isnull=True).select_related("period"),
+                to_attr="owner_milestones",
+            ),
+            Prefetch(
+                "targets",
+                queryset=Target.objects.filter(unit__isnull=False)
+                .select_related("period", "unit")
+                .order_by("unit__path", "period__start"),
+                to_attr="unit_target_rows",
+            ),
+        ),
         READ,
     )
 

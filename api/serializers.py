@@ -73,6 +73,16 @@ class MilestoneSerializer(serializers.ModelSerializer):
         fields = ["period", "value"]
 
 
+class UnitTargetSerializer(MilestoneSerializer):
+    """A contribution target the owner gave a unit below it (docs/scoring.md, "Unit targets")."""
+
+    unit = serializers.CharField(source="unit.code")
+
+    class Meta:
+        model = Target
+        fields = ["unit", "period", "value"]
+
+
 class IndicatorSerializer(serializers.ModelSerializer):
     goal = serializers.CharField(source="goal.code")
     area = serializers.CharField(source="goal.area.code")
@@ -83,7 +93,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
     target_period = serializers.CharField(
         source="target_period.code", allow_null=True, default=None
     )
-    milestones = MilestoneSerializer(source="targets", many=True)
+    # The owner's milestones; the units' own targets apart (prefetched by the endpoint).
+    milestones = MilestoneSerializer(source="owner_milestones", many=True)
+    unit_targets = UnitTargetSerializer(source="unit_target_rows", many=True)
 
     class Meta:
         model = Indicator
@@ -107,6 +119,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "target_value",
             "target_period",
             "milestones",
+            "unit_targets",
             "source",
             "active",
             "is_generated",

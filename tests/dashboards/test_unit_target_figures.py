@@ -140,3 +140,10 @@ def test_the_api_gives_the_departments_figure_and_whose_target_it_is(client, per
     body = client.get("/api/v1/figures/", {"period": "2024", "unit": "IDI"}).json()
     row = next(r for r in body["results"] if r["code"] == "IE-READS")
     assert (row["status"], row["target"], row["target_of"]) == ("at_risk", "80.000000", "IDI")
+
+
+def test_the_api_lists_unit_targets_apart_from_the_owners_milestones(client, personas, reads):
+    client.force_login(personas.ie_leader)
+    body = client.get("/api/v1/indicators/IE-READS/").json()
+    assert body["milestones"] == []
+    assert body["unit_targets"] == [{"unit": "IDI", "period": "2025", "value": "80.000000"}]
