@@ -199,13 +199,23 @@ MilestoneFormSet = forms.inlineformset_factory(
 )
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.code} {obj.name}"
+
+
+class PeriodChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.code
+
+
 class UnitTargetForm(forms.Form):
     """A contribution target the owner gives a unit below it: a unit, a period, a value
     (`Indicator.set_unit_target` checks and writes it). `replaces`: the target being edited,
     removed if its unit or period was changed."""
 
-    unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
-    period = forms.ModelChoiceField(queryset=ReportingPeriod.objects.none(), label=_("Period"))
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    period = PeriodChoiceField(queryset=ReportingPeriod.objects.none(), label=_("Period"))
     value = DecimalTextField(label=_("Target value"), required=True)
     replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -214,13 +224,11 @@ class UnitTargetForm(forms.Form):
         self.indicator = indicator
         unit = cast(forms.ModelChoiceField, self.fields["unit"])
         unit.queryset = indicator.units_below_owner().order_by("path")
-        unit.label_from_instance = lambda u: f"{u.code} {u.name}"
         unit.error_messages["invalid_choice"] = _(
             "A unit target is for a unit below the indicator's owner."
         )
         period = cast(forms.ModelChoiceField, self.fields["period"])
         period.queryset = indicator.unit_target_periods()
-        period.label_from_instance = lambda p: p.code
         period.error_messages["invalid_choice"] = _(
             "Choose a period of this indicator's frequency after its baseline period and no "
             "later than its target period."

@@ -344,9 +344,9 @@ class Indicator(models.Model):
         periods = ReportingPeriod.objects.filter(
             strategy_id=self.goal.area.strategy_id, kind=self.frequency
         )
-        if self.baseline_period_id:
+        if self.baseline_period is not None:
             periods = periods.filter(end__gt=self.baseline_period.end)
-        if self.target_period_id:
+        if self.target_period is not None:
             periods = periods.filter(end__lte=self.target_period.end)
         return periods.order_by("start")
 

@@ -275,7 +275,7 @@ def unit_targets(request: ViewRequest, pk: int) -> HttpResponse:
             messages.success(
                 request,
                 _("Saved the target of %(unit)s for %(period)s.")
-                % {"unit": target.unit.code, "period": target.period.code},
+                % {"unit": cast(Unit, target.unit).code, "period": target.period.code},
             )
             return redirect("indicators:unit_targets", indicator.pk)
     else:
@@ -328,7 +328,7 @@ def unit_target_remove(request: ViewRequest, pk: int, target_id: int) -> HttpRes
         messages.success(
             request,
             _("Removed the target of %(unit)s for %(period)s.")
-            % {"unit": target.unit.code, "period": target.period.code},
+            % {"unit": cast(Unit, target.unit).code, "period": target.period.code},
         )
     else:
         messages.info(request, _("That target had already been removed."))
