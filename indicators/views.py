@@ -15,7 +15,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -95,7 +95,9 @@ def shown(value: Decimal | None) -> str:
 
 @require_safe
 def measurement_grid(request: ViewRequest, code: str) -> HttpResponse:
-    unit = get_unit_for_reader(request, code)
+    # Whether it has units below (to offer their targets), in the same query as the unit.
+    units = Unit.objects.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
+    unit = get_unit_for_reader(request, code, units)
     prefill = request.GET.get("prefill") == "last"
     sections = _sections(unit)
     for section in sections:
@@ -454,7 +456,10 @@ def _render_grid(
         for row in section.rows
         if row.indicator.owner_unit_id == unit.pk and row.indicator.aggregation != Aggregation.NONE
     }
-    if owned and not (can_edit and unit.children.exists()):
+    has_children = getattr(unit, "has_children", None)  # annotated by the grid's GET
+    if owned and can_edit and has_children is None:
+        has_children = unit.children.exists()
+    if not (can_edit and has_children):
         owned = {}
     return TemplateResponse(
         request,
