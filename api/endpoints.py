@@ -45,7 +45,7 @@ from api.serializers import (
 )
 from goals.models import DevelopmentGoal, ProgressReport, ReportingPeriod
 from goals.views import current_strategy
-from indicators.models import Indicator, Measurement
+from indicators.models import Indicator, Measurement, Target
 from strategy.models import Area, Pillar, UnitParentHistory
 from strategy.policy import READ
 
@@ -197,7 +197,20 @@ def _indicators(policy):
     return policy.filter(
         Indicator.objects.filter(goal__area__strategy=current_strategy())
         .select_related("goal__area", "owner_unit", "baseline_period", "target_period")
-        .prefetch_related("targets__period"),
+        .prefetch_related(
+            Prefetch(
+                "targets",
+                queryset=Target.objects.filter(unit__isnull=True).select_related("period"),
+                to_attr="owner_milestones",
+            ),
+            Prefetch(
+                "targets",
+                queryset=Target.objects.filter(unit__isnull=False)
+                .select_related("period", "unit")
+                .order_by("unit__path", "period__start"),
+                to_attr="unit_target_rows",
+            ),
+        ),
         READ,
     )
 

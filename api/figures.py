@@ -39,7 +39,7 @@ def dashboard_figures(user, *, period: str = "", unit: str = "") -> Figures:
     area_codes = {area.id: area.code for area in data.areas}
     goal_areas = {goal.id: area_codes[goal.area_id] for goal in data.goals}
     rows: list[dict] = []
-    indicators = indicator_rows(data, Q(path__startswith=data.scope.path))
+    indicators = indicator_rows(data, Q(path__startswith=data.scope.path), with_unit_targets=True)
     results = indicator_results(data, indicators)
     for row in indicators:
         result = results[(row.spec.id, data.period.id)]
@@ -54,6 +54,8 @@ def dashboard_figures(user, *, period: str = "", unit: str = "") -> Figures:
                 expected=result.score.expected,
                 values_in=result.rollup.reported,
                 values_due=result.rollup.expected,
+                target=result.target,
+                target_of=data.scope.code if result.unit_target else row.owner_code,
             )
         )
     for goal in data.goals:
@@ -83,6 +85,8 @@ def _row(
     expected: Decimal | None = None,
     values_in: int | None = None,
     values_due: int | None = None,
+    target: Decimal | None = None,
+    target_of: str | None = None,
 ) -> dict:
     return {
         "kind": kind,
@@ -94,4 +98,6 @@ def _row(
         "expected": expected,
         "values_in": values_in,
         "values_due": values_due,
+        "target": target,
+        "target_of": target_of,
     }

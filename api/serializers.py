@@ -87,6 +87,16 @@ class MilestoneSerializer(serializers.ModelSerializer):
         fields = ["period", "value"]
 
 
+class UnitTargetSerializer(MilestoneSerializer):
+    """A contribution target the owner gave a unit below it (docs/scoring.md, "Unit targets")."""
+
+    unit = serializers.CharField(source="unit.code")
+
+    class Meta:
+        model = Target
+        fields = ["unit", "period", "value"]
+
+
 class IndicatorSerializer(serializers.ModelSerializer):
     goal = serializers.CharField(source="goal.code")
     area = serializers.CharField(source="goal.area.code")
@@ -97,7 +107,9 @@ class IndicatorSerializer(serializers.ModelSerializer):
     target_period = serializers.CharField(
         source="target_period.code", allow_null=True, default=None
     )
-    milestones = MilestoneSerializer(source="targets", many=True)
+    # The owner's milestones; the units' own targets apart (prefetched by the endpoint).
+    milestones = MilestoneSerializer(source="owner_milestones", many=True)
+    unit_targets = UnitTargetSerializer(source="unit_target_rows", many=True)
 
     class Meta:
         model = Indicator
@@ -121,6 +133,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "target_value",
             "target_period",
             "milestones",
+            "unit_targets",
             "source",
             "active",
             "is_generated",
@@ -216,3 +229,9 @@ class FigureSerializer(serializers.Serializer):
     expected = serializers.DecimalField(max_digits=26, decimal_places=6, allow_null=True)
     values_in = serializers.IntegerField(allow_null=True)
     values_due = serializers.IntegerField(allow_null=True)
+    target = serializers.DecimalField(max_digits=26, decimal_places=6, allow_null=True)
+    target_of = serializers.CharField(
+        allow_null=True,
+        help_text="Whose target `target` is: the owner unit's code, or the unit's own code "
+        "when it is measured by a contribution target of its own.",
+    )

@@ -59,8 +59,16 @@ def run() -> None:
     # Targets and indicators.
     indicator = values[0].indicator
     Target.objects.update_or_create(
-        indicator=indicator, period=indicator.target_period, defaults={"value": Decimal(1)}
+        indicator=indicator,
+        period=indicator.target_period,
+        unit=None,
+        defaults={"value": Decimal(1)},
     )
+    # A unit's own (contribution) target, as the owner sets it on the indicator's page.
+    below = indicator.units_below_owner().order_by("path").first()
+    periods = indicator.unit_target_periods()
+    if below is not None and periods and indicator.aggregation != "none":
+        indicator.set_unit_target(unit=below, period=periods.last(), value=Decimal(1))
     other = Indicator.objects.exclude(pk=indicator.pk).first()
     other.target_value = (other.target_value or 0) + 1
     other.save()

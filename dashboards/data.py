@@ -19,7 +19,7 @@ from django.http import Http404, QueryDict
 from django.utils import translation
 
 from dashboards import figures
-from dashboards.models import PeriodSnapshot
+from dashboards.models import IndicatorFigure, PeriodSnapshot
 from dashboards.scoring import IndicatorSpec, Period, Tree, UnitNode
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
 from indicators.models import Indicator, Target, label_indicators
@@ -331,14 +331,23 @@ def indicator_rows(
     owners: Q,
     goal_ids: list[int] | None = None,
     indicator_ids: list[int] | None = None,
+    *,
+    with_unit_targets: bool = False,
 ):
     """The active indicators of the strategy owned by `owners` (a filter on Unit), optionally
-    of some goals or some indicators only, as `IndicatorRow`s (targets and milestones included)."""
+    of some goals or some indicators only, as `IndicatorRow`s (targets and milestones included).
+
+    `with_unit_targets`: also those owned above the scope that the scope is measured in by a
+    target of its own (a stored figure of the scope; docs/scoring.md, "Unit targets")."""
     by_id = {p.id: p for p in data.periods}
-    indicator_qs = Indicator.objects.active().filter(
-        goal__area__strategy=data.strategy,
-        owner_unit__in=Unit.objects.filter(owners).values("id"),
-    )
+    which = Q(owner_unit__in=Unit.objects.filter(owners).values("id"))
+    if with_unit_targets:
+        which |= Q(
+            id__in=IndicatorFigure.objects.filter(unit_id=data.scope.id, at_owner=False).values(
+                "indicator_id"
+            )
+        )
+    indicator_qs = Indicator.objects.active().filter(which, goal__area__strategy=data.strategy)
     if goal_ids is not None:
         indicator_qs = indicator_qs.filter(goal_id__in=goal_ids)
     if indicator_ids is not None:

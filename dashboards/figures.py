@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Context, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Exists
+from django.db.models import Exists, Q
 from django.utils import timezone
 
 from dashboards import scoring
@@ -237,7 +237,9 @@ def load_world() -> World:
 def load_specs(world: World, indicator_ids: Iterable[int] | None = None) -> list[IndicatorSpec]:
     """The active indicators of the current strategy (or those of `indicator_ids` among them).
 
-    The one place that decides which target values an indicator is measured against."""
+    The one place that decides which target values an indicator is measured against: the
+    owner's (`Target` without a unit, and the indicator's target) and the units' contribution
+    targets (`Target.unit`), which `indicator_figures` applies with `scoring.unit_targets_in`."""
     qs = Indicator.objects.active().filter(goal__area__strategy=world.strategy)
     targets = Target.objects.filter(indicator__in=qs.values("id"))
     if indicator_ids is not None:
@@ -245,9 +247,22 @@ def load_specs(world: World, indicator_ids: Iterable[int] | None = None) -> list
         qs = qs.filter(id__in=ids)
         targets = targets.filter(indicator_id__in=ids)
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
-    for indicator_id, period_id, value in targets.values_list("indicator_id", "period_id", "value"):
-        if period_id in world.by_id:
+    per_unit: dict[int, dict[int, list[tuple[Period, Decimal]]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for indicator_id, unit_id, period_id, value in targets.values_list(
+        "indicator_id", "unit_id", "period_id", "value"
+    ):
+        if period_id not in world.by_id:
+            continue
+        if unit_id is None:
             milestones[indicator_id].append((world.by_id[period_id], value))
+        else:
+            per_unit[indicator_id][unit_id].append((world.by_id[period_id], value))
+
+    def by_end(rows: list[tuple[Period, Decimal]]) -> tuple[tuple[Period, Decimal], ...]:
+        return tuple(sorted(rows, key=lambda m: m[0].end))
+
     return [
         IndicatorSpec(
             id=i.id,
@@ -263,7 +278,10 @@ def load_specs(world: World, indicator_ids: Iterable[int] | None = None) -> list
             baseline_period=world.by_id.get(i.baseline_period_id),
             target_value=i.target_value,
             target_period=world.by_id.get(i.target_period_id),
-            milestones=tuple(sorted(milestones[i.id], key=lambda m: m[0].end)),
+            milestones=by_end(milestones[i.id]),
+            unit_targets=tuple(
+                (unit_id, by_end(rows)) for unit_id, rows in sorted(per_unit[i.id].items())
+            ),
         )
         for i in qs.only(
             "id",
@@ -317,11 +335,35 @@ def _q(value: Decimal | None) -> Decimal | None:
 def indicator_figures(
     world: World, spec: IndicatorSpec, measurements: list[tuple[int, Decimal, Period]]
 ) -> list[IndicatorFigure]:
-    """The indicator at its owner for every period of its frequency (docs/scoring.md 2–3)."""
+    """The indicator at its owner for every period of its frequency (docs/scoring.md 2–3), and
+    at every unit below the owner that has a target of its own or rolled up from its
+    children's contribution targets ("Unit targets"), measured against that target."""
     rows = [m for m in measurements if m[2].kind == spec.frequency]
     by_period: dict[int, list] = defaultdict(list)
     for m in rows:
         by_period[m[2].id].append(m)
+    cumulative = spec.accumulation == scoring.CUMULATIVE
+    own_targets = dict(spec.unit_targets)
+
+    def observed(ref: Period):
+        # Per period: only the reference period's values count; cumulative: all up to it.
+        candidates = rows if cumulative else by_period.get(ref.id, ())
+        return scoring.observations_for(candidates, accumulation=spec.accumulation, reference=ref)
+
+    baseline = spec.baseline_period
+    at_baseline = None
+    if own_targets and baseline is not None and baseline.kind == spec.frequency:
+        at_baseline = (world.tree_at(baseline), observed(baseline))
+
+    def baseline_of(unit_id: int) -> Decimal | None:
+        # A unit's own starting point: its value at the indicator's baseline period.
+        if at_baseline is None or unit_id not in at_baseline[0].units:
+            return None
+        return scoring.rollup(
+            at_baseline[0], unit_id, at_baseline[1], aggregation=spec.aggregation,
+            reference=baseline,
+        ).value  # fmt: skip
+
     out = []
     for ref in world.periods:
         if ref.kind != spec.frequency:
@@ -329,36 +371,46 @@ def indicator_figures(
         tree = world.tree_at(ref)
         if spec.owner_unit_id not in tree.units:
             continue  # the owner did not exist then
-        # Per period: only the reference period's values count; cumulative: all up to it.
-        cumulative = spec.accumulation == scoring.CUMULATIVE
-        candidates = rows if cumulative else by_period.get(ref.id, ())
-        observations = scoring.observations_for(
-            candidates, accumulation=spec.accumulation, reference=ref
+        observations = observed(ref)
+        targets = (
+            scoring.unit_targets_in(tree, spec.owner_unit_id, spec.aggregation, own_targets)
+            if own_targets
+            else {}
         )
-        rolled = scoring.rollup(
-            tree,
-            spec.owner_unit_id,
-            observations,
-            aggregation=spec.aggregation,
-            reference=ref,
-        )
-        score = scoring.score_rollup(spec, rolled, ref)
-        out.append(
-            IndicatorFigure(
-                indicator_id=spec.id,
-                unit_id=spec.owner_unit_id,
-                goal_id=spec.goal_id,
-                period_id=ref.id,
-                value=_q(rolled.value),
-                reported=rolled.reported,
-                carried=rolled.carried,
-                expected_units=rolled.expected,
-                expected_value=_q(score.expected),
-                progress=_q(score.progress),
-                ratio=_q(score.ratio),
-                status=str(score.status),
+        owner_spec = spec
+        if spec.target_value is None and spec.owner_unit_id in targets:
+            owner_spec = scoring.unit_spec(spec, targets[spec.owner_unit_id], spec.baseline_value)
+        scored_at = [(spec.owner_unit_id, owner_spec, True)] + [
+            (unit_id, scoring.unit_spec(spec, milestones, baseline_of(unit_id)), False)
+            for unit_id, milestones in targets.items()
+            if unit_id != spec.owner_unit_id
+        ]
+        for unit_id, unit_spec, at_owner in scored_at:
+            rolled = scoring.rollup(
+                tree, unit_id, observations, aggregation=spec.aggregation, reference=ref
             )
-        )
+            score = scoring.score_rollup(unit_spec, rolled, ref)
+            out.append(
+                IndicatorFigure(
+                    indicator_id=spec.id,
+                    unit_id=unit_id,
+                    at_owner=at_owner,
+                    goal_id=spec.goal_id,
+                    period_id=ref.id,
+                    value=_q(rolled.value),
+                    reported=rolled.reported,
+                    carried=rolled.carried,
+                    expected_units=rolled.expected,
+                    expected_value=_q(score.expected),
+                    progress=_q(score.progress),
+                    ratio=_q(score.ratio),
+                    status=str(score.status),
+                    target=unit_spec.target_value,
+                    target_period_id=unit_spec.target_period.id
+                    if unit_spec.target_period
+                    else None,
+                )
+            )
     return out
 
 
@@ -501,6 +553,16 @@ def _group_row(
     )
 
 
+def _seen_by(world: World, figure: IndicatorFigure, period: Period) -> list[int]:
+    """The units whose goal figures of `period` count an indicator figure: the owner's figure
+    counts for the owner and every unit above it then (and successors standing for them,
+    `World.standing_for`); a unit's figure against its own target for that unit only
+    (docs/scoring.md, "Unit targets")."""
+    if figure.at_owner:
+        return world.standing_for(figure.unit_id, period)
+    return [figure.unit_id]
+
+
 def _scored(figure: IndicatorFigure) -> Scored:
     return Scored(
         figure.indicator_id,
@@ -600,7 +662,7 @@ def compute_all(world: World | None = None, progress: Progress | None = None) ->
         for ref in world.refs(chosen).values():
             for f in by_period.get(ref.id, ()):
                 s = _scored(f)
-                for a in world.standing_for(f.unit_id, chosen):
+                for a in _seen_by(world, f, chosen):
                     per_unit[a].append(s)
         for unit_id in world.tree.units:
             groups.extend(
@@ -774,7 +836,7 @@ def _apply(
 
     if indicator_ids:
         old = {
-            (f.indicator_id, f.period_id): f
+            _key_indicator(f): f
             for f in IndicatorFigure.objects.filter(indicator_id__in=indicator_ids)
         }
         specs = load_specs(world, indicator_ids)
@@ -782,7 +844,7 @@ def _apply(
         new = {}
         for spec in specs:
             for f in indicator_figures(world, spec, measurements.get(spec.id, [])):
-                new[(f.indicator_id, f.period_id)] = f
+                new[_key_indicator(f)] = f
         changed = [k for k in old.keys() | new.keys() if _differs(old.get(k), new.get(k))]
         for key in changed:
             for f in (old.get(key), new.get(key)):
@@ -800,7 +862,7 @@ def _apply(
 def _differs(a: IndicatorFigure | None, b: IndicatorFigure | None) -> bool:
     if a is None or b is None:
         return a is not b
-    fields = ("unit_id", "goal_id", "status", "progress", "reported", "carried", "expected_units")
+    fields = ("goal_id", "status", "progress", "reported", "carried", "expected_units")
     return any(getattr(a, f) != getattr(b, f) for f in fields)
 
 
@@ -809,8 +871,11 @@ def _refresh_groups(world: World, dirty: dict[tuple[int, int], set[int]]) -> Non
         chosen = world.by_id[chosen_id]
         members = world.members_at(unit_id, chosen)
         refs = [r.id for r in world.refs(chosen).values()]
+        # The same figures as `_seen_by`: owners' in the subtree, the unit's own-target ones.
         figures = IndicatorFigure.objects.filter(
-            period_id__in=refs, unit_id__in=members, goal__area_id__in=area_ids
+            Q(at_owner=True, unit_id__in=members) | Q(at_owner=False, unit_id=unit_id),
+            period_id__in=refs,
+            goal__area_id__in=area_ids,
         ).values_list(
             "indicator_id", "goal_id", "status", "progress", "reported", "carried",
             "expected_units",
@@ -879,7 +944,7 @@ def load_specs_owned_by(world: World, owner_ids: set[int]) -> list[IndicatorSpec
 
 
 def _key_indicator(f: IndicatorFigure):
-    return (f.indicator_id, f.period_id)
+    return (f.indicator_id, f.unit_id, f.period_id)
 
 
 def _key_group(f: GroupFigure):
@@ -891,8 +956,8 @@ def _key_completeness(f: UnitCompleteness):
 
 
 INDICATOR_FIELDS = (
-    "unit_id", "goal_id", "value", "reported", "carried", "expected_units", "expected_value",
-    "progress", "ratio", "status",
+    "at_owner", "target", "target_period_id", "goal_id", "value", "reported", "carried",
+    "expected_units", "expected_value", "progress", "ratio", "status",
 )  # fmt: skip
 GROUP_FIELDS = (
     "area_id", "status", "progress", "on_track", "at_risk", "off_track", "no_data",

@@ -18,7 +18,9 @@ class Status(models.TextChoices):
 
 class IndicatorFigure(models.Model):
     """An indicator scored at its owner unit for one period of its own frequency (the period it
-    is read at, `dashboards.scoring.reference_period`). Written by `dashboards.figures` only."""
+    is read at, `dashboards.scoring.reference_period`), and at each unit below the owner that
+    has a target of its own (`at_owner` false; docs/scoring.md, "Unit targets"). Written by
+    `dashboards.figures` only."""
 
     indicator = models.ForeignKey(
         "indicators.Indicator", on_delete=models.CASCADE, related_name="+", db_constraint=False
@@ -40,12 +42,23 @@ class IndicatorFigure(models.Model):
     progress = models.DecimalField(max_digits=40, decimal_places=20, null=True)
     ratio = models.DecimalField(max_digits=40, decimal_places=20, null=True)
     status = models.CharField(max_length=10, choices=Status)
+    # The owner's figure (counted for the owner and the units above it), or a unit's own.
+    at_owner = models.BooleanField(default=True)
+    # What it was measured against: the target at the end of the trajectory, and its period.
+    target = models.DecimalField(max_digits=40, decimal_places=20, null=True)
+    target_period = models.ForeignKey(
+        "goals.ReportingPeriod",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        null=True,
+    )
 
     class Meta:
         verbose_name = _("indicator figure")
         constraints = [
             models.UniqueConstraint(
-                fields=["indicator", "period"], name="indicator_figure_unique_per_period"
+                fields=["indicator", "unit", "period"], name="indicator_figure_unique_per_unit"
             )
         ]
         indexes = [models.Index(fields=["period", "goal"], name="indicator_figure_period_goal")]

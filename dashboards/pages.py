@@ -539,7 +539,9 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     query = _query(data)
     result: GoalFigure = summary.goals[row.id]
     # A successor's page lists its predecessors' indicators too: their trends continue there.
-    rows = indicator_rows(data, lineage(data).owners(data.scope), goal_ids=[row.id])
+    rows = indicator_rows(
+        data, lineage(data).owners(data.scope), goal_ids=[row.id], with_unit_targets=True
+    )
     read = indicator_results(data, rows)
     indicators = [read[(r.spec.id, data.period.id)] for r in rows]
     summary.indicators = {i.row.spec.id: i for i in indicators}
@@ -559,6 +561,7 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
             _("Expected"),
             _("Target"),
             _("Target period"),
+            _("Whose target"),
             _("Progress (%)"),
             _("Progress ratio"),
             _("Status"),
@@ -567,20 +570,22 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
             _("Units expected"),
         ],
         flagged=(3,),
-        on_screen=(0, 1, 3, 5, 6, 9, 10),
+        on_screen=(0, 1, 3, 5, 7, 10, 11),
     )
     for line in lines:
         ind = line["result"]
         decimals = ind.row.decimals
         owner = "" if ind.row.owner_active else f" ({_owner_label(ind.row)})"
+        target, whose = _target_cells(data, ind)
         indicators_table.add(
             Cell(f"{ind.row.name}{owner}", href=line["href"]),
             Cell(ind.row.spec.code),
             Cell(ind.reference.code if ind.reference else ""),
             line["value"],
             fmt_number(ind.score.expected, decimals),
-            line["target"],
+            target,
             Cell(line["target_period"]),
+            whose,
             fmt_percent(ind.score.progress),
             fmt_ratio(ind.score.ratio),
             fmt_status(ind.score.status),
@@ -766,6 +771,9 @@ def unit(data: DashboardData) -> dict[str, Any]:
             _("Combined by"),
             _("Units reported"),
             _("Units expected"),
+            _("Target"),
+            _("Whose target"),
+            _("Status"),
         ],
         flagged=(4,),
     )
@@ -798,8 +806,10 @@ def unit(data: DashboardData) -> dict[str, Any]:
             fmt_count(result.rollup.expected),
         )
     share_rows = indicator_rows(data, Q(path__in=[a.path for a in ancestors])) if ancestors else []
+    scored = indicator_results(data, share_rows) if share_rows else {}
     for row, share in zip(share_rows, _shares(data, share_rows), strict=True):
         spec = row.spec
+        against = scored[(spec.id, data.period.id)]
         share_table.add(
             goal_cell(spec),
             named(row.name, spec.code),
@@ -809,6 +819,10 @@ def unit(data: DashboardData) -> dict[str, Any]:
             Cell(_aggregation_label(spec.aggregation)),
             fmt_count(share.rollup.reported),
             fmt_count(share.rollup.expected),
+            *_target_cells(data, against),
+            fmt_status(against.score.status)
+            if against.unit_target
+            else Cell(_("Not scored here"), muted=True),
         )
     _link_indicators(data, own_table, own_rows, with_trend=True)
     _link_indicators(data, share_table, share_rows)
@@ -849,6 +863,24 @@ def _link_indicators(
         svg, words = trends.spark(row, points)
         cells.append(Cell(words, svg=svg))
         cells.append(Cell(short_verdict(forecast, direction=row.spec.direction)))
+
+
+def _target_cells(data: DashboardData, result: IndicatorResult) -> tuple[Cell, Cell]:
+    """The target a figure is measured against and whose it is. A unit measured by its own
+    contribution target is told so; a unit below the owner without one sees the owner's target
+    de-emphasised, for the owner as a whole (the wording of the measurement grid)."""
+    spec, scope = result.row.spec, data.scope
+    target, whose, muted = result.target, result.row.owner_code, False
+    if result.unit_target:
+        whose = _("%(unit)s's own target") % {"unit": scope.code}
+    elif spec.owner_unit_id in _ancestor_ids(data, scope.id):
+        whose = _("for %(owner)s as a whole, not %(unit)s's") % {
+            "owner": result.row.owner_code,
+            "unit": scope.code,
+        }
+        muted = True
+    cell = fmt_number(target, spec.decimals)
+    return replace(cell, muted=muted), Cell(whose, muted=muted)
 
 
 def _owner_label(row: IndicatorRow) -> str:

@@ -11,7 +11,7 @@ import datetime
 import itertools
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -89,6 +89,8 @@ class IndicatorSpec:
     target_value: Decimal | None = None
     target_period: Period | None = None
     milestones: tuple[tuple[Period, Decimal], ...] = ()
+    # Contribution targets of units below the owner: (unit id, milestones in period order).
+    unit_targets: tuple[tuple[int, tuple[tuple[Period, Decimal], ...]], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -478,3 +480,61 @@ def rolled_up_target(
     if aggregation == MEAN:
         return total / len(children_targets)
     return total
+
+
+Milestones = tuple[tuple[Period, Decimal], ...]
+
+
+def unit_targets_in(
+    tree: Tree,
+    owner_id: int,
+    aggregation: str,
+    own: Mapping[int, Milestones],
+) -> dict[int, Milestones]:
+    """The targets (milestones, in period order) of the units below the owner that have one,
+    own or rolled up (docs/scoring.md, "Unit targets").
+
+    `own` maps a unit to its contribution targets. A unit with any own target is measured
+    against those; a unit without one gets, for each period for which every child in `tree`
+    has a target, `rolled_up_target` of the children's; periods some child lacks are left
+    out. The owner itself is in the result only when it gets a rolled-up target (its own
+    target is the indicator's). Values that are not combined (`none`) have no unit targets:
+    only the owner reports.
+    """
+    out: dict[int, Milestones] = {}
+    if aggregation == NONE or owner_id not in tree.units:
+        return out
+
+    def visit(unit_id: int) -> Milestones:
+        children = [visit(c) for c in tree.children.get(unit_id, ())]
+        mine = own.get(unit_id) if unit_id != owner_id else None
+        if mine:
+            found = tuple(sorted(mine, key=lambda m: m[0].end))
+        elif children and all(children):
+            by_child = [{p: v for p, v in c} for c in children]
+            common = set(by_child[0]).intersection(*by_child[1:])
+            found = tuple(
+                (p, rolled_up_target(aggregation, None, [c[p] for c in by_child]))
+                for p in sorted(common, key=lambda p: p.end)
+            )
+        else:
+            found = ()
+        if found:
+            out[unit_id] = found
+        return found
+
+    visit(owner_id)
+    return out
+
+
+def unit_spec(spec: IndicatorSpec, milestones: Milestones, baseline: Decimal | None):
+    """The indicator as a unit below its owner is measured: against its own (or rolled-up)
+    targets, the latest being the target, from its own value at the baseline period."""
+    (target_period, target_value), earlier = milestones[-1], milestones[:-1]
+    return replace(
+        spec,
+        baseline_value=baseline,
+        target_value=target_value,
+        target_period=target_period,
+        milestones=earlier,
+    )

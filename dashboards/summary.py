@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Q
+
 from dashboards import scoring
 from dashboards.data import TREND_COUNT, DashboardData, IndicatorRow, periods_up_to
 from dashboards.models import GroupFigure, GroupKind, IndicatorFigure
@@ -23,6 +25,11 @@ class IndicatorResult:
     reference: Period | None
     rollup: Rollup
     score: Score
+    # What the figure was measured against; `unit_target`: the scope's own (contribution)
+    # target for an indicator owned above it, not the owner's.
+    target: Decimal | None = None
+    target_period: Period | None = None
+    unit_target: bool = False
 
 
 @dataclass(frozen=True)
@@ -176,10 +183,20 @@ def summarise(data: DashboardData, period: Period | None = None, **kwargs) -> Su
     return summaries(data, [period], **kwargs)[period.id]
 
 
-def result_of(row: IndicatorRow, reference: Period | None, f: IndicatorFigure | None):
+def result_of(
+    row: IndicatorRow,
+    reference: Period | None,
+    f: IndicatorFigure | None,
+    periods: dict[int, Period] | None = None,
+):
     if f is None:
         return IndicatorResult(
-            row, reference, Rollup(None, 0, 0), scoring.score(row.spec, None, reference)
+            row,
+            reference,
+            Rollup(None, 0, 0),
+            scoring.score(row.spec, None, reference),
+            row.spec.target_value,
+            row.spec.target_period,
         )
     status = Status(f.status)
     value = f.value
@@ -196,13 +213,18 @@ def result_of(row: IndicatorRow, reference: Period | None, f: IndicatorFigure | 
             ratio=f.ratio,
             reached=reached,
         ),
+        f.target,
+        (periods or {}).get(f.target_period_id),
+        not f.at_owner,
     )
 
 
 def indicator_results(
     data: DashboardData, rows: list[IndicatorRow], periods: Iterable[Period] | None = None
 ) -> dict[tuple[int, int], IndicatorResult]:
-    """(indicator id, dashboard period id) → the indicator read at that period (one query)."""
+    """(indicator id, dashboard period id) → the indicator read at that period (one query):
+    the owner's figure, or for an indicator owned above the scope the scope's figure against
+    its own target (docs/scoring.md, "Unit targets")."""
     periods = list(periods or [data.period])
     refs = {
         (p.id, kind): scoring.reference_period(data.periods, p, kind)
@@ -210,18 +232,22 @@ def indicator_results(
         for kind in {r.spec.frequency for r in rows}
     }
     wanted = {r.id for r in refs.values() if r is not None}
-    stored = {
-        (f.indicator_id, f.period_id): f
-        for f in IndicatorFigure.objects.filter(
-            indicator_id__in=[r.spec.id for r in rows], period_id__in=wanted
-        )
-    }
+    stored: dict[tuple[int, int], IndicatorFigure] = {}
+    for f in IndicatorFigure.objects.filter(
+        Q(at_owner=True) | Q(unit_id=data.scope.id),
+        indicator_id__in=[r.spec.id for r in rows],
+        period_id__in=wanted,
+    ):
+        key = (f.indicator_id, f.period_id)
+        if key not in stored or not f.at_owner:
+            stored[key] = f
+    by_id = {p.id: p for p in data.periods}
     out = {}
     for p in periods:
         for row in rows:
             ref = refs[(p.id, row.spec.frequency)]
             f = stored.get((row.spec.id, ref.id)) if ref else None
-            out[(row.spec.id, p.id)] = result_of(row, ref, f)
+            out[(row.spec.id, p.id)] = result_of(row, ref, f, by_id)
     return out
 
 

@@ -58,6 +58,7 @@ class Cell:
     flag: str = ""  # why the value is "unusual" for its indicator (shown beside it, exported)
     svg: str = ""  # a drawing shown on the page instead of `text` (a sparkline); `text` says it
     code: str = ""  # an internal code shown small after `text` (a name), never before it
+    muted: bool = False  # shown de-emphasised: a target that is not the unit's own
 
     @property
     def export_text(self) -> str:

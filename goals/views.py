@@ -8,7 +8,7 @@ from typing import cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Field, Prefetch
+from django.db.models import Field, Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -315,8 +315,10 @@ def _render_comments(request, goal, report, context) -> TemplateResponse:
 # Lookups: every one starts from the user and answers 404 for what they may not read.
 
 
-def get_unit_for_reader(request: HttpRequest, code: str) -> Unit:
-    unit = get_object_or_404(Unit, code=code)
+def get_unit_for_reader(
+    request: HttpRequest, code: str, units: QuerySet[Unit] | None = None
+) -> Unit:
+    unit = get_object_or_404(Unit if units is None else units, code=code)
     if not Policy.of(request).can_view(unit):
         raise Http404
     return unit

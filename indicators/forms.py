@@ -6,13 +6,14 @@ from typing import cast
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from goals.forms import version_field
 from goals.models import DevelopmentGoal, ReportingPeriod
 from indicators.models import Aggregation, Indicator, Measure, Target, parse_decimal
 from ops.text import refuse_control_characters_multiline
-from strategy.models import Strategy
+from strategy.models import Strategy, Unit
 
 MAX_COMMENT_LENGTH = 2_000
 MAX_DEFINITION_LENGTH = 5_000
@@ -196,3 +197,55 @@ MilestoneFormSet = forms.inlineformset_factory(
     validate_max=True,
     can_delete=False,
 )
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj.code} {obj.name}"
+
+
+class PeriodChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.code
+
+
+class UnitTargetForm(forms.Form):
+    """A contribution target the owner gives a unit below it: a unit, a period, a value
+    (`Indicator.set_unit_target` checks and writes it). `replaces`: the target being edited,
+    removed if its unit or period was changed."""
+
+    unit = UnitChoiceField(queryset=Unit.objects.none(), label=_("Unit"))
+    period = PeriodChoiceField(queryset=ReportingPeriod.objects.none(), label=_("Period"))
+    value = DecimalTextField(label=_("Target value"), required=True)
+    replaces = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, indicator: Indicator, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        unit = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit.queryset = indicator.units_below_owner().order_by("path")
+        unit.error_messages["invalid_choice"] = _(
+            "A unit target is for a unit below the indicator's owner."
+        )
+        period = cast(forms.ModelChoiceField, self.fields["period"])
+        period.queryset = indicator.unit_target_periods()
+        period.error_messages["invalid_choice"] = _(
+            "Choose a period of this indicator's frequency after its baseline period and no "
+            "later than its target period."
+        )
+
+    def save(self) -> Target | None:
+        """Write the target; None (with the errors on the form) if the indicator refused it."""
+        data = self.cleaned_data
+        try:
+            with transaction.atomic():
+                target = self.indicator.set_unit_target(
+                    unit=data["unit"], period=data["period"], value=data["value"]
+                )
+                if data.get("replaces") and data["replaces"] != target.pk:
+                    self.indicator.remove_unit_target(data["replaces"])
+        except ValidationError as error:
+            for name, messages in error.message_dict.items():
+                self.add_error(name if name in self.fields else None, messages)
+            return None
+        return target

@@ -338,6 +338,65 @@ class Indicator(models.Model):
                 % {"decimals": self.decimals}
             )
 
+    # Contribution targets: the owner gives units below it targets of their own
+    # (docs/scoring.md, "Unit targets"). Who may is the policy's question (the owner's editors).
+
+    def units_below_owner(self) -> models.QuerySet[Unit]:
+        owner = self.owner_unit
+        return Unit.objects.filter(path__startswith=owner.path).exclude(pk=owner.pk)
+
+    def unit_target_periods(self) -> models.QuerySet[ReportingPeriod]:
+        """The periods a contribution target may be set for: of the indicator's frequency,
+        after its baseline period and up to its target period."""
+        periods = ReportingPeriod.objects.filter(
+            strategy_id=self.goal.area.strategy_id, kind=self.frequency
+        )
+        if self.baseline_period is not None:
+            periods = periods.filter(end__gt=self.baseline_period.end)
+        if self.target_period is not None:
+            periods = periods.filter(end__lte=self.target_period.end)
+        return periods.order_by("start")
+
+    def set_unit_target(self, *, unit: Unit, period: ReportingPeriod, value: Decimal) -> Target:
+        """Give a unit below the owner its target (a milestone) for a period, or change it.
+        A ValidationError says what is wrong; nothing is written then."""
+        errors: dict[str, list[StrOrPromise]] = {}
+        if self.aggregation == Aggregation.NONE:
+            errors["unit"] = [
+                _(
+                    "This indicator's values are not combined: only its owner reports, so "
+                    "units below it have no targets of their own."
+                )
+            ]
+        elif not self.units_below_owner().filter(pk=unit.pk).exists():
+            errors["unit"] = [_("A unit target is for a unit below the indicator's owner.")]
+        if not self.unit_target_periods().filter(pk=period.pk).exists():
+            errors["period"] = [
+                _(
+                    "Choose a period of this indicator's frequency after its baseline period "
+                    "and no later than its target period."
+                )
+            ]
+        try:
+            self.check_value(value)
+        except ValidationError as error:
+            errors["value"] = list(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        target, _created = Target.objects.update_or_create(
+            indicator=self, unit=unit, period=period, defaults={"value": value}
+        )
+        return target
+
+    def remove_unit_target(self, pk: int) -> bool:
+        """Remove one of the units' targets of this indicator (never the owner's); False if
+        there was none with that id."""
+        target = Target.objects.filter(pk=pk, indicator=self, unit__isnull=False).first()
+        if target is None:
+            return False
+        target.delete()
+        return True
+
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Target(models.Model):

@@ -13,4 +13,10 @@ urlpatterns = [
         name="measurement_save",
     ),
     path("units/<code:code>/indicators/new/", views.indicator_attach, name="attach"),
+    path("indicators/<int:pk>/targets/", views.unit_targets, name="unit_targets"),
+    path(
+        "indicators/<int:pk>/targets/<int:target_id>/remove/",
+        views.unit_target_remove,
+        name="unit_target_remove",
+    ),
 ]

@@ -15,8 +15,8 @@ from typing import Any, cast
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q
-from django.http import HttpResponse
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -26,8 +26,13 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from goals.models import EditConflict, ReportingPeriod
 from goals.views import current_strategy, get_unit_for_reader, open_periods_of
-from indicators.forms import AttachIndicatorForm, MeasurementForm, MilestoneFormSet
-from indicators.models import Indicator, Measurement, Target, label_indicators
+from indicators.forms import (
+    AttachIndicatorForm,
+    MeasurementForm,
+    MilestoneFormSet,
+    UnitTargetForm,
+)
+from indicators.models import Aggregation, Indicator, Measurement, Target, label_indicators
 from strategy.http import ViewRequest
 from strategy.models import Unit
 from strategy.policy import Policy
@@ -90,7 +95,9 @@ def shown(value: Decimal | None) -> str:
 
 @require_safe
 def measurement_grid(request: ViewRequest, code: str) -> HttpResponse:
-    unit = get_unit_for_reader(request, code)
+    # Whether it has units below (to offer their targets), in the same query as the unit.
+    units = Unit.objects.annotate(has_children=Exists(Unit.objects.filter(parent=OuterRef("pk"))))
+    unit = get_unit_for_reader(request, code, units)
     prefill = request.GET.get("prefill") == "last"
     sections = _sections(unit)
     for section in sections:
@@ -243,6 +250,95 @@ def indicator_attach(request: ViewRequest, code: str) -> HttpResponse:
     )
 
 
+def _get_indicator_for_owner(request: ViewRequest, pk: int) -> tuple[Indicator, bool]:
+    """An indicator whose owner unit the user may read (404 otherwise, like any other unit's
+    things), and whether the user may give the units below the owner their targets: the owner
+    unit's editors."""
+    indicator = get_object_or_404(
+        Indicator.objects.active().select_related(
+            "owner_unit", "goal__area", "baseline_period", "target_period"
+        ),
+        pk=pk,
+    )
+    policy = Policy.of(request)
+    if not policy.can_view(indicator.owner_unit):
+        raise Http404
+    return indicator, policy.can_edit(indicator.owner_unit)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def unit_targets(request: ViewRequest, pk: int) -> HttpResponse:
+    """The contribution targets the owner gives the units below it (docs/scoring.md, "Unit
+    targets"): listed for the owner's readers, set, changed and removed by its editors."""
+    indicator, can_edit = _get_indicator_for_owner(request, pk)
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = UnitTargetForm(request.POST, indicator=indicator)
+        if form.is_valid() and (target := form.save()) is not None:
+            messages.success(
+                request,
+                _("Saved the target of %(unit)s for %(period)s.")
+                % {"unit": cast(Unit, target.unit).code, "period": target.period.code},
+            )
+            return redirect("indicators:unit_targets", indicator.pk)
+    else:
+        initial: dict[str, Any] = {}
+        edit = request.GET.get("edit", "")
+        editing = (
+            Target.objects.filter(pk=edit, indicator=indicator, unit__isnull=False).first()
+            if can_edit and edit.isdigit()
+            else None
+        )
+        if editing is not None:
+            initial = {
+                "unit": editing.unit_id,
+                "period": editing.period_id,
+                "value": shown(editing.value),
+                "replaces": editing.pk,
+            }
+        form = UnitTargetForm(indicator=indicator, initial=initial)
+    targets = (
+        Target.objects.filter(indicator=indicator)
+        .select_related("unit", "period")
+        .order_by("unit__path", "period__start")
+    )
+    return TemplateResponse(
+        request,
+        "indicators/unit_targets.html",
+        {
+            "indicator": indicator,
+            "form": form,
+            "can_edit": can_edit,
+            "unit_targets": [t for t in targets if t.unit_id is not None],
+            "owner_milestones": [t for t in targets if t.unit_id is None],
+            "combined": indicator.aggregation != Aggregation.NONE,
+            "nav_section": "unit",
+        },
+    )
+
+
+@require_POST
+def unit_target_remove(request: ViewRequest, pk: int, target_id: int) -> HttpResponse:
+    indicator, can_edit = _get_indicator_for_owner(request, pk)
+    if not can_edit:
+        raise PermissionDenied
+    target = (
+        Target.objects.filter(pk=target_id, indicator=indicator, unit__isnull=False)
+        .select_related("unit", "period")
+        .first()
+    )
+    if target is not None and indicator.remove_unit_target(target.pk):
+        messages.success(
+            request,
+            _("Removed the target of %(unit)s for %(period)s.")
+            % {"unit": cast(Unit, target.unit).code, "period": target.period.code},
+        )
+    else:
+        messages.info(request, _("That target had already been removed."))
+    return redirect("indicators:unit_targets", indicator.pk)
+
+
 def _save_row(request: ViewRequest, unit: Unit, row: Row) -> None:
     """Validate and record one row from the POST data; the row then carries its new form and
     either a notice (saved) or the errors / the conflicting value."""
@@ -351,9 +447,22 @@ def _render_grid(
     summary: str = "",
 ) -> TemplateResponse:
     access = Policy.of(request)
+    can_edit = access.can_edit(unit)
     template = "indicators/measurement_grid.html"
     if request.htmx and request.method == "GET":
         template += "#grid"
+    # The indicators this unit owns whose units below may get targets of their own.
+    owned = {
+        row.indicator.pk: row.indicator
+        for section in sections
+        for row in section.rows
+        if row.indicator.owner_unit_id == unit.pk and row.indicator.aggregation != Aggregation.NONE
+    }
+    has_children = getattr(unit, "has_children", None)  # annotated by the grid's GET
+    if owned and can_edit and has_children is None:
+        has_children = unit.children.exists()
+    if not (can_edit and has_children):
+        owned = {}
     return TemplateResponse(
         request,
         template,
@@ -362,7 +471,8 @@ def _render_grid(
             "sections": sections,
             "prefill": prefill,
             "summary": summary,
-            "can_edit": access.can_edit(unit),
+            "can_edit": can_edit,
+            "targets_below": sorted(owned.values(), key=lambda i: i.code),
             "is_superuser": request.user.is_superuser,
             "nav_section": "unit",
         },

@@ -1,7 +1,7 @@
 """The stored figures equal a full recomputation from the raw rows after any sequence of writes,
 through every write path: the grid (`Measurement.record`), the import (`apply_changes`), the
-admin (save and delete), the report workflow, targets, indicators and units (closed, reopened,
-moved and merged)."""
+admin (save and delete), the report workflow, targets (the owner's and units' contribution
+targets), indicators and units (closed, reopened, moved and merged)."""
 
 from __future__ import annotations
 
@@ -132,8 +132,36 @@ class Writes(RuleBasedStateMachine):
     @rule(i=st.integers(0, 1), v=values)
     def target_milestone_changes(self, i, v):
         Target.objects.update_or_create(
-            indicator=self.indicators[i], period=period(YEARS[0]), defaults={"value": v + 1}
+            indicator=self.indicators[i],
+            period=period(YEARS[0]),
+            unit=None,
+            defaults={"value": v + 1},
         )
+
+    @rule(
+        i=st.integers(0, 2),
+        code=st.sampled_from([*LEAVES, "IE", "NV"]),
+        year=st.sampled_from(["2023", "2025"]),
+        v=values,
+    )
+    def owner_sets_a_unit_target(self, i, code, year, v):
+        indicator, below = self.indicators[i], unit(code)
+        if below.path.startswith(indicator.owner_unit.path) and below != indicator.owner_unit:
+            indicator.set_unit_target(unit=below, period=period(year), value=v)
+
+    @rule(i=st.integers(0, 2), v=values)
+    def every_department_of_ie_gets_a_target(self, i, v):
+        # IE itself then has a target rolled up from its departments' (if it has none).
+        indicator = self.indicators[i]
+        for department in Unit.objects.filter(parent__code="IE"):
+            if department.path.startswith(indicator.owner_unit.path):
+                indicator.set_unit_target(unit=department, period=period("2025"), value=v + 1)
+
+    @rule(i=st.integers(0, 2))
+    def owner_removes_a_unit_target(self, i):
+        target = Target.objects.filter(indicator=self.indicators[i], unit__isnull=False).first()
+        if target is not None:
+            self.indicators[i].remove_unit_target(target.pk)
 
     @rule(i=st.integers(0, 2), v=values)
     def indicator_target_is_edited(self, i, v):

@@ -16,8 +16,15 @@ from django.test import Client
 from django.urls import get_resolver, reverse
 
 from goals.models import Comment, ProgressReport
-from indicators.models import Indicator, Measurement
-from tests.factories import AN_ACTION, IndicatorFactory, ProgressReportFactory, goal, period
+from indicators.models import Indicator, Measurement, Target
+from tests.factories import (
+    AN_ACTION,
+    IndicatorFactory,
+    ProgressReportFactory,
+    goal,
+    period,
+    unit,
+)
 
 PERSONAS = ["administrator", "rector", "ie_leader", "idi_reporter", "nv_reporter", "outsider"]
 LOGIN = "login"  # expected "status" for anonymous users: a redirect to the login page
@@ -28,14 +35,21 @@ class World:
     indicator: Indicator
     draft: ProgressReport
     submitted: ProgressReport
+    owned_by_ie: Indicator
+    idi_target: Target
 
 
 @pytest.fixture
 def world(strategy) -> World:
+    owned_by_ie = IndicatorFactory(owner_unit=unit("IE"))
     return World(
         indicator=IndicatorFactory(),
         draft=ProgressReportFactory(goal=goal("RES-3"), state="draft"),
         submitted=ProgressReportFactory(goal=goal("RES-2"), state="submitted"),
+        owned_by_ie=owned_by_ie,
+        idi_target=Target.objects.create(
+            indicator=owned_by_ie, unit=unit("IDI"), period=period("2025"), value=40
+        ),
     )
 
 
@@ -50,6 +64,7 @@ def snapshot(world: World) -> tuple:
         list(Measurement.objects.order_by("pk").values()),
         list(Indicator.objects.order_by("pk").values_list("pk", "code", "name")),
         list(Comment.objects.order_by("pk").values()),
+        list(Target.objects.order_by("pk").values()),
     )
 
 
@@ -90,6 +105,9 @@ NOT_ALLOWED = dict.fromkeys(PERSONAS, 405)
 COMMENT_ON_REPORT = EDIT | {"rector": 302, "idi_reporter": 403}
 READ_GOAL = dict.fromkeys(PERSONAS, 200) | {"outsider": 404}
 COMMENT_ON_GOAL = COMMENT_ON_REPORT | {"nv_reporter": 403}
+# The targets of the units below IE, on an indicator IE owns: IDI's reporter cannot read IE.
+READ_IE = READ | {"idi_reporter": 404}
+EDIT_IE = EDIT | {"idi_reporter": 404}
 EVERYONE_REDIRECTED = dict.fromkeys(PERSONAS, 302)
 
 MATRIX = [
@@ -202,6 +220,35 @@ MATRIX = [
         lambda w: reverse("indicators:attach", args=["IDI"]),
         EDIT,
         attach_data,
+    ),
+    Row(
+        "indicators:unit_targets",
+        "get",
+        lambda w: reverse("indicators:unit_targets", args=[w.owned_by_ie.pk]),
+        READ_IE,
+    ),
+    Row(
+        "indicators:unit_targets",
+        "post",
+        lambda w: reverse("indicators:unit_targets", args=[w.owned_by_ie.pk]),
+        EDIT_IE,
+        lambda w: {"unit": unit("IES").pk, "period": period("2025").pk, "value": "1 234,5"},
+    ),
+    Row(
+        "indicators:unit_target_remove",
+        "post",
+        lambda w: reverse(
+            "indicators:unit_target_remove", args=[w.owned_by_ie.pk, w.idi_target.pk]
+        ),
+        EDIT_IE,
+    ),
+    Row(
+        "indicators:unit_target_remove",
+        "get",
+        lambda w: reverse(
+            "indicators:unit_target_remove", args=[w.owned_by_ie.pk, w.idi_target.pk]
+        ),
+        NOT_ALLOWED,
     ),
 ]
 

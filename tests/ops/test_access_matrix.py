@@ -50,6 +50,8 @@ ACCESS = {
     "indicators:measurement_save": USER,
     "indicators:grid_save": USER,
     "indicators:attach": USER,
+    "indicators:unit_targets": USER,  # the owner unit's readers; its editors change them
+    "indicators:unit_target_remove": USER,
     # Import and export (issue 5): each user's own jobs and units, see tests/spreadsheets and
     # tests/jobs for the per-persona checks.
     "spreadsheets:index": USER,
