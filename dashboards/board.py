@@ -279,7 +279,7 @@ def indicator_forecasts(
         if reference is not None:
             ends[row.spec.id] = reference.end
     stored = IndicatorFigure.objects.filter(
-        indicator_id__in=list(ends), value__isnull=False
+        indicator_id__in=list(ends), value__isnull=False, at_owner=True
     ).values_list("indicator_id", "period__end", "value", "reported", "carried", "expected_units")
     specs = {row.spec.id: row.spec for row in rows}
     for indicator_id, end, value, reported, carried, expected in stored:

@@ -281,6 +281,7 @@ def exceptions(
         IndicatorFigure.objects.filter(
             period_id__in=ref_ids,
             unit__path__startswith=unit.path,
+            at_owner=True,  # the owners' figures; units' own targets are their own pages'
             indicator__active=True,
         ).values_list(
             "indicator_id",

@@ -1116,9 +1116,9 @@ def exception_goal_count(summary: Summary) -> int:
 
 
 def _exception_href(data: DashboardData, row: ExceptionRow, query: str) -> str:
-    url = _url("goal", row.area_code, row.goal_code, query=query)
-    # The goal page has an anchor per charted indicator.
-    return f"{url}#ind-{row.indicator_code}" if row.kind == Kind.INDICATOR else url
+    if row.kind == Kind.INDICATOR and row.indicator_id is not None:
+        return _url("indicator", str(row.indicator_id), query=query)
+    return _url("goal", row.area_code, row.goal_code, query=query)
 
 
 def exceptions_page(data: DashboardData, policy: Policy, today: datetime.date) -> dict[str, Any]:

@@ -32,6 +32,9 @@ FIELDS = (
     "progress",
     "ratio",
     "status",
+    "target",
+    "target_period_id",
+    "at_owner",
 )
 
 
@@ -55,7 +58,7 @@ def histories(data: DashboardData, rows: list[IndicatorRow]) -> dict[int, list[I
         stored = {
             (f.indicator_id, f.period_id): f
             for f in IndicatorFigure.objects.filter(
-                indicator_id__in=list(wanted), period_id__in=period_ids
+                indicator_id__in=list(wanted), period_id__in=period_ids, at_owner=True
             ).values_list(*FIELDS, named=True)
         }
     return {
@@ -93,7 +96,7 @@ def values(data: DashboardData, rows: list[IndicatorRow]) -> dict[int, Points]:
             (indicator_id, period_id): (value, expected - reported - carried)
             for indicator_id, period_id, value, reported, carried, expected in (
                 IndicatorFigure.objects.filter(
-                    indicator_id__in=list(wanted), period_id__in=period_ids
+                    indicator_id__in=list(wanted), period_id__in=period_ids, at_owner=True
                 ).values_list(
                     "indicator_id", "period_id", "value", "reported", "carried", "expected_units"
                 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -34,6 +35,11 @@ def api_figures(api, **params) -> dict[tuple[str, str], dict]:
     return {(row["kind"], row["code"]): row for row in response.json()["results"]}
 
 
+def code_of(named: str) -> str:
+    """The code of "Name (CODE)", as the downloads write a name with its code."""
+    return re.fullmatch(r".* \(([^()]+)\)", named).group(1)
+
+
 def shown(row: dict) -> tuple[str, str]:
     progress = None if row["progress"] is None else Decimal(row["progress"])
     return fmt_status(Status(row["status"])).text, fmt_percent(progress).text
@@ -49,10 +55,10 @@ def test_goal_and_area_figures_equal_the_overviews_csv(
     areas = page_csv(client, "areas", period="2024", unit=unit)
     assert goals and areas
     for row in goals:
-        code = row["Goal"].split(" ")[0]
+        code = code_of(row["Goal"])
         assert shown(figures[("goal", code)]) == (row["Status"], row["Progress (%)"]), code
     for row in areas:
-        code = row["Area"].split(" ")[0]
+        code = code_of(row["Area"])
         assert shown(figures[("area", code)]) == (row["Status"], row["Median progress"]), code
 
 

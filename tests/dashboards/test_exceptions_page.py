@@ -52,7 +52,9 @@ def test_rector_sees_faculty_exceptions_worst_first_names_before_codes(client, p
     ]
 
 
-def test_each_row_says_what_changed_and_links_to_its_goal(client, personas, dataset):
+def test_each_row_says_what_changed_and_links_to_its_goal_or_indicator_page(
+    client, personas, dataset
+):
     client.force_login(personas.rector)
     html = page(client, unit="IE")
     res3 = html[html.index('id="goal-RES-3"') : html.index('id="indicator-X-A"')]
@@ -60,7 +62,8 @@ def test_each_row_says_what_changed_and_links_to_its_goal(client, personas, data
     assert 'href="/dashboard/area/RES/goal/RES-3/?period=2024&amp;unit=IE"' in res3
     x_b = html[html.index('id="indicator-X-B"') :]
     assert "New" in x_b
-    assert 'href="/dashboard/area/RES/goal/RES-3/?period=2024&amp;unit=IE#ind-X-B"' in x_b
+    x_b_page = f'href="/dashboard/indicator/{dataset["B"].pk}/?period=2024&amp;unit=IE"'
+    assert x_b_page in x_b
 
 
 def test_goal_row_shows_the_units_story_and_open_action(client, personas, dataset):
