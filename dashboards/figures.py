@@ -35,6 +35,7 @@ from dashboards.models import (
     GroupFigure,
     GroupKind,
     IndicatorFigure,
+    IndicatorShare,
     UnitCompleteness,
 )
 from dashboards.scoring import IndicatorSpec, Period, Score, Status, Tree, UnitNode
@@ -239,9 +240,15 @@ def _q(value: Decimal | None) -> Decimal | None:
 
 
 def indicator_figures(
-    world: World, spec: IndicatorSpec, measurements: list[tuple[int, Decimal, Period]]
+    world: World,
+    spec: IndicatorSpec,
+    measurements: list[tuple[int, Decimal, Period]],
+    shares: list[IndicatorShare] | None = None,
 ) -> list[IndicatorFigure]:
-    """The indicator at its owner for every period of its frequency (docs/scoring.md 2–3)."""
+    """The indicator at its owner for every period of its frequency (docs/scoring.md 2–3).
+
+    `shares` collects, from the same roll-up, the indicator at every unit below its owner that
+    has units below it (`IndicatorShare`)."""
     rows = [m for m in measurements if m[2].kind == spec.frequency]
     by_period: dict[int, list] = defaultdict(list)
     for m in rows:
@@ -259,13 +266,26 @@ def indicator_figures(
         observations = scoring.observations_for(
             candidates, accumulation=spec.accumulation, reference=ref
         )
-        rolled = scoring.rollup(
+        rolled, below = scoring.rollup_below(
             tree,
             spec.owner_unit_id,
             observations,
             aggregation=spec.aggregation,
             reference=ref,
         )
+        if shares is not None:
+            shares.extend(
+                IndicatorShare(
+                    indicator_id=spec.id,
+                    unit_id=unit_id,
+                    period_id=ref.id,
+                    value=_q(share.value),
+                    reported=share.reported,
+                    carried=share.carried,
+                    expected_units=share.expected,
+                )
+                for unit_id, share in below.items()
+            )
         score = scoring.score_rollup(spec, rolled, ref)
         out.append(
             IndicatorFigure(
@@ -489,6 +509,7 @@ class Figures:
     indicators: list[IndicatorFigure]
     groups: list[GroupFigure]
     completeness: list[UnitCompleteness]
+    shares: list[IndicatorShare] = field(default_factory=list)
 
 
 def compute_all(world: World | None = None, progress: Progress | None = None) -> Figures:
@@ -500,11 +521,12 @@ def compute_all(world: World | None = None, progress: Progress | None = None) ->
     measurements = load_measurements(world)
     say(f"{sum(len(v) for v in measurements.values())} values loaded")
     indicators: list[IndicatorFigure] = []
+    shares: list[IndicatorShare] = []
     for n, spec in enumerate(specs, 1):
-        indicators.extend(indicator_figures(world, spec, measurements.get(spec.id, [])))
+        indicators.extend(indicator_figures(world, spec, measurements.get(spec.id, []), shares))
         if n % 2000 == 0:
             say(f"indicators: {n} of {len(specs)}")
-    say(f"indicators: {len(indicators)} figures")
+    say(f"indicators: {len(indicators)} figures, {len(shares)} shares of units below owners")
 
     # Every unit's subtree sees the figures of the indicators owned in it.
     by_period: dict[int, list[IndicatorFigure]] = defaultdict(list)
@@ -546,7 +568,7 @@ def compute_all(world: World | None = None, progress: Progress | None = None) ->
     for period in world.periods:
         completeness.extend(completeness_rows(world, specs, present, period))
     say(f"{len(groups)} group figures, {len(completeness)} completeness rows")
-    return Figures(indicators, groups, completeness)
+    return Figures(indicators, groups, completeness, shares)
 
 
 def _lock(wait: bool) -> bool:
@@ -577,9 +599,10 @@ def rebuild(progress: Progress | None = None) -> Figures:
 
 def _store_all(progress: Progress | None = None) -> Figures:
     figures = compute_all(progress=progress)
-    for model in (IndicatorFigure, GroupFigure, UnitCompleteness):
+    for model in (IndicatorFigure, IndicatorShare, GroupFigure, UnitCompleteness):
         model.objects.all().delete()
     _copy(IndicatorFigure, figures.indicators, progress)
+    _copy(IndicatorShare, figures.shares, progress)
     _copy(GroupFigure, figures.groups, progress)
     _copy(UnitCompleteness, figures.completeness, progress)
     now = timezone.now()
@@ -703,8 +726,9 @@ def _apply(
         specs = load_specs(world, indicator_ids)
         measurements = load_measurements(world, indicator_ids)
         new = {}
+        shares: list[IndicatorShare] = []
         for spec in specs:
-            for f in indicator_figures(world, spec, measurements.get(spec.id, [])):
+            for f in indicator_figures(world, spec, measurements.get(spec.id, []), shares):
                 new[(f.indicator_id, f.period_id)] = f
         changed = [k for k in old.keys() | new.keys() if _differs(old.get(k), new.get(k))]
         for key in changed:
@@ -713,11 +737,40 @@ def _apply(
                     touch(f.goal_id, f.unit_id, [p.id for p in world.chosen_for(f.period_id)])
         IndicatorFigure.objects.filter(indicator_id__in=indicator_ids).delete()
         _copy(IndicatorFigure, list(new.values()))
+        _replace_shares(indicator_ids, shares)
         _update_completeness(world, values)
     for goal_id, unit_id, period_id in reports:
         if period_id in world.by_id:
             touch(goal_id, unit_id, [period_id])
     _refresh_groups(world, dirty)
+
+
+SHARE_FIELDS = ("value", "reported", "carried", "expected_units")
+
+
+def _replace_shares(indicator_ids: set[int], shares: list[IndicatorShare]) -> None:
+    """Store the indicators' new shares, writing only the rows that changed: a value changes
+    the shares of the units above it only, out of hundreds per indicator."""
+    new = {_key_share(s): s for s in shares}
+    old = {
+        (unit, period, indicator): (pk, *rest)
+        for pk, unit, period, indicator, *rest in IndicatorShare.objects.filter(
+            indicator_id__in=indicator_ids
+        ).values_list("pk", "unit_id", "period_id", "indicator_id", *SHARE_FIELDS)
+    }
+    stale = [
+        row[0]
+        for key, row in old.items()
+        if key not in new or row[1:] != tuple(getattr(new[key], f) for f in SHARE_FIELDS)
+    ]
+    fresh = [
+        s
+        for key, s in new.items()
+        if key not in old or old[key][1:] != tuple(getattr(s, f) for f in SHARE_FIELDS)
+    ]
+    if stale:
+        IndicatorShare.objects.filter(pk__in=stale).delete()
+    _copy(IndicatorShare, fresh)
 
 
 def _differs(a: IndicatorFigure | None, b: IndicatorFigure | None) -> bool:
@@ -810,6 +863,10 @@ def _key_completeness(f: UnitCompleteness):
     return (f.unit_id, f.period_id)
 
 
+def _key_share(f: IndicatorShare):
+    return (f.unit_id, f.period_id, f.indicator_id)
+
+
 INDICATOR_FIELDS = (
     "unit_id", "goal_id", "value", "reported", "carried", "expected_units", "expected_value",
     "progress", "ratio", "status",
@@ -835,6 +892,7 @@ def differences(progress: Progress | None = None, limit: int | None = None) -> l
     out: list[str] = []
     for name, model, rows, key, fields in (
         ("indicator", IndicatorFigure, computed.indicators, _key_indicator, INDICATOR_FIELDS),
+        ("share", IndicatorShare, computed.shares, _key_share, SHARE_FIELDS),
         ("group", GroupFigure, computed.groups, _key_group, GROUP_FIELDS),
         ("completeness", UnitCompleteness, computed.completeness, _key_completeness,
          COMPLETENESS_FIELDS),

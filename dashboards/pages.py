@@ -23,7 +23,7 @@ from dashboards.data import (
     indicator_rows,
     report_rows,
 )
-from dashboards.models import GroupFigure, GroupKind, UnitCompleteness
+from dashboards.models import GroupFigure, GroupKind, IndicatorShare, UnitCompleteness
 from dashboards.scoring import STATUS_ORDER, Status
 from dashboards.snapshots import comparison_table
 from dashboards.summary import (
@@ -808,48 +808,76 @@ def _owner_label(row: IndicatorRow) -> str:
 
 
 def _shares(data: DashboardData, rows: list[IndicatorRow]) -> list[IndicatorResult]:
-    """The scope's share in indicators owned above it: rolled up over the scope's own subtree
-    by the scoring method, from the values of that subtree at the period each is read at (the
-    values this table stands for; cumulative ones need the earlier running totals too)."""
-    period = data.period
+    """The scope's share in indicators owned above it, at the period each is read at: stored
+    with the figures (`IndicatorShare`, rolled up over the scope's subtree as it was in that
+    period). A unit without units below it, and any unit of an indicator that is not
+    combined, stands for its own value: read as entered (cumulative ones: the latest running
+    total up to the period), at most one value per row."""
+    period, scope = data.period, data.scope
     refs = {
         kind: scoring.reference_period(data.periods, period, kind)
         for kind in {r.spec.frequency for r in rows}
     }
-    read_at = Q()
-    for row in rows:
-        ref = refs[row.spec.frequency]
-        if ref is None:
-            continue
-        if row.spec.accumulation == scoring.CUMULATIVE:
-            read_at |= Q(indicator_id=row.spec.id, period__kind=ref.kind, period__end__lte=ref.end)
-        else:
-            read_at |= Q(indicator_id=row.spec.id, period_id=ref.id)
-    by_id = {p.id: p for p in data.periods}
-    values: dict[int, list] = {r.spec.id: [] for r in rows}
-    if read_at:
-        for indicator_id, unit_id, period_id, value in Measurement.objects.filter(
-            read_at, unit__path__startswith=data.scope.path
-        ).values_list("indicator_id", "unit_id", "period_id", "value"):
-            values[indicator_id].append((unit_id, value, by_id[period_id]))
+    # One reference period per frequency, and an indicator has shares at periods of its own
+    # frequency only: filtering by all of them reads each indicator at its own.
+    read_at = {ref.id for ref in refs.values() if ref is not None}
+    stored = (
+        {
+            indicator_id: scoring.Rollup(value, reported, expected, carried)
+            for indicator_id, value, reported, expected, carried in IndicatorShare.objects.filter(
+                unit_id=scope.id, period_id__in=read_at, indicator_id__in=[r.spec.id for r in rows]
+            ).values_list("indicator_id", "value", "reported", "expected_units", "carried")
+        }
+        if read_at
+        else {}
+    )
+    unstored = [r for r in rows if r.spec.id not in stored and refs[r.spec.frequency]]
+    own = _own_observations(data, unstored, refs)
+    alone = scoring.Tree([scope])
     out = []
     for row in rows:
         spec, ref = row.spec, refs[row.spec.frequency]
         if ref is None:
-            out.append(
-                IndicatorResult(
-                    row, None, scoring.Rollup(None, 0, 0), scoring.score(spec, None, None)
-                )
+            rolled = scoring.Rollup(None, 0, 0)
+        elif spec.id in stored:
+            rolled = stored[spec.id]
+        else:
+            rolled = scoring.rollup(
+                alone, scope.id, own.get(spec.id, {}), aggregation=spec.aggregation, reference=ref
             )
-            continue
-        observations = scoring.observations_for(
-            values[spec.id], accumulation=spec.accumulation, reference=ref
-        )
-        rolled = scoring.rollup(
-            data.tree, data.scope.id, observations, aggregation=spec.aggregation, reference=ref
-        )
         out.append(IndicatorResult(row, ref, rolled, scoring.score_rollup(spec, rolled, ref)))
     return out
+
+
+def _own_observations(
+    data: DashboardData, rows: list[IndicatorRow], refs: dict[str, scoring.Period | None]
+) -> dict[int, dict[int, scoring.Observation]]:
+    """The scope's own observation of each indicator at its reference period, in one query."""
+    groups: dict[tuple[str, bool], list[int]] = {}
+    for row in rows:
+        key = (row.spec.frequency, row.spec.accumulation == scoring.CUMULATIVE)
+        groups.setdefault(key, []).append(row.spec.id)
+    read_at = Q()
+    for (kind, cumulative), ids in groups.items():
+        ref = refs[kind]
+        if cumulative:
+            read_at |= Q(indicator_id__in=ids, period__kind=kind, period__end__lte=ref.end)
+        else:
+            read_at |= Q(indicator_id__in=ids, period_id=ref.id)
+    if not read_at:
+        return {}
+    by_id = {p.id: p for p in data.periods}
+    values: dict[int, list] = {r.spec.id: [] for r in rows}
+    for indicator_id, period_id, value in Measurement.objects.filter(
+        read_at, unit_id=data.scope.id
+    ).values_list("indicator_id", "period_id", "value"):
+        values[indicator_id].append((data.scope.id, value, by_id[period_id]))
+    return {
+        r.spec.id: scoring.observations_for(
+            values[r.spec.id], accumulation=r.spec.accumulation, reference=refs[r.spec.frequency]
+        )
+        for r in rows
+    }
 
 
 def _ancestor_ids(data: DashboardData, unit_id: int) -> list[int]:
