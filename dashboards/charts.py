@@ -1,7 +1,10 @@
 """Plotly figures built on the server; static/js/dashboards.js draws them with Plotly.newPlot.
 
-Each function returns the figure as a plain dict for `json_script`. Colours are Okabe–Ito and
-every status is also written out in the hover text and labels, never shown by colour alone.
+Each function returns the figure as a plain dict for `json_script`, built as the dict plotly's
+`Figure.to_plotly_json()` gives (tests/dashboards/test_charts.py compares them): validating
+through graph objects took most of a page's time (the overview's five sparklines: two thirds).
+Colours are Okabe–Ito and every status is also written out in the hover text and labels, never
+shown by colour alone.
 """
 
 from __future__ import annotations
@@ -29,78 +32,86 @@ def _layout(**extra) -> dict[str, Any]:
     }
 
 
-def _plain(fig: go.Figure) -> dict[str, Any]:
-    return fig.to_plotly_json()
-
-
 def sparkline(labels: list[str], values: list[float | None], name: str) -> dict[str, Any]:
-    fig = go.Figure(
-        go.Scatter(
-            x=labels,
-            y=values,
-            mode="lines+markers",
-            line={"color": BLUE, "width": 2},
-            marker={"size": 4},
-            name=name,
-            hovertemplate="%{x}: %{y:.0f} %<extra></extra>",
-            connectgaps=False,
-        ),
-        layout=_layout(
+    return {
+        "data": [
+            {
+                "connectgaps": False,
+                "hovertemplate": "%{x}: %{y:.0f} %<extra></extra>",
+                "line": {"color": BLUE, "width": 2},
+                "marker": {"size": 4},
+                "mode": "lines+markers",
+                "name": name,
+                "x": list(labels),
+                "y": list(values),
+                "type": "scatter",
+            }
+        ],
+        "layout": _layout(
             height=60,
             margin={"l": 2, "r": 2, "t": 4, "b": 4},
             xaxis={"visible": False, "fixedrange": True},
             yaxis={"visible": False, "fixedrange": True},
             showlegend=False,
+            template=_template(),
         ),
-    )
-    return _plain(fig)
+    }
 
 
 def sunburst(nodes: list[dict[str, Any]]) -> dict[str, Any]:
     """nodes: id, parent, label, status, href (area → pillar → goal)."""
-    fig = go.Figure(
-        go.Sunburst(
-            ids=[n["id"] for n in nodes],
-            parents=[n["parent"] for n in nodes],
-            labels=[n["label"] for n in nodes],
-            values=[n.get("value", 1) for n in nodes],
-            branchvalues="total",
-            marker={
-                "colors": [STATUS_COLOURS[n["status"]] for n in nodes],
-                "line": {"color": "#ffffff", "width": 1},
-            },
-            customdata=[f"{STATUS_ICONS[n['status']]} {STATUS_LABELS[n['status']]}" for n in nodes],
-            hovertemplate="%{label}<br>%{customdata}<extra></extra>",
-            texttemplate="%{label}<br>%{customdata}",
-            insidetextorientation="horizontal",
-            maxdepth=3,
+    return {
+        "data": [
+            {
+                "branchvalues": "total",
+                "customdata": [
+                    f"{STATUS_ICONS[n['status']]} {STATUS_LABELS[n['status']]}" for n in nodes
+                ],
+                "hovertemplate": "%{label}<br>%{customdata}<extra></extra>",
+                "ids": [n["id"] for n in nodes],
+                "insidetextorientation": "horizontal",
+                "labels": [n["label"] for n in nodes],
+                "marker": {
+                    "colors": [STATUS_COLOURS[n["status"]] for n in nodes],
+                    "line": {"color": "#ffffff", "width": 1},
+                },
+                "maxdepth": 3,
+                "parents": [n["parent"] for n in nodes],
+                "texttemplate": "%{label}<br>%{customdata}",
+                "values": [n.get("value", 1) for n in nodes],
+                "type": "sunburst",
+            }
+        ],
+        "layout": _layout(
+            height=460, margin={"l": 0, "r": 0, "t": 0, "b": 0}, template=_template()
         ),
-        layout=_layout(height=460, margin={"l": 0, "r": 0, "t": 0, "b": 0}),
-    )
-    return _plain(fig)
+    }
 
 
 def progress_lines(series: list[tuple[str, list[str], list[float | None]]]) -> dict[str, Any]:
     """Progress (percent of the way to target) over periods, one line per goal."""
     palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
     symbols = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star"]
-    fig = go.Figure(
-        layout=_layout(height=320, yaxis={"title": {"text": "%"}, "rangemode": "tozero"})
+    data = [
+        {
+            "hovertemplate": f"{name}<br>%{{x}}: %{{y:.0f}} %<extra></extra>",
+            "line": {"color": palette[n % len(palette)]},
+            "marker": {"symbol": symbols[n % len(symbols)], "size": 8},
+            "mode": "lines+markers",
+            "name": name,
+            "x": list(labels),
+            "y": list(values),
+            "type": "scatter",
+        }
+        for n, (name, labels, values) in enumerate(series)
+    ]
+    layout = _layout(
+        height=320,
+        yaxis={"title": {"text": "%"}, "rangemode": "tozero"},
+        legend={"orientation": "h", "y": -0.2},
+        template=_template(),
     )
-    for n, (name, labels, values) in enumerate(series):
-        fig.add_trace(
-            go.Scatter(
-                x=labels,
-                y=values,
-                name=name,
-                mode="lines+markers",
-                line={"color": palette[n % len(palette)]},
-                marker={"symbol": symbols[n % len(symbols)], "size": 8},
-                hovertemplate=f"{name}<br>%{{x}}: %{{y:.0f}} %<extra></extra>",
-            )
-        )
-    fig.update_layout(legend={"orientation": "h", "y": -0.2})
-    return _plain(fig)
+    return {"data": data, "layout": layout}
 
 
 def indicator_trend(
@@ -111,10 +122,7 @@ def indicator_trend(
     target: tuple[str, float] | None,
     names: dict[str, str],
 ) -> dict[str, Any]:
-    """Actual values against the expected trajectory and the target.
-
-    Built as the plain dict plotly's `Figure.to_plotly_json()` gives: a goal page draws a dozen
-    of these, and validating them through graph objects took two thirds of its time."""
+    """Actual values against the expected trajectory and the target."""
     data: list[dict[str, Any]] = []
     if trajectory:
         data.append(
@@ -183,27 +191,30 @@ def heatmap(rows: list[str], columns: list[str], statuses: list[list[Status]]) -
     scale = []
     for n, status in enumerate(order):
         scale += [[n / 4, STATUS_COLOURS[status]], [(n + 1) / 4, STATUS_COLOURS[status]]]
-    fig = go.Figure(
-        go.Heatmap(
-            z=z,
-            x=columns,
-            y=rows,
-            zmin=0,
-            zmax=4,
-            colorscale=scale,
-            showscale=False,
-            text=text,
-            texttemplate="%{text}",
-            customdata=hover,
-            hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
-            xgap=2,
-            ygap=2,
-        ),
-        layout=_layout(
+    return {
+        "data": [
+            {
+                "colorscale": scale,
+                "customdata": hover,
+                "hovertemplate": "%{y} · %{x}<br>%{customdata}<extra></extra>",
+                "showscale": False,
+                "text": text,
+                "texttemplate": "%{text}",
+                "x": list(columns),
+                "xgap": 2,
+                "y": list(rows),
+                "ygap": 2,
+                "z": z,
+                "zmax": 4,
+                "zmin": 0,
+                "type": "heatmap",
+            }
+        ],
+        "layout": _layout(
             height=max(200, 34 * len(rows) + 80),
             margin={"l": 70, "r": 10, "t": 10, "b": 60},
             yaxis={"autorange": "reversed", "type": "category"},
             xaxis={"type": "category", "side": "bottom"},
+            template=_template(),
         ),
-    )
-    return _plain(fig)
+    }

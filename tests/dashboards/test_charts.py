@@ -7,6 +7,8 @@ import json
 import plotly.graph_objects as go
 
 from dashboards import charts
+from dashboards.scoring import Status
+from dashboards.tables import STATUS_COLOURS, STATUS_ICONS, STATUS_LABELS
 
 
 def plotly_built(labels, actuals, trajectory, target, names) -> dict:
@@ -69,3 +71,120 @@ def test_the_indicator_trend_is_the_figure_plotly_would_build():
         assert json.dumps(built, sort_keys=True, default=str) == json.dumps(
             plotly_built(*args, names), sort_keys=True, default=str
         )
+
+
+def same(built: dict, fig: go.Figure) -> bool:
+    return json.dumps(built, sort_keys=True, default=str) == json.dumps(
+        fig.to_plotly_json(), sort_keys=True, default=str
+    )
+
+
+def test_the_sparkline_is_the_figure_plotly_would_build():
+    labels, values = ["2022", "2023", "2024"], [40.0, None, 61.5]
+    fig = go.Figure(
+        go.Scatter(
+            x=labels,
+            y=values,
+            mode="lines+markers",
+            line={"color": charts.BLUE, "width": 2},
+            marker={"size": 4},
+            name="Research",
+            hovertemplate="%{x}: %{y:.0f} %<extra></extra>",
+            connectgaps=False,
+        ),
+        layout=charts._layout(
+            height=60,
+            margin={"l": 2, "r": 2, "t": 4, "b": 4},
+            xaxis={"visible": False, "fixedrange": True},
+            yaxis={"visible": False, "fixedrange": True},
+            showlegend=False,
+        ),
+    )
+    assert same(charts.sparkline(labels, values, "Research"), fig)
+
+
+def test_the_sunburst_is_the_figure_plotly_would_build():
+    nodes = [
+        {"id": "a", "parent": "", "label": "Research", "status": Status.ON_TRACK, "value": 2},
+        {"id": "g", "parent": "a", "label": "RES-1", "status": Status.AT_RISK},
+        {"id": "h", "parent": "a", "label": "RES-2", "status": Status.NO_DATA},
+    ]
+    fig = go.Figure(
+        go.Sunburst(
+            ids=[n["id"] for n in nodes],
+            parents=[n["parent"] for n in nodes],
+            labels=[n["label"] for n in nodes],
+            values=[n.get("value", 1) for n in nodes],
+            branchvalues="total",
+            marker={
+                "colors": [STATUS_COLOURS[n["status"]] for n in nodes],
+                "line": {"color": "#ffffff", "width": 1},
+            },
+            customdata=[f"{STATUS_ICONS[n['status']]} {STATUS_LABELS[n['status']]}" for n in nodes],
+            hovertemplate="%{label}<br>%{customdata}<extra></extra>",
+            texttemplate="%{label}<br>%{customdata}",
+            insidetextorientation="horizontal",
+            maxdepth=3,
+        ),
+        layout=charts._layout(height=460, margin={"l": 0, "r": 0, "t": 0, "b": 0}),
+    )
+    assert same(charts.sunburst(nodes), fig)
+
+
+def test_the_progress_lines_are_the_figure_plotly_would_build():
+    series = [(f"RES-{n}", ["2023", "2024"], [10.0 * n, None]) for n in range(1, 9)]
+    palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+    symbols = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star"]
+    fig = go.Figure(
+        layout=charts._layout(height=320, yaxis={"title": {"text": "%"}, "rangemode": "tozero"})
+    )
+    for n, (name, labels, values) in enumerate(series):
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=values,
+                name=name,
+                mode="lines+markers",
+                line={"color": palette[n % len(palette)]},
+                marker={"symbol": symbols[n % len(symbols)], "size": 8},
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:.0f}} %<extra></extra>",
+            )
+        )
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    assert same(charts.progress_lines(series), fig)
+
+
+def test_the_heatmap_is_the_figure_plotly_would_build():
+    rows, columns = ["IDI", "IEL"], ["RES-1", "RES-2", "EDU-1"]
+    statuses = [
+        [Status.ON_TRACK, Status.NO_DATA, Status.OFF_TRACK],
+        [Status.AT_RISK, Status.ON_TRACK, Status.NO_DATA],
+    ]
+    order = [Status.OFF_TRACK, Status.AT_RISK, Status.ON_TRACK, Status.NO_DATA]
+    scale = []
+    for n, status in enumerate(order):
+        scale += [[n / 4, STATUS_COLOURS[status]], [(n + 1) / 4, STATUS_COLOURS[status]]]
+    fig = go.Figure(
+        go.Heatmap(
+            z=[[order.index(s) + 0.5 for s in row] for row in statuses],
+            x=columns,
+            y=rows,
+            zmin=0,
+            zmax=4,
+            colorscale=scale,
+            showscale=False,
+            text=[[STATUS_ICONS[s] for s in row] for row in statuses],
+            texttemplate="%{text}",
+            customdata=[[str(STATUS_LABELS[s]) for s in row] for row in statuses],
+            hovertemplate="%{y} · %{x}<br>%{customdata}<extra></extra>",
+            xgap=2,
+            ygap=2,
+        ),
+        layout=charts._layout(
+            height=max(200, 34 * len(rows) + 80),
+            margin={"l": 70, "r": 10, "t": 10, "b": 60},
+            yaxis={"autorange": "reversed", "type": "category"},
+            xaxis={"type": "category", "side": "bottom"},
+        ),
+    )
+    assert same(charts.heatmap(rows, columns, statuses), fig)
