@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Q
 from django.http import Http404, QueryDict
-from django.utils import translation
+from django.utils import timezone, translation
 
 from dashboards import figures
 from dashboards.models import PeriodSnapshot
@@ -193,9 +193,13 @@ def load(
     """
     state = figures.state()
     updating = state.pending
-    # A full rebuild (after a change to the structure) is the worker's job when there is one:
-    # at national scale it takes longer than a request may.
-    if state.pending and (not state.rebuild_pending or settings.CELERY_TASK_ALWAYS_EAGER):
+    # With a worker, settling is its job (queued with the change); a page settles only what
+    # no worker took in time, and never a full rebuild (after a change to the structure): at
+    # national scale that takes longer than a request may. Without a broker, the page settles.
+    eager = settings.CELERY_TASK_ALWAYS_EAGER
+    if state.pending and (
+        eager or not (state.rebuild_pending or state.left_to_worker(timezone.now()))
+    ):
         updating = not figures.settle(wait=False)
         if not updating:
             state = figures.state()
@@ -268,33 +272,41 @@ def indicator_rows(data: DashboardData, owners: Q, goal_ids: list[int] | None = 
         if period_id in by_id:
             milestones[indicator_id].append((by_id[period_id], value))
     measure_labels = _labels(Indicator, "measure")
-    return [
-        IndicatorRow(
-            spec=IndicatorSpec(
-                id=i.id,
-                code=i.code,
-                direction=i.direction,
-                accumulation=i.accumulation,
-                aggregation=i.aggregation,
-                frequency=i.frequency,
-                owner_unit_id=i.owner_unit_id,
-                goal_id=i.goal_id,
-                decimals=i.decimals,
-                baseline_value=i.baseline_value,
-                baseline_period=by_id.get(i.baseline_period_id),
-                target_value=i.target_value,
-                target_period=by_id.get(i.target_period_id),
-                milestones=tuple(sorted(milestones[i.id], key=lambda m: m[0].end)),
-            ),
-            name=i.name,
-            measure=i.measure,
-            measure_label=measure_labels.get(i.measure, i.measure),
-            decimals=i.decimals,
-            owner_code=i.owner_unit.code,
-            owner_active=i.owner_unit.active,
+    # Plain rows, as for the unit tree: a faculty's page lists a thousand indicators.
+    fields = (
+        "id", "code", "direction", "accumulation", "aggregation", "frequency", "owner_unit_id",
+        "goal_id", "decimals", "baseline_value", "baseline_period_id", "target_value",
+        "target_period_id", "name", "measure", "owner_unit__code", "owner_unit__active",
+    )  # fmt: skip
+    rows = []
+    for i in indicator_qs.order_by("code").values(*fields):
+        rows.append(
+            IndicatorRow(
+                spec=IndicatorSpec(
+                    id=i["id"],
+                    code=i["code"],
+                    direction=i["direction"],
+                    accumulation=i["accumulation"],
+                    aggregation=i["aggregation"],
+                    frequency=i["frequency"],
+                    owner_unit_id=i["owner_unit_id"],
+                    goal_id=i["goal_id"],
+                    decimals=i["decimals"],
+                    baseline_value=i["baseline_value"],
+                    baseline_period=by_id.get(i["baseline_period_id"]),
+                    target_value=i["target_value"],
+                    target_period=by_id.get(i["target_period_id"]),
+                    milestones=tuple(sorted(milestones[i["id"]], key=lambda m: m[0].end)),
+                ),
+                name=i["name"],
+                measure=i["measure"],
+                measure_label=measure_labels.get(i["measure"], i["measure"]),
+                decimals=i["decimals"],
+                owner_code=i["owner_unit__code"],
+                owner_active=i["owner_unit__active"],
+            )
         )
-        for i in indicator_qs.select_related("owner_unit").order_by("code")
-    ]
+    return rows
 
 
 def report_rows(data: DashboardData, **filters) -> list[ReportRow]:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Context, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Exists
+from django.db.models import Exists, Subquery
 from django.utils import timezone
 
 from dashboards import scoring
@@ -82,6 +82,7 @@ class World:
     pillars_of_area: dict[int, list[int]]
     validity: dict[int, Validity] = field(default_factory=dict)
     _trees: dict[frozenset, Tree] = field(default_factory=dict)
+    _chosen: dict[int, list[Period]] = field(default_factory=dict)
 
     def tree_at(self, period: Period) -> Tree:
         """The unit tree valid during `period`: a period's roll-up uses the units that existed
@@ -103,8 +104,13 @@ class World:
 
     def chosen_for(self, ref_id: int) -> list[Period]:
         """The dashboard periods that read an indicator of the ref's kind at `ref_id`."""
-        ref = self.by_id[ref_id]
-        return [p for p in self.periods if self.refs(p).get(ref.kind) == ref]
+        chosen = self._chosen.get(ref_id)
+        if chosen is None:  # asked once per changed figure: an import changes thousands
+            ref = self.by_id[ref_id]
+            chosen = self._chosen[ref_id] = [
+                p for p in self.periods if self.refs(p).get(ref.kind) == ref
+            ]
+        return chosen
 
     def ancestors_or_self(self, unit_id: int) -> list[int]:
         out = []
@@ -126,12 +132,12 @@ def load_world() -> World:
     ]
     periods.sort(key=lambda p: (p.end, p.kind))
     rows = list(
-        Unit.objects.only(
-            "id", "code", "parent", "name", "kind", "depth", "path", "active", "valid_from",
+        Unit.objects.values_list(
+            "id", "code", "parent_id", "name", "kind", "depth", "path", "active", "valid_from",
             "valid_to",
         )
     )  # fmt: skip
-    units = [UnitNode(u.id, u.code, u.parent_id, u.name, u.kind, u.depth, u.path) for u in rows]
+    units = [UnitNode(*u[:7]) for u in rows]
     goals = list(DevelopmentGoal.objects.filter(area__strategy=strategy).values_list("id", "area"))
     links: dict[int, list[int]] = defaultdict(list)
     for goal_id, pillar_id in GoalPillar.objects.filter(goal__area__strategy=strategy).values_list(
@@ -155,7 +161,7 @@ def load_world() -> World:
         pillars_of_goal={g: tuple(sorted(links[g])) for g, _ in goals},
         goals_of_area=goals_of_area,
         pillars_of_area=pillars_of_area,
-        validity={u.id: Validity(u.active, u.valid_from, u.valid_to) for u in rows},
+        validity={u[0]: Validity(*u[7:]) for u in rows},
     )
 
 
@@ -476,11 +482,15 @@ def completeness_rows(
     tree = world.tree_at(period)
     expected: Counter = Counter()
     entered: Counter = Counter()
+    leaves: dict[int, list[int]] = {}  # hundreds of indicators share a few owners
     for spec in specs:
         owner = spec.owner_unit_id
         if spec.frequency != period.kind or owner not in tree.units:
             continue
-        reporters = [owner] if spec.aggregation == scoring.NONE else tree.leaves(owner)
+        if spec.aggregation == scoring.NONE:
+            reporters = [owner]
+        else:
+            reporters = leaves.get(owner) or leaves.setdefault(owner, tree.leaves(owner))
         have = present.get((spec.id, period.id), set())
         for u in reporters:
             if units is not None and u not in units:
@@ -655,6 +665,18 @@ class State:
     finished_at: datetime.datetime | None
     rebuilt_at: datetime.datetime | None
     rebuild_pending: bool = False
+    waiting_since: datetime.datetime | None = None  # the oldest pending change
+
+    def left_to_worker(self, now: datetime.datetime) -> bool:
+        """Whether pending changes are recent enough to leave to the worker whose task was
+        queued with them: a reader then sees the page as it was, marked as being updated,
+        instead of waiting for a settle (seconds at national scale, and every reader at once).
+        Older changes mean no worker took them: a page settles them itself."""
+        return self.waiting_since is not None and now - self.waiting_since < WORKER_GRACE
+
+
+#: How long a page leaves pending changes to a worker before settling them itself.
+WORKER_GRACE = datetime.timedelta(seconds=10)
 
 
 def state() -> State:
@@ -665,8 +687,11 @@ def state() -> State:
         .annotate(
             pending=Exists(FigureChange.objects.all()),
             rebuild_pending=Exists(FigureChange.objects.filter(everything=True)),
+            waiting_since=Subquery(
+                FigureChange.objects.order_by("queued_at").values("queued_at")[:1]
+            ),
         )
-        .values_list("pending", "finished_at", "rebuilt_at", "rebuild_pending")
+        .values_list("pending", "finished_at", "rebuilt_at", "rebuild_pending", "waiting_since")
         .first()
     )
     if row is None:
@@ -812,6 +837,9 @@ def _update_completeness(world: World, keys: set[tuple[int, int, int]]) -> None:
     reporting units of the indicator below the unit that holds the value."""
     specs = {s.id: s for s in load_specs(world, {k[0] for k in keys})}
     touched: dict[int, set[int]] = defaultdict(set)  # period → units
+    # An import's thousands of keys share a few trees, owners and units: walk each once.
+    leaves: dict[tuple[int, int], list[int]] = {}
+    below: dict[tuple[int, int], set[int]] = {}
     for indicator_id, unit_id, period_id in keys:
         spec = specs.get(indicator_id)
         if spec is None or period_id not in world.by_id:
@@ -822,9 +850,14 @@ def _update_completeness(world: World, keys: set[tuple[int, int, int]]) -> None:
         if spec.aggregation == scoring.NONE:
             reporters = [spec.owner_unit_id]
         else:
-            reporters = tree.leaves(spec.owner_unit_id)
-        below = set(tree.subtree(unit_id))
-        touched[period_id].update(u for u in reporters if u in below)
+            key = (id(tree), spec.owner_unit_id)
+            if key not in leaves:
+                leaves[key] = tree.leaves(spec.owner_unit_id)
+            reporters = leaves[key]
+        key = (id(tree), unit_id)
+        if key not in below:
+            below[key] = set(tree.subtree(unit_id))
+        touched[period_id].update(u for u in reporters if u in below[key])
     if not touched:
         return
     units = set().union(*touched.values())

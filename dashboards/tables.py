@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
@@ -63,21 +64,42 @@ class Table:
     name: str
     caption: str
     headers: list[str]
-    rows: list[list[Cell]] = field(default_factory=list)
     #: Columns of indicator values: each is followed in the downloads by a note column that
     #: says "unusual" where the value is (on screen the flag stands beside the value).
     flagged: tuple[int, ...] = ()
+    _rows: list[list[Cell] | Callable[[], Sequence[Cell | str]]] = field(
+        default_factory=list, init=False, repr=False
+    )
 
     def add(self, *cells: Cell | str) -> None:
-        self.rows.append([c if isinstance(c, Cell) else Cell(str(c)) for c in cells])
+        self._rows.append(self._cells(cells))
+
+    def add_later(self, build: Callable[[], Sequence[Cell | str]]) -> None:
+        """A row whose cells are built only when shown or downloaded: a page shows the first
+        `SCREEN_ROWS` rows of a table of thousands, and formatting the rest cost most of it."""
+        self._rows.append(build)
+
+    @staticmethod
+    def _cells(cells: Sequence[Cell | str]) -> list[Cell]:
+        return [c if isinstance(c, Cell) else Cell(str(c)) for c in cells]
+
+    def _built(self, count: int) -> list[list[Cell]]:
+        for n, row in enumerate(self._rows[:count]):
+            if callable(row):
+                self._rows[n] = self._cells(row())
+        return self._rows[:count]  # type: ignore[return-value]
+
+    @property
+    def rows(self) -> list[list[Cell]]:
+        return self._built(len(self._rows))
 
     @property
     def screen_rows(self) -> list[list[Cell]]:
-        return self.rows[:SCREEN_ROWS]
+        return self._built(SCREEN_ROWS)
 
     @property
     def hidden_rows(self) -> int:
-        return max(0, len(self.rows) - SCREEN_ROWS)
+        return max(0, len(self._rows) - SCREEN_ROWS)
 
     def text_rows(self) -> list[list[str]]:
         return [[c.text for c in row] for row in self.rows]
