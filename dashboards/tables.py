@@ -9,7 +9,7 @@ import csv
 import io
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.http import HttpResponse
@@ -59,17 +59,26 @@ class Cell:
     flag: str = ""  # why the value is "unusual" for its indicator (shown beside it, exported)
 
 
-@dataclass
 class Table:
-    name: str
-    caption: str
-    headers: list[str]
-    #: Columns of indicator values: each is followed in the downloads by a note column that
-    #: says "unusual" where the value is (on screen the flag stands beside the value).
-    flagged: tuple[int, ...] = ()
-    _rows: list[list[Cell] | Callable[[], Sequence[Cell | str]]] = field(
-        default_factory=list, init=False, repr=False
-    )
+    """A table's header and rows, for the screen and the downloads alike."""
+
+    def __init__(
+        self,
+        name: str,
+        caption: str,
+        headers: list[str],
+        rows: Sequence[Sequence[Cell | str]] = (),
+        flagged: tuple[int, ...] = (),
+    ) -> None:
+        self.name = name
+        self.caption = caption
+        self.headers = headers
+        #: Columns of indicator values: each is followed in the downloads by a note column
+        #: that says "unusual" where the value is (on screen the flag stands beside the value).
+        self.flagged = flagged
+        self._rows: list[list[Cell] | Callable[[], Sequence[Cell | str]]] = [
+            self._cells(row) for row in rows
+        ]
 
     def add(self, *cells: Cell | str) -> None:
         self._rows.append(self._cells(cells))
