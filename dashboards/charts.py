@@ -173,12 +173,11 @@ def indicator_trend(
 
 
 @functools.cache
-def _template_json() -> str:
-    return json.dumps(go.Figure().to_plotly_json()["layout"].get("template", {}))
-
-
 def _template() -> dict[str, Any]:
-    return json.loads(_template_json())
+    """plotly's default template, as every figure it builds carries it. One object shared by
+    every chart (parsing a copy per chart cost more than building the chart): read only, the
+    figures are only ever serialised."""
+    return json.loads(json.dumps(go.Figure().to_plotly_json()["layout"].get("template", {})))
 
 
 def heatmap(rows: list[str], columns: list[str], statuses: list[list[Status]]) -> dict[str, Any]:

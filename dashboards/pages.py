@@ -957,8 +957,9 @@ def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
         ProgressReport.objects.filter(period_id=period.id, unit__path__startswith=data.scope.path)
         .values("unit_id")
         .annotate(
-            counted=Count("id", filter=Q(state__in=COUNTED_STATES)),
-            other=Count("id", filter=~Q(state__in=COUNTED_STATES)),
+            # Counting `state` (never null), not `id`: the count reads the index alone.
+            counted=Count("state", filter=Q(state__in=COUNTED_STATES)),
+            other=Count("state", filter=~Q(state__in=COUNTED_STATES)),
         )
         .values_list("unit_id", "counted", "other")
     ):
