@@ -101,6 +101,9 @@ class DashboardData:
     # figures were last complete.
     updating: bool = False
     last_complete: datetime.datetime | None = None
+    # The table asked for as a download (`?format=csv|xlsx&table=`), None for the page: a page
+    # loads only the rows it shows of a long table, a download all of them.
+    download: str | None = None
 
     def unit(self, code: str) -> UnitNode:
         for node in self.tree.units.values():
@@ -254,16 +257,30 @@ def load(
     )
 
 
-def indicator_rows(data: DashboardData, owners: Q, goal_ids: list[int] | None = None):
-    """The active indicators of the strategy owned by `owners` (a filter on Unit), optionally
-    of some goals only, as `IndicatorRow`s (targets and milestones included)."""
-    by_id = {p.id: p for p in data.periods}
+def _indicators(data: DashboardData, owners: Q, goal_ids: list[int] | None = None):
     indicator_qs = Indicator.objects.active().filter(
         goal__area__strategy=data.strategy,
         owner_unit__in=Unit.objects.filter(owners).values("id"),
     )
     if goal_ids is not None:
         indicator_qs = indicator_qs.filter(goal_id__in=goal_ids)
+    return indicator_qs
+
+
+def indicator_count(data: DashboardData, owners: Q, goal_ids: list[int] | None = None) -> int:
+    return _indicators(data, owners, goal_ids).count()
+
+
+def indicator_rows(
+    data: DashboardData, owners: Q, goal_ids: list[int] | None = None, limit: int | None = None
+):
+    """The active indicators of the strategy owned by `owners` (a filter on Unit), optionally
+    of some goals only, as `IndicatorRow`s (targets and milestones included), in code order;
+    the first `limit` only if given."""
+    by_id = {p.id: p for p in data.periods}
+    indicator_qs = _indicators(data, owners, goal_ids).order_by("code")
+    if limit is not None:
+        indicator_qs = indicator_qs[:limit]
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
     # The owners' targets; unit (contribution) targets apply through scoring.target_for.
     for indicator_id, period_id, value in Target.objects.filter(
@@ -279,7 +296,7 @@ def indicator_rows(data: DashboardData, owners: Q, goal_ids: list[int] | None = 
         "target_period_id", "name", "measure", "owner_unit__code", "owner_unit__active",
     )  # fmt: skip
     rows = []
-    for i in indicator_qs.order_by("code").values(*fields):
+    for i in indicator_qs.values(*fields):
         rows.append(
             IndicatorRow(
                 spec=IndicatorSpec(

@@ -21,6 +21,7 @@ from dashboards.data import (
     DashboardData,
     GoalRow,
     IndicatorRow,
+    indicator_count,
     indicator_rows,
     report_rows,
 )
@@ -36,6 +37,7 @@ from dashboards.summary import (
     trend_periods,
 )
 from dashboards.tables import (
+    SCREEN_ROWS,
     STATUS_LABELS,
     Cell,
     Table,
@@ -747,7 +749,14 @@ def unit(data: DashboardData) -> dict[str, Any]:
         flagged=(4,),
     )
     ancestors = [data.tree.units[u] for u in _ancestor_ids(data, scope.id)]
-    own_rows = indicator_rows(data, Q(path__startswith=scope.path))
+    # A faculty owns a thousand indicators at national scale: the page loads the rows it shows
+    # (and counts the rest), a download of the table all of them.
+    owned = Q(path__startswith=scope.path)
+    if data.download in (own_table.name, ""):
+        own_rows = indicator_rows(data, owned)
+    else:
+        own_rows = indicator_rows(data, owned, limit=SCREEN_ROWS)
+        own_table.unloaded = indicator_count(data, owned) - len(own_rows)
     own = indicator_results(data, own_rows)
 
     @functools.cache

@@ -79,6 +79,8 @@ class Table:
         self._rows: list[list[Cell] | Callable[[], Sequence[Cell | str]]] = [
             self._cells(row) for row in rows
         ]
+        #: Rows beyond the screen's that the page did not even load (the download does).
+        self.unloaded = 0
 
     def add(self, *cells: Cell | str) -> None:
         self._rows.append(self._cells(cells))
@@ -107,8 +109,12 @@ class Table:
         return self._built(SCREEN_ROWS)
 
     @property
+    def total(self) -> int:
+        return len(self._rows) + self.unloaded
+
+    @property
     def hidden_rows(self) -> int:
-        return max(0, len(self._rows) - SCREEN_ROWS)
+        return max(0, self.total - SCREEN_ROWS)
 
     def text_rows(self) -> list[list[str]]:
         return [[c.text for c in row] for row in self.rows]

@@ -27,6 +27,8 @@ def _page(
     **load_kwargs,
 ) -> HttpResponse:
     data = load(request.user, request.GET, today=timezone.localdate(), **load_kwargs)
+    if request.GET.get("format") in ("csv", "xlsx"):
+        data.download = request.GET.get("table") or ""
     context = build(data)
     for chart in context["charts"]:
         chart["data_id"] = f"{chart['id']}-data"

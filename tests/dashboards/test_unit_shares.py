@@ -146,3 +146,21 @@ def test_the_share_table_reads_the_same_few_queries_at_two_data_sizes(
     more(8)
     figures.settle()
     assert count_queries(client, f"/dashboard/unit/{code}/") == small <= 15
+
+
+def test_a_unit_owning_more_indicators_than_fit_shows_the_first_and_downloads_all(
+    client, personas, strategy
+):
+    from indicators.models import Indicator
+
+    Indicator.objects.bulk_create(
+        [IndicatorFactory.build(code=f"MANY-{n:03d}", owner_unit=unit("IDI")) for n in range(105)]
+    )
+    client.force_login(personas.rector)
+    page = client.get("/dashboard/unit/IE/", {"period": "2024"}).content.decode()
+    assert "The first 100 of 105 rows" in page
+    assert "MANY-099" in page and "MANY-100" not in page
+    download = client.get(
+        "/dashboard/unit/IE/", {"period": "2024", "format": "csv", "table": "indicators"}
+    ).content.decode("utf-8-sig")
+    assert len(download.strip().splitlines()) == 1 + 105
