@@ -128,7 +128,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure(requests: int) -> None:
+def measure(requests: int, pages: list[str] | None = None) -> None:
     """In the child process: DATABASE_URL points at the bench database."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     import django
@@ -203,7 +203,7 @@ def measure(requests: int) -> None:
     print(f"{'page':<16}{'after a save':>13}{'p50':>9}{'p95':>9}{'p95/bare':>10}")
     print(f"{'bare base.html':<16}{'':>11}{statistics.median(bare):>9.1f}{bare95:>9.1f}")
     print(f"{'raw SQL':<16}{'':>11}{raw50:>9.1f}{percentile(raw, 0.95):>9.1f}")
-    for n, (name, url) in enumerate(PAGES):
+    for n, (name, url) in enumerate(p for p in PAGES if not pages or p[0] in pages):
         reporter_saves(sample[n % len(sample)])  # the next request reads the updated figures
         cold = timed(url)
         times = [timed(url) for _ in range(requests)]
@@ -280,10 +280,11 @@ def main() -> None:
     parser.add_argument("--scales", nargs="+", default=["ntnu", "national"])
     parser.add_argument("--requests", type=int, default=100)
     parser.add_argument("--national-from", default=None, help="copy this seeded database")
+    parser.add_argument("--pages", nargs="+", default=None, help="only these pages (names)")
     parser.add_argument("--measure", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure:
-        measure(args.requests)
+        measure(args.requests, args.pages)
         return
     for scale in args.scales:
         url = prepare(scale, args.national_from)
@@ -297,7 +298,8 @@ def main() -> None:
             "SECURE_SSL_REDIRECT": "false",  # the test Client speaks plain HTTP
             "PYTHONPATH": str(ROOT),
         }
-        run([sys.executable, __file__, "--measure", "--requests", str(args.requests)], env)
+        pages = ["--pages", *args.pages] if args.pages else []
+        run([sys.executable, __file__, "--measure", "--requests", str(args.requests), *pages], env)
 
 
 if __name__ == "__main__":
