@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Load test: 50 simulated users (RATE=1: logins spread over 50 s, then DURATION=110s is 60 s steady) against gunicorn (DEBUG off) on loopback.
 #   bench/load.sh [DATABASE_URL]   (default: the veikart_load database, seeded at ntnu scale)
+# With CELERY_BROKER_URL set (e.g. redis://127.0.0.1:6379/13) a Celery worker runs beside gunicorn
+# and settles the figures after each save, as in production; set CACHE_URL to share the cache.
 # Prepare the database once:
 #   DATABASE_URL=... manage.py migrate && manage.py load_strategy && manage.py seed_demo --scale ntnu
 set -euo pipefail
@@ -17,7 +19,13 @@ OUT="${OUT:-/tmp/veikart-load}"
 .venv/bin/python manage.py collectstatic --noinput -v0
 .venv/bin/gunicorn -c config/gunicorn.conf.py config.wsgi --pid /tmp/veikart-bench.pid \
   >"$OUT-gunicorn.log" 2>&1 &
-trap 'kill "$(cat /tmp/veikart-bench.pid)" 2>/dev/null || true' EXIT
+WORKER_PID=""
+if [ -n "${CELERY_BROKER_URL:-}" ]; then
+  .venv/bin/celery -A config worker -l WARNING --concurrency "${WORKER_CONCURRENCY:-1}" \
+    >"$OUT-worker.log" 2>&1 &
+  WORKER_PID=$!
+fi
+trap 'kill "$(cat /tmp/veikart-bench.pid)" ${WORKER_PID} 2>/dev/null || true' EXIT
 for _ in $(seq 50); do curl -sf "http://$GUNICORN_BIND/healthz" >/dev/null && break; sleep 0.2; done
 
 .venv/bin/locust -f bench/locustfile.py --headless -u "$USERS" -r "${RATE:-10}" -t "$DURATION" \

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, QueryDict
-from django.utils import translation
+from django.utils import timezone, translation
 
 from dashboards import figures
 from dashboards.models import IndicatorFigure, PeriodSnapshot
@@ -176,6 +176,9 @@ class DashboardData:
     last_complete: datetime.datetime | None = None
     # The visible units that are some unit's successor (their trends continue predecessors').
     successors: frozenset[int] = frozenset()
+    # The table asked for as a download (`?format=csv|xlsx&table=`), None for the page: a page
+    # loads only the rows it shows of a long table, a download all of them.
+    download: str | None = None
 
     def unit(self, code: str) -> UnitNode:
         for node in self.tree.units.values():
@@ -270,9 +273,13 @@ def load(
     """
     state = figures.state()
     updating = state.pending
-    # A full rebuild (after a change to the structure) is the worker's job when there is one:
-    # at national scale it takes longer than a request may.
-    if state.pending and (not state.rebuild_pending or settings.CELERY_TASK_ALWAYS_EAGER):
+    # With a worker, settling is its job (queued with the change); a page settles only what
+    # no worker took in time, and never a full rebuild (after a change to the structure): at
+    # national scale that takes longer than a request may. Without a broker, the page settles.
+    eager = settings.CELERY_TASK_ALWAYS_EAGER
+    if state.pending and (
+        eager or not (state.rebuild_pending or state.left_to_worker(timezone.now()))
+    ):
         updating = not figures.settle(wait=False)
         if not updating:
             state = figures.state()
@@ -287,14 +294,17 @@ def load(
     else:
         period = default_period(periods, today)
 
+    # Plain rows: model instances (and their translated-name descriptors) for hundreds of
+    # units took more than a third of a national-scale page. modeltranslation's values_list
+    # gives the name in the active language with the same fallback.
     rows = list(
         (policy or Policy.for_user(user))
         .units(READ)
         .active()
         .annotate(succeeds=Exists(Unit.objects.filter(successor=OuterRef("pk"))))
-        .only("id", "code", "parent", "name", "kind", "depth", "path")
+        .values_list("id", "code", "parent_id", "name", "kind", "depth", "path", "succeeds")
     )
-    units = [UnitNode(u.id, u.code, u.parent_id, u.name, u.kind, u.depth, u.path) for u in rows]
+    units = [UnitNode(*row[:7]) for row in rows]
     if not units:
         raise Http404
     ids = {u.id for u in units}
@@ -322,11 +332,11 @@ def load(
         goals=goals,
         updating=updating,
         last_complete=state.finished_at if updating else None,
-        successors=frozenset(u.id for u in rows if u.succeeds),
+        successors=frozenset(row[0] for row in rows if row[7]),
     )
 
 
-def indicator_rows(
+def _indicators(
     data: DashboardData,
     owners: Q,
     goal_ids: list[int] | None = None,
@@ -334,12 +344,6 @@ def indicator_rows(
     *,
     with_unit_targets: bool = False,
 ):
-    """The active indicators of the strategy owned by `owners` (a filter on Unit), optionally
-    of some goals or some indicators only, as `IndicatorRow`s (targets and milestones included).
-
-    `with_unit_targets`: also those owned above the scope that the scope is measured in by a
-    target of its own (a stored figure of the scope; docs/scoring.md, "Unit targets")."""
-    by_id = {p.id: p for p in data.periods}
     which = Q(owner_unit__in=Unit.objects.filter(owners).values("id"))
     if with_unit_targets:
         which |= Q(
@@ -352,6 +356,36 @@ def indicator_rows(
         indicator_qs = indicator_qs.filter(goal_id__in=goal_ids)
     if indicator_ids is not None:
         indicator_qs = indicator_qs.filter(id__in=indicator_ids)
+    return indicator_qs
+
+
+def indicator_count(data: DashboardData, owners: Q, goal_ids: list[int] | None = None) -> int:
+    return _indicators(data, owners, goal_ids).count()
+
+
+def indicator_rows(
+    data: DashboardData,
+    owners: Q,
+    goal_ids: list[int] | None = None,
+    indicator_ids: list[int] | None = None,
+    *,
+    with_unit_targets: bool = False,
+    limit: int | None = None,
+):
+    """The active indicators of the strategy owned by `owners` (a filter on Unit), optionally
+    of some goals or some indicators only, as `IndicatorRow`s (targets and milestones included),
+    in code order; the first `limit` only if given.
+
+    `with_unit_targets`: also those owned above the scope that the scope is measured in by a
+    target of its own (a stored figure of the scope; docs/scoring.md, "Unit targets")."""
+    by_id = {p.id: p for p in data.periods}
+    indicator_qs = (
+        _indicators(data, owners, goal_ids, indicator_ids, with_unit_targets=with_unit_targets)
+        .select_related("owner_unit__successor")
+        .order_by("code")
+    )
+    if limit is not None:
+        indicator_qs = indicator_qs[:limit]
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
     # The owners' targets; unit (contribution) targets apply through scoring.target_for.
     for indicator_id, period_id, value in Target.objects.filter(
@@ -360,7 +394,7 @@ def indicator_rows(
         if period_id in by_id:
             milestones[indicator_id].append((by_id[period_id], value))
     measure_labels = _labels(Indicator, "measure")
-    indicators = list(indicator_qs.select_related("owner_unit__successor").order_by("code"))
+    indicators = list(indicator_qs)
     return [
         IndicatorRow(
             spec=IndicatorSpec(

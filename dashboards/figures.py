@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Context, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Exists, Q
+from django.db.models import Exists, Q, Subquery
 from django.utils import timezone
 
 from dashboards import scoring
@@ -35,6 +35,7 @@ from dashboards.models import (
     GroupFigure,
     GroupKind,
     IndicatorFigure,
+    IndicatorShare,
     UnitCompleteness,
 )
 from dashboards.scoring import IndicatorSpec, Period, Score, Status, Tree, UnitNode
@@ -88,6 +89,7 @@ class World:
     _shared: dict[tuple, Tree] = field(default_factory=dict)
     _standing: dict[int, dict[int, list[int]]] = field(default_factory=dict)
     _members: dict[int, dict[int, set[int]]] = field(default_factory=dict)
+    _chosen: dict[int, list[Period]] = field(default_factory=dict)
 
     # The one rule of which tree a period rolls up over (docs/architecture.md, "Which units
     # count in a period"): the units that existed during the period, each under the parent it
@@ -178,8 +180,13 @@ class World:
 
     def chosen_for(self, ref_id: int) -> list[Period]:
         """The dashboard periods that read an indicator of the ref's kind at `ref_id`."""
-        ref = self.by_id[ref_id]
-        return [p for p in self.periods if self.refs(p).get(ref.kind) == ref]
+        chosen = self._chosen.get(ref_id)
+        if chosen is None:  # asked once per changed figure: an import changes thousands
+            ref = self.by_id[ref_id]
+            chosen = self._chosen[ref_id] = [
+                p for p in self.periods if self.refs(p).get(ref.kind) == ref
+            ]
+        return chosen
 
 
 def current_strategy() -> Strategy | None:
@@ -333,11 +340,17 @@ def _q(value: Decimal | None) -> Decimal | None:
 
 
 def indicator_figures(
-    world: World, spec: IndicatorSpec, measurements: list[tuple[int, Decimal, Period]]
+    world: World,
+    spec: IndicatorSpec,
+    measurements: list[tuple[int, Decimal, Period]],
+    shares: list[IndicatorShare] | None = None,
 ) -> list[IndicatorFigure]:
     """The indicator at its owner for every period of its frequency (docs/scoring.md 2–3), and
     at every unit below the owner that has a target of its own or rolled up from its
-    children's contribution targets ("Unit targets"), measured against that target."""
+    children's contribution targets ("Unit targets"), measured against that target.
+
+    `shares` collects, from the owner's roll-up, the indicator at every unit below its owner
+    that has units below it (`IndicatorShare`)."""
     rows = [m for m in measurements if m[2].kind == spec.frequency]
     by_period: dict[int, list] = defaultdict(list)
     for m in rows:
@@ -377,6 +390,26 @@ def indicator_figures(
             if own_targets
             else {}
         )
+        owner_rolled, below = scoring.rollup_below(
+            tree,
+            spec.owner_unit_id,
+            observations,
+            aggregation=spec.aggregation,
+            reference=ref,
+        )
+        if shares is not None:
+            shares.extend(
+                IndicatorShare(
+                    indicator_id=spec.id,
+                    unit_id=unit_id,
+                    period_id=ref.id,
+                    value=_q(share.value),
+                    reported=share.reported,
+                    carried=share.carried,
+                    expected_units=share.expected,
+                )
+                for unit_id, share in below.items()
+            )
         owner_spec = spec
         if spec.target_value is None and spec.owner_unit_id in targets:
             owner_spec = scoring.unit_spec(spec, targets[spec.owner_unit_id], spec.baseline_value)
@@ -386,8 +419,12 @@ def indicator_figures(
             if unit_id != spec.owner_unit_id
         ]
         for unit_id, unit_spec, at_owner in scored_at:
-            rolled = scoring.rollup(
-                tree, unit_id, observations, aggregation=spec.aggregation, reference=ref
+            rolled = (
+                owner_rolled
+                if at_owner
+                else scoring.rollup(
+                    tree, unit_id, observations, aggregation=spec.aggregation, reference=ref
+                )
             )
             score = scoring.score_rollup(unit_spec, rolled, ref)
             out.append(
@@ -594,11 +631,15 @@ def completeness_rows(
     tree = world.tree_at(period)
     expected: Counter = Counter()
     entered: Counter = Counter()
+    leaves: dict[int, list[int]] = {}  # hundreds of indicators share a few owners
     for spec in specs:
         owner = spec.owner_unit_id
         if spec.frequency != period.kind or owner not in tree.units:
             continue
-        reporters = [owner] if spec.aggregation == scoring.NONE else tree.leaves(owner)
+        if spec.aggregation == scoring.NONE:
+            reporters = [owner]
+        else:
+            reporters = leaves.get(owner) or leaves.setdefault(owner, tree.leaves(owner))
         have = present.get((spec.id, period.id), set())
         for u in reporters:
             if units is not None and u not in units:
@@ -627,6 +668,7 @@ class Figures:
     indicators: list[IndicatorFigure]
     groups: list[GroupFigure]
     completeness: list[UnitCompleteness]
+    shares: list[IndicatorShare] = field(default_factory=list)
 
 
 def compute_all(world: World | None = None, progress: Progress | None = None) -> Figures:
@@ -638,11 +680,12 @@ def compute_all(world: World | None = None, progress: Progress | None = None) ->
     measurements = load_measurements(world)
     say(f"{sum(len(v) for v in measurements.values())} values loaded")
     indicators: list[IndicatorFigure] = []
+    shares: list[IndicatorShare] = []
     for n, spec in enumerate(specs, 1):
-        indicators.extend(indicator_figures(world, spec, measurements.get(spec.id, [])))
+        indicators.extend(indicator_figures(world, spec, measurements.get(spec.id, []), shares))
         if n % 2000 == 0:
             say(f"indicators: {n} of {len(specs)}")
-    say(f"indicators: {len(indicators)} figures")
+    say(f"indicators: {len(indicators)} figures, {len(shares)} shares of units below owners")
 
     # Every unit's subtree sees the figures of the indicators owned in it.
     by_period: dict[int, list[IndicatorFigure]] = defaultdict(list)
@@ -685,7 +728,7 @@ def compute_all(world: World | None = None, progress: Progress | None = None) ->
     for period in world.periods:
         completeness.extend(completeness_rows(world, specs, present, period))
     say(f"{len(groups)} group figures, {len(completeness)} completeness rows")
-    return Figures(indicators, groups, completeness)
+    return Figures(indicators, groups, completeness, shares)
 
 
 def _lock(wait: bool) -> bool:
@@ -716,9 +759,10 @@ def rebuild(progress: Progress | None = None) -> Figures:
 
 def _store_all(progress: Progress | None = None) -> Figures:
     figures = compute_all(progress=progress)
-    for model in (IndicatorFigure, GroupFigure, UnitCompleteness):
+    for model in (IndicatorFigure, IndicatorShare, GroupFigure, UnitCompleteness):
         model.objects.all().delete()
     _copy(IndicatorFigure, figures.indicators, progress)
+    _copy(IndicatorShare, figures.shares, progress)
     _copy(GroupFigure, figures.groups, progress)
     _copy(UnitCompleteness, figures.completeness, progress)
     now = timezone.now()
@@ -771,6 +815,18 @@ class State:
     finished_at: datetime.datetime | None
     rebuilt_at: datetime.datetime | None
     rebuild_pending: bool = False
+    waiting_since: datetime.datetime | None = None  # the oldest pending change
+
+    def left_to_worker(self, now: datetime.datetime) -> bool:
+        """Whether pending changes are recent enough to leave to the worker whose task was
+        queued with them: a reader then sees the page as it was, marked as being updated,
+        instead of waiting for a settle (seconds at national scale, and every reader at once).
+        Older changes mean no worker took them: a page settles them itself."""
+        return self.waiting_since is not None and now - self.waiting_since < WORKER_GRACE
+
+
+#: How long a page leaves pending changes to a worker before settling them itself.
+WORKER_GRACE = datetime.timedelta(seconds=10)
 
 
 def state() -> State:
@@ -781,8 +837,11 @@ def state() -> State:
         .annotate(
             pending=Exists(FigureChange.objects.all()),
             rebuild_pending=Exists(FigureChange.objects.filter(everything=True)),
+            waiting_since=Subquery(
+                FigureChange.objects.order_by("queued_at").values("queued_at")[:1]
+            ),
         )
-        .values_list("pending", "finished_at", "rebuilt_at", "rebuild_pending")
+        .values_list("pending", "finished_at", "rebuilt_at", "rebuild_pending", "waiting_since")
         .first()
     )
     if row is None:
@@ -842,8 +901,9 @@ def _apply(
         specs = load_specs(world, indicator_ids)
         measurements = load_measurements(world, indicator_ids)
         new = {}
+        shares: list[IndicatorShare] = []
         for spec in specs:
-            for f in indicator_figures(world, spec, measurements.get(spec.id, [])):
+            for f in indicator_figures(world, spec, measurements.get(spec.id, []), shares):
                 new[_key_indicator(f)] = f
         changed = [k for k in old.keys() | new.keys() if _differs(old.get(k), new.get(k))]
         for key in changed:
@@ -852,11 +912,40 @@ def _apply(
                     touch(f.goal_id, f.unit_id, [p.id for p in world.chosen_for(f.period_id)])
         IndicatorFigure.objects.filter(indicator_id__in=indicator_ids).delete()
         _copy(IndicatorFigure, list(new.values()))
+        _replace_shares(indicator_ids, shares)
         _update_completeness(world, values)
     for goal_id, unit_id, period_id in reports:
         if period_id in world.by_id:
             touch(goal_id, unit_id, [period_id])
     _refresh_groups(world, dirty)
+
+
+SHARE_FIELDS = ("value", "reported", "carried", "expected_units")
+
+
+def _replace_shares(indicator_ids: set[int], shares: list[IndicatorShare]) -> None:
+    """Store the indicators' new shares, writing only the rows that changed: a value changes
+    the shares of the units above it only, out of hundreds per indicator."""
+    new = {_key_share(s): s for s in shares}
+    old = {
+        (unit, period, indicator): (pk, *rest)
+        for pk, unit, period, indicator, *rest in IndicatorShare.objects.filter(
+            indicator_id__in=indicator_ids
+        ).values_list("pk", "unit_id", "period_id", "indicator_id", *SHARE_FIELDS)
+    }
+    stale = [
+        row[0]
+        for key, row in old.items()
+        if key not in new or row[1:] != tuple(getattr(new[key], f) for f in SHARE_FIELDS)
+    ]
+    fresh = [
+        s
+        for key, s in new.items()
+        if key not in old or old[key][1:] != tuple(getattr(s, f) for f in SHARE_FIELDS)
+    ]
+    if stale:
+        IndicatorShare.objects.filter(pk__in=stale).delete()
+    _copy(IndicatorShare, fresh)
 
 
 def _differs(a: IndicatorFigure | None, b: IndicatorFigure | None) -> bool:
@@ -900,6 +989,9 @@ def _update_completeness(world: World, keys: set[tuple[int, int, int]]) -> None:
     reporting units of the indicator below the unit that holds the value."""
     specs = {s.id: s for s in load_specs(world, {k[0] for k in keys})}
     touched: dict[int, set[int]] = defaultdict(set)  # period → units
+    # An import's thousands of keys share a few trees, owners and units: walk each once.
+    leaves: dict[tuple[int, int], list[int]] = {}
+    below: dict[tuple[int, int], set[int]] = {}
     for indicator_id, unit_id, period_id in keys:
         spec = specs.get(indicator_id)
         if spec is None or period_id not in world.by_id:
@@ -910,9 +1002,14 @@ def _update_completeness(world: World, keys: set[tuple[int, int, int]]) -> None:
         if spec.aggregation == scoring.NONE:
             reporters = [spec.owner_unit_id]
         else:
-            reporters = tree.leaves(spec.owner_unit_id)
-        below = set(tree.subtree(unit_id))
-        touched[period_id].update(u for u in reporters if u in below)
+            key = (id(tree), spec.owner_unit_id)
+            if key not in leaves:
+                leaves[key] = tree.leaves(spec.owner_unit_id)
+            reporters = leaves[key]
+        key = (id(tree), unit_id)
+        if key not in below:
+            below[key] = set(tree.subtree(unit_id))
+        touched[period_id].update(u for u in reporters if u in below[key])
     if not touched:
         return
     chains = {
@@ -955,6 +1052,10 @@ def _key_completeness(f: UnitCompleteness):
     return (f.unit_id, f.period_id)
 
 
+def _key_share(f: IndicatorShare):
+    return (f.unit_id, f.period_id, f.indicator_id)
+
+
 INDICATOR_FIELDS = (
     "at_owner", "target", "target_period_id", "goal_id", "value", "reported", "carried",
     "expected_units", "expected_value", "progress", "ratio", "status",
@@ -980,6 +1081,7 @@ def differences(progress: Progress | None = None, limit: int | None = None) -> l
     out: list[str] = []
     for name, model, rows, key, fields in (
         ("indicator", IndicatorFigure, computed.indicators, _key_indicator, INDICATOR_FIELDS),
+        ("share", IndicatorShare, computed.shares, _key_share, SHARE_FIELDS),
         ("group", GroupFigure, computed.groups, _key_group, GROUP_FIELDS),
         ("completeness", UnitCompleteness, computed.completeness, _key_completeness,
          COMPLETENESS_FIELDS),

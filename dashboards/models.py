@@ -67,6 +67,42 @@ class IndicatorFigure(models.Model):
         return f"indicator {self.indicator_id} @ {self.period_id}: {self.status}"
 
 
+class IndicatorShare(models.Model):
+    """An indicator rolled up at a unit below its owner, for one period of its frequency: that
+    unit's share in it (the unit page's "share in indicators owned higher up"). The same pass
+    of the roll-up as the owner's `IndicatorFigure`, kept for every unit below the owner that
+    has units below it in the period's tree; a unit without any stands for its own value, which
+    the page reads as entered. Not scored: a part is not measured against the whole's target.
+    Written by `dashboards.figures` only."""
+
+    indicator = models.ForeignKey(
+        "indicators.Indicator", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    unit = models.ForeignKey(
+        "strategy.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    period = models.ForeignKey(
+        "goals.ReportingPeriod", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    value = models.DecimalField(max_digits=40, decimal_places=20, null=True)
+    reported = models.PositiveIntegerField(default=0)
+    carried = models.PositiveIntegerField(default=0)
+    expected_units = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("indicator share of a unit")
+        constraints = [
+            # Also the index of the one read: a unit's shares at the periods a page shows.
+            models.UniqueConstraint(
+                fields=["unit", "period", "indicator"], name="indicator_share_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["indicator"], name="indicator_share_indicator")]
+
+    def __str__(self) -> str:
+        return f"indicator {self.indicator_id} in unit {self.unit_id} @ {self.period_id}"
+
+
 class GroupKind(models.TextChoices):
     GOAL = "goal", _("goal")
     PILLAR = "pillar", _("pillar")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
@@ -22,13 +23,14 @@ from dashboards.data import (
     GoalRow,
     IndicatorRow,
     Lineage,
+    indicator_count,
     indicator_rows,
     lineage,
     report_rows,
 )
 from dashboards.exceptions import Change, ExceptionRow, Kind, exceptions, open_actions
 from dashboards.forecast_words import short_verdict
-from dashboards.models import GroupFigure, GroupKind, UnitCompleteness
+from dashboards.models import GroupFigure, GroupKind, IndicatorShare, UnitCompleteness
 from dashboards.scoring import STATUS_ORDER, Status
 from dashboards.snapshots import comparison_table
 from dashboards.sparkline import sparkline_svg
@@ -41,6 +43,7 @@ from dashboards.summary import (
     trend_periods,
 )
 from dashboards.tables import (
+    SCREEN_ROWS,
     STATUS_LABELS,
     Cell,
     Table,
@@ -779,21 +782,32 @@ def unit(data: DashboardData) -> dict[str, Any]:
     )
     ancestors = [data.tree.units[u] for u in _ancestor_ids(data, scope.id)]
     history = lineage(data)
-    own_rows = indicator_rows(data, history.owners(scope))
+    # A faculty owns a thousand indicators at national scale: the page loads the rows it shows
+    # (and counts the rest), a download of the table all of them.
+    owned = history.owners(scope)
+    if data.download in (own_table.name, ""):
+        own_rows = indicator_rows(data, owned)
+    else:
+        own_rows = indicator_rows(data, owned, limit=SCREEN_ROWS)
+        own_table.unloaded = indicator_count(data, owned) - len(own_rows)
     own = indicator_results(data, own_rows)
 
-    def goal_cell(spec) -> Cell:
-        g = goals.get(spec.goal_id)
+    @functools.cache
+    def goal_link(goal_id: int) -> Cell:
+        g = goals.get(goal_id)
         if g is None:
             return Cell("")
         return named(
             g.title, g.code, href=_url("goal", _area_code(data, g.area_id), g.code, query=query)
         )
 
-    for row in own_rows:
+    def goal_cell(spec) -> Cell:
+        return goal_link(spec.goal_id)
+
+    def own_row(row: IndicatorRow) -> list[Cell]:
         result = own[(row.spec.id, data.period.id)]
         spec = row.spec
-        own_table.add(
+        return [
             goal_cell(spec),
             named(row.name, spec.code),
             Cell(_owner_label(row)),
@@ -804,7 +818,10 @@ def unit(data: DashboardData) -> dict[str, Any]:
             fmt_status(result.score.status),
             fmt_count(result.rollup.reported),
             fmt_count(result.rollup.expected),
-        )
+        ]
+
+    for row in own_rows:  # a faculty owns a thousand at national scale: build what is shown
+        own_table.add_later(functools.partial(own_row, row))
     share_rows = indicator_rows(data, Q(path__in=[a.path for a in ancestors])) if ancestors else []
     scored = indicator_results(data, share_rows) if share_rows else {}
     for row, share in zip(share_rows, _shares(data, share_rows), strict=True):
@@ -926,48 +943,76 @@ def _unit_trend(data: DashboardData, history: Lineage) -> dict[str, Any]:
 
 
 def _shares(data: DashboardData, rows: list[IndicatorRow]) -> list[IndicatorResult]:
-    """The scope's share in indicators owned above it: rolled up over the scope's own subtree
-    by the scoring method, from the values of that subtree at the period each is read at (the
-    values this table stands for; cumulative ones need the earlier running totals too)."""
-    period = data.period
+    """The scope's share in indicators owned above it, at the period each is read at: stored
+    with the figures (`IndicatorShare`, rolled up over the scope's subtree as it was in that
+    period). A unit without units below it, and any unit of an indicator that is not
+    combined, stands for its own value: read as entered (cumulative ones: the latest running
+    total up to the period), at most one value per row."""
+    period, scope = data.period, data.scope
     refs = {
         kind: scoring.reference_period(data.periods, period, kind)
         for kind in {r.spec.frequency for r in rows}
     }
-    read_at = Q()
-    for row in rows:
-        ref = refs[row.spec.frequency]
-        if ref is None:
-            continue
-        if row.spec.accumulation == scoring.CUMULATIVE:
-            read_at |= Q(indicator_id=row.spec.id, period__kind=ref.kind, period__end__lte=ref.end)
-        else:
-            read_at |= Q(indicator_id=row.spec.id, period_id=ref.id)
-    by_id = {p.id: p for p in data.periods}
-    values: dict[int, list] = {r.spec.id: [] for r in rows}
-    if read_at:
-        for indicator_id, unit_id, period_id, value in Measurement.objects.filter(
-            read_at, unit__path__startswith=data.scope.path
-        ).values_list("indicator_id", "unit_id", "period_id", "value"):
-            values[indicator_id].append((unit_id, value, by_id[period_id]))
+    # One reference period per frequency, and an indicator has shares at periods of its own
+    # frequency only: filtering by all of them reads each indicator at its own.
+    read_at = {ref.id for ref in refs.values() if ref is not None}
+    stored = (
+        {
+            indicator_id: scoring.Rollup(value, reported, expected, carried)
+            for indicator_id, value, reported, expected, carried in IndicatorShare.objects.filter(
+                unit_id=scope.id, period_id__in=read_at, indicator_id__in=[r.spec.id for r in rows]
+            ).values_list("indicator_id", "value", "reported", "expected_units", "carried")
+        }
+        if read_at
+        else {}
+    )
+    unstored = [r for r in rows if r.spec.id not in stored and refs[r.spec.frequency]]
+    own = _own_observations(data, unstored, refs)
+    alone = scoring.Tree([scope])
     out = []
     for row in rows:
         spec, ref = row.spec, refs[row.spec.frequency]
         if ref is None:
-            out.append(
-                IndicatorResult(
-                    row, None, scoring.Rollup(None, 0, 0), scoring.score(spec, None, None)
-                )
+            rolled = scoring.Rollup(None, 0, 0)
+        elif spec.id in stored:
+            rolled = stored[spec.id]
+        else:
+            rolled = scoring.rollup(
+                alone, scope.id, own.get(spec.id, {}), aggregation=spec.aggregation, reference=ref
             )
-            continue
-        observations = scoring.observations_for(
-            values[spec.id], accumulation=spec.accumulation, reference=ref
-        )
-        rolled = scoring.rollup(
-            data.tree, data.scope.id, observations, aggregation=spec.aggregation, reference=ref
-        )
         out.append(IndicatorResult(row, ref, rolled, scoring.score_rollup(spec, rolled, ref)))
     return out
+
+
+def _own_observations(
+    data: DashboardData, rows: list[IndicatorRow], refs: dict[str, scoring.Period | None]
+) -> dict[int, dict[int, scoring.Observation]]:
+    """The scope's own observation of each indicator at its reference period, in one query."""
+    groups: dict[tuple[str, bool], list[int]] = {}
+    for row in rows:
+        key = (row.spec.frequency, row.spec.accumulation == scoring.CUMULATIVE)
+        groups.setdefault(key, []).append(row.spec.id)
+    read_at = Q()
+    for (kind, cumulative), ids in groups.items():
+        ref = refs[kind]
+        if cumulative:
+            read_at |= Q(indicator_id__in=ids, period__kind=kind, period__end__lte=ref.end)
+        else:
+            read_at |= Q(indicator_id__in=ids, period_id=ref.id)
+    if not read_at:
+        return {}
+    by_id = {p.id: p for p in data.periods}
+    values: dict[int, list] = {r.spec.id: [] for r in rows}
+    for indicator_id, period_id, value in Measurement.objects.filter(
+        read_at, unit_id=data.scope.id
+    ).values_list("indicator_id", "period_id", "value"):
+        values[indicator_id].append((data.scope.id, value, by_id[period_id]))
+    return {
+        r.spec.id: scoring.observations_for(
+            values[r.spec.id], accumulation=r.spec.accumulation, reference=refs[r.spec.frequency]
+        )
+        for r in rows
+    }
 
 
 def _ancestor_ids(data: DashboardData, unit_id: int) -> list[int]:
@@ -1038,8 +1083,9 @@ def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
         ProgressReport.objects.filter(period_id=period.id, unit__path__startswith=data.scope.path)
         .values("unit_id")
         .annotate(
-            counted=Count("id", filter=Q(state__in=COUNTED_STATES)),
-            other=Count("id", filter=~Q(state__in=COUNTED_STATES)),
+            # Counting `state` (never null), not `id`: the count reads the index alone.
+            counted=Count("state", filter=Q(state__in=COUNTED_STATES)),
+            other=Count("state", filter=~Q(state__in=COUNTED_STATES)),
         )
         .values_list("unit_id", "counted", "other")
     ):
@@ -1074,15 +1120,20 @@ def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
             state, rank = _("Not started"), 0
         rows.append((rank, u.path, u, state))
     rows.sort(key=lambda r: (r[0], r[1]))
-    for rank, _path, u, state in rows:
-        table.add(
-            named(u.name, u.code, href=_url("unit", u.code, query=_query(data, with_unit=False))),
+    query = _query(data, with_unit=False)
+
+    def row(rank: int, u, state: str) -> list[Cell]:
+        return [
+            named(u.name, u.code, href=_url("unit", u.code, query=query)),
             fmt_count(entered[u.id]),
             fmt_count(expected[u.id]),
             fmt_count(submitted[u.id]),
             fmt_count(drafts[u.id]),
             Cell(state, status={0: Status.OFF_TRACK, 1: Status.AT_RISK, 2: Status.ON_TRACK}[rank]),
-        )
+        ]
+
+    for rank, _path, u, state in rows:  # 600 units at national scale: build what is shown
+        table.add_later(functools.partial(row, rank, u, state))
     days = (period.deadline - today).days if period.deadline else None
     not_reported = sum(1 for r in rows if r[0] < 2)
     return _base(

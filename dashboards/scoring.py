@@ -231,9 +231,27 @@ def rollup(
     return Rollup(*_rollup(tree.children, unit_id, observations, aggregation, reference.id))
 
 
-def _rollup(children_of, unit_id, observations, aggregation, reference_id):
+def rollup_below(
+    tree: Tree,
+    unit_id: int,
+    observations: Mapping[int, Observation],
+    *,
+    aggregation: str,
+    reference: Period,
+) -> tuple[Rollup, dict[int, Rollup]]:
+    """`rollup` of `unit_id`, and the same roll-up at every unit below it that has units below
+    it in turn: each one's share in the whole, as one pass computes them on the way. A unit
+    without children (or any unit of a `none` indicator) stands for its own value only."""
+    below: dict[int, tuple] = {}
+    top = _rollup(tree.children, unit_id, observations, aggregation, reference.id, below)
+    below.pop(unit_id, None)
+    return Rollup(*top), {u: Rollup(*r) for u, r in below.items()}
+
+
+def _rollup(children_of, unit_id, observations, aggregation, reference_id, into=None):
     """`rollup` as a plain tuple (value, reported, expected, carried): a dashboard rolls up
-    tens of thousands of indicators and periods, each over its owner's subtree."""
+    tens of thousands of indicators and periods, each over its owner's subtree. `into`
+    collects the tuple of every unit with children on the way."""
     own = observations.get(unit_id)
     children = children_of.get(unit_id)
     if aggregation == NONE or not children:
@@ -242,19 +260,25 @@ def _rollup(children_of, unit_id, observations, aggregation, reference_id):
         fresh = own.period.id == reference_id
         return own.value, int(fresh), 1, int(not fresh)
     parts = [
-        _rollup(children_of, child, observations, aggregation, reference_id) for child in children
+        _rollup(children_of, child, observations, aggregation, reference_id, into)
+        for child in children
     ]
     expected = sum(p[2] for p in parts)
     if own is not None and own.period.id == reference_id:
-        return own.value, expected, expected, 0
-    values = [p[0] for p in parts if p[0] is not None]
-    if values:
-        total = sum(values, Decimal(0))
-        value = total if aggregation == SUM else total / len(values)
-        return value, sum(p[1] for p in parts), expected, sum(p[3] for p in parts)
-    if own is not None:
-        return own.value, 0, expected, expected
-    return None, 0, expected, 0
+        result = own.value, expected, expected, 0
+    else:
+        values = [p[0] for p in parts if p[0] is not None]
+        if values:
+            total = sum(values, Decimal(0))
+            value = total if aggregation == SUM else total / len(values)
+            result = value, sum(p[1] for p in parts), expected, sum(p[3] for p in parts)
+        elif own is not None:
+            result = own.value, 0, expected, expected
+        else:
+            result = None, 0, expected, 0
+    if into is not None:
+        into[unit_id] = result
+    return result
 
 
 # --- Indicator status -----------------------------------------------------------------------

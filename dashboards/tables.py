@@ -8,7 +8,8 @@ from __future__ import annotations
 import csv
 import io
 import re
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.http import HttpResponse
@@ -77,29 +78,66 @@ def named(name: str, code: str, **kwargs) -> Cell:
     return Cell(name, code=code, **kwargs)
 
 
-@dataclass
 class Table:
-    name: str
-    caption: str
-    headers: list[str]
-    rows: list[list[Cell]] = field(default_factory=list)
-    #: Columns of indicator values: each is followed in the downloads by a note column that
-    #: says "unusual" where the value is (on screen the flag stands beside the value).
-    flagged: tuple[int, ...] = ()
-    #: Columns the page shows, where it shows a table in a shape of its own (the goal page's
-    #: compact indicator rows); None: all. The downloads always have every column.
-    on_screen: tuple[int, ...] | None = None
+    """A table's header and rows, for the screen and the downloads alike."""
+
+    def __init__(
+        self,
+        name: str,
+        caption: str,
+        headers: list[str],
+        rows: Sequence[Sequence[Cell | str]] = (),
+        flagged: tuple[int, ...] = (),
+        on_screen: tuple[int, ...] | None = None,
+    ) -> None:
+        self.name = name
+        self.caption = caption
+        self.headers = headers
+        #: Columns of indicator values: each is followed in the downloads by a note column
+        #: that says "unusual" where the value is (on screen the flag stands beside the value).
+        self.flagged = flagged
+        #: Columns the page shows, where it shows a table in a shape of its own (the goal
+        #: page's compact indicator rows); None: all. The downloads always have every column.
+        self.on_screen = on_screen
+        self._rows: list[list[Cell] | Callable[[], Sequence[Cell | str]]] = [
+            self._cells(row) for row in rows
+        ]
+        #: Rows beyond the screen's that the page did not even load (the download does).
+        self.unloaded = 0
 
     def add(self, *cells: Cell | str) -> None:
-        self.rows.append([c if isinstance(c, Cell) else Cell(str(c)) for c in cells])
+        self._rows.append(self._cells(cells))
+
+    def add_later(self, build: Callable[[], Sequence[Cell | str]]) -> None:
+        """A row whose cells are built only when shown or downloaded: a page shows the first
+        `SCREEN_ROWS` rows of a table of thousands, and formatting the rest cost most of it."""
+        self._rows.append(build)
+
+    @staticmethod
+    def _cells(cells: Sequence[Cell | str]) -> list[Cell]:
+        return [c if isinstance(c, Cell) else Cell(str(c)) for c in cells]
+
+    def _built(self, count: int) -> list[list[Cell]]:
+        for n, row in enumerate(self._rows[:count]):
+            if callable(row):
+                self._rows[n] = self._cells(row())
+        return self._rows[:count]  # type: ignore[return-value]
+
+    @property
+    def rows(self) -> list[list[Cell]]:
+        return self._built(len(self._rows))
 
     @property
     def screen_rows(self) -> list[list[Cell]]:
-        return self.rows[:SCREEN_ROWS]
+        return self._built(SCREEN_ROWS)
+
+    @property
+    def total(self) -> int:
+        return len(self._rows) + self.unloaded
 
     @property
     def hidden_rows(self) -> int:
-        return max(0, len(self.rows) - SCREEN_ROWS)
+        return max(0, self.total - SCREEN_ROWS)
 
     def text_rows(self) -> list[list[str]]:
         return [[c.text for c in row] for row in self.rows]

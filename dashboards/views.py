@@ -40,6 +40,8 @@ def _page(
         policy=Policy.of(request),  # the navigation asks for it too: worked out once
         **load_kwargs,
     )
+    if request.GET.get("format") in ("csv", "xlsx"):
+        data.download = request.GET.get("table") or ""
     context = build(data)
     for chart in context["charts"]:
         chart["data_id"] = f"{chart['id']}-data"

@@ -95,9 +95,11 @@ BEGIN
     FOR _function IN
         SELECT oid::REGPROCEDURE FROM pg_proc
         WHERE proname LIKE 'pgtrigger_%' AND prosrc LIKE '%JOIN new_values%'
-            AND NOT ('enable_nestloop=off' = ANY(COALESCE(proconfig, '{}')))
+            AND NOT ('enable_nestloop=off' = ANY(COALESCE(proconfig, '{}'))
+                     AND 'jit=off' = ANY(COALESCE(proconfig, '{}')))
     LOOP
         EXECUTE format('ALTER FUNCTION %s SET enable_nestloop = off', _function);
+        EXECUTE format('ALTER FUNCTION %s SET jit = off', _function);
     END LOOP;
 END;
 $$;
@@ -117,7 +119,10 @@ def install_cheap_history_functions(*, using: str) -> None:
         # A statement-level update trigger pairs old and new rows by joining its two transition
         # tables. The planner has no statistics for them and may pick a nested loop, comparing
         # every old row with every new one: an UPDATE of 3,000 values took 8-13 s here, 10,000
-        # would take minutes. A hash join is linear at every size.
+        # would take minutes. A hash join is linear at every size. Forbidding the nested loop
+        # gives its plans a huge cost, past PostgreSQL's JIT threshold: every UPDATE, even of
+        # one value (a grid save), then compiled the trigger's query for 0.3-0.5 s. JIT is off
+        # in those functions: their queries are small or linear, nothing to compile for.
         cursor.execute(HASH_JOIN_UPDATE_TRIGGERS_SQL)
 
 

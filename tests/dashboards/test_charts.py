@@ -52,20 +52,30 @@ def plotly_built(labels, actuals, trajectory, target, names) -> dict:
     return fig.to_plotly_json()
 
 
-def test_the_indicator_trend_is_the_figure_plotly_would_build():
-    names = {"actual": "Actual", "trajectory": "Expected", "target": "Target"}
-    for args in [
-        (
-            ["2019", "2020", "2021"],
-            [1.0, None, 3.0],
-            [("2018", 0.0), ("2025", 10.0)],
-            ("2025", 10.0),
-        ),
-        (["2024-T1"], [4.5], [], None),
-    ]:
-        built = charts.indicator_trend(
-            labels=args[0], actuals=args[1], trajectory=args[2], target=args[3], names=names
+def same(built: dict, fig: go.Figure) -> bool:
+    return json.dumps(built, sort_keys=True, default=str) == json.dumps(
+        fig.to_plotly_json(), sort_keys=True, default=str
+    )
+
+
+def test_the_progress_lines_are_the_figure_plotly_would_build():
+    series = [(f"RES-{n}", ["2023", "2024"], [10.0 * n, None]) for n in range(1, 9)]
+    palette = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#000000"]
+    symbols = ["circle", "square", "diamond", "triangle-up", "x", "cross", "star"]
+    fig = go.Figure(
+        layout=charts._layout(height=320, yaxis={"title": {"text": "%"}, "rangemode": "tozero"})
+    )
+    for n, (name, labels, values) in enumerate(series):
+        fig.add_trace(
+            go.Scatter(
+                x=labels,
+                y=values,
+                name=name,
+                mode="lines+markers",
+                line={"color": palette[n % len(palette)]},
+                marker={"symbol": symbols[n % len(symbols)], "size": 8},
+                hovertemplate=f"{name}<br>%{{x}}: %{{y:.0f}} %<extra></extra>",
+            )
         )
-        assert json.dumps(built, sort_keys=True, default=str) == json.dumps(
-            plotly_built(*args, names), sort_keys=True, default=str
-        )
+    fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    assert same(charts.progress_lines(series), fig)

@@ -209,6 +209,25 @@ def test_sum_rolls_up_a_three_level_tree_and_counts_missing_units():
     assert (ntnu.value, ntnu.reported, ntnu.expected, ntnu.missing) == (D(42), 4, 6, 2)
 
 
+def test_the_roll_up_gives_every_unit_below_with_units_below_it_the_same_as_rolling_up_there():
+    obs = observe({"IDI": "10", "IEL": "20", "IBI": "5", "IKJ": "7", "NV": "40"}, year(2024))
+    for aggregation in ("sum", "mean"):
+        top, below = scoring.rollup_below(
+            TREE, IDS["NTNU"], obs, aggregation=aggregation, reference=year(2024)
+        )
+        assert top == roll("NTNU", obs, aggregation)
+        assert below == {IDS[c]: roll(c, obs, aggregation) for c in ("IE", "NV")}
+    assert below[IDS["NV"]] == scoring.Rollup(D(40), 3, 3)  # NV's own value covers it
+
+
+def test_a_not_combined_indicator_has_no_share_below_its_owner():
+    obs = observe({"IE": "12", "IDI": "10"}, year(2024))
+    top, below = scoring.rollup_below(
+        TREE, IDS["NTNU"], obs, aggregation="none", reference=year(2024)
+    )
+    assert (top, below) == (scoring.Rollup(None, 0, 1), {})
+
+
 def test_mean_is_the_mean_of_the_childrens_values():
     obs = observe({"IDI": "10", "IEL": "20", "IBI": "5", "IKJ": "7"}, year(2024))
     assert roll("IE", obs, "mean").value == D(15)

@@ -121,6 +121,18 @@ def test_update_triggers_pair_old_and_new_rows_with_a_hash_join():
     assert all(config and "enable_nestloop=off" in config for config in configs)
 
 
+def test_update_triggers_compile_nothing_just_in_time():
+    # The disabled nested loop lifts their plans' cost past JIT's threshold: a one-value
+    # UPDATE then spent 0.3-0.5 s compiling.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT proconfig FROM pg_proc WHERE proname LIKE 'pgtrigger_update_update_%'"
+        )
+        configs = [row[0] for row in cursor.fetchall()]
+    assert configs
+    assert all(config and "jit=off" in config for config in configs)
+
+
 def test_overwriting_many_values_records_each_change_and_raises_each_version(personas):
     indicator = IndicatorFactory()
     stored = [
