@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Window
 from django.http import Http404, QueryDict
 from django.utils import timezone, translation
 
@@ -359,10 +359,6 @@ def _indicators(
     return indicator_qs
 
 
-def indicator_count(data: DashboardData, owners: Q, goal_ids: list[int] | None = None) -> int:
-    return _indicators(data, owners, goal_ids).count()
-
-
 def indicator_rows(
     data: DashboardData,
     owners: Q,
@@ -370,31 +366,41 @@ def indicator_rows(
     indicator_ids: list[int] | None = None,
     *,
     with_unit_targets: bool = False,
-    limit: int | None = None,
-):
+) -> list[IndicatorRow]:
     """The active indicators of the strategy owned by `owners` (a filter on Unit), optionally
     of some goals or some indicators only, as `IndicatorRow`s (targets and milestones included),
-    in code order; the first `limit` only if given.
+    in code order.
 
     `with_unit_targets`: also those owned above the scope that the scope is measured in by a
     target of its own (a stored figure of the scope; docs/scoring.md, "Unit targets")."""
-    by_id = {p.id: p for p in data.periods}
-    indicator_qs = (
-        _indicators(data, owners, goal_ids, indicator_ids, with_unit_targets=with_unit_targets)
-        .select_related("owner_unit__successor")
-        .order_by("code")
+    indicators = _indicators(
+        data, owners, goal_ids, indicator_ids, with_unit_targets=with_unit_targets
     )
-    if limit is not None:
-        indicator_qs = indicator_qs[:limit]
+    return _rows(data, list(indicators.select_related("owner_unit__successor").order_by("code")))
+
+
+def indicator_page(data: DashboardData, owners: Q, limit: int) -> tuple[list[IndicatorRow], int]:
+    """The first `limit` of `indicator_rows(data, owners)`, and how many there are in all (in
+    the same query: a faculty owns a thousand indicators at national scale)."""
+    first = list(
+        _indicators(data, owners)
+        .select_related("owner_unit__successor")
+        .annotate(total=Window(Count("id")))
+        .order_by("code")[:limit]
+    )
+    return _rows(data, first), (first[0].total if first else 0)
+
+
+def _rows(data: DashboardData, indicators: list[Indicator]) -> list[IndicatorRow]:
+    by_id = {p.id: p for p in data.periods}
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
     # The owners' targets; unit (contribution) targets apply through scoring.target_for.
     for indicator_id, period_id, value in Target.objects.filter(
-        indicator__in=indicator_qs.values("id"), unit__isnull=True
+        indicator__in=[i.id for i in indicators], unit__isnull=True
     ).values_list("indicator_id", "period_id", "value"):
         if period_id in by_id:
             milestones[indicator_id].append((by_id[period_id], value))
     measure_labels = _labels(Indicator, "measure")
-    indicators = list(indicator_qs)
     return [
         IndicatorRow(
             spec=IndicatorSpec(

@@ -23,7 +23,7 @@ from dashboards.data import (
     GoalRow,
     IndicatorRow,
     Lineage,
-    indicator_count,
+    indicator_page,
     indicator_rows,
     lineage,
     report_rows,
@@ -516,13 +516,19 @@ def _indicator_lines(data: DashboardData, indicators: list[IndicatorResult]) -> 
     for n, ind in enumerate(indicators):
         row, spec = ind.row, ind.row.spec
         result = trends.forecast_of(row, history[spec.id])
+        target, whose = _target_cells(data, ind)
+        target_period = ind.target_period if ind.unit_target else spec.target_period
         line = {
             "result": ind,
             "row": row,
             "href": pattern.format(spec.id),
+            # A closed owner says so: "(IDI, merged into IDX)".
+            "owner_mark": "" if row.owner_active else f"({_owner_label(row)})",
             "value": fmt_value(ind.score.actual, spec),
-            "target": fmt_number(spec.target_value, spec.decimals),
-            "target_period": spec.target_period.code if spec.target_period else "",
+            "target": target,
+            # Said where the target is not simply the owner's own, as on the unit page.
+            "whose": whose if ind.unit_target or target.muted else None,
+            "target_period": target_period.code if target_period else "",
             "forecast": short_verdict(result, direction=spec.direction),
         }
         if n < len(shown):
@@ -788,8 +794,8 @@ def unit(data: DashboardData) -> dict[str, Any]:
     if data.download in (own_table.name, ""):
         own_rows = indicator_rows(data, owned)
     else:
-        own_rows = indicator_rows(data, owned, limit=SCREEN_ROWS)
-        own_table.unloaded = indicator_count(data, owned) - len(own_rows)
+        own_rows, total = indicator_page(data, owned, SCREEN_ROWS)
+        own_table.unloaded = total - len(own_rows)
     own = indicator_results(data, own_rows)
 
     @functools.cache

@@ -3,6 +3,7 @@ departments, progress reports; `dashboard_data(scale)` multiplies the number of 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -105,3 +106,10 @@ def build(scale: int = 1, *, reports: bool = True) -> dict:
 @pytest.fixture
 def dashboard_data(strategy):
     return build
+
+
+def code_of(named: str) -> str:
+    """The code of a name as the downloads write it, "Publication points (IDI-PUB)"."""
+    found = re.fullmatch(r".*\(([^()]+)\)", named.strip(), flags=re.S)
+    assert found, f"no code after the name: {named!r}"
+    return found.group(1)

@@ -185,7 +185,7 @@ def test_page_is_in_norwegian(client, personas, dataset):
     client.force_login(personas.rector)
     html = client.get(URL, {"period": "2024"}, HTTP_ACCEPT_LANGUAGE="nb").content.decode()
     assert "Avvik" in html
-    assert "3 mål er ikke på rett spor eller er i fare" in html
+    assert "3 mål er ikke i rute eller er i fare" in html
     assert "Forverret" in html and "Hvorfor: enhetenes rapporter" in html
 
 

@@ -74,4 +74,4 @@ def test_without_figures_only_the_reported_status_asks(reporter):
 def test_the_reason_is_given_in_norwegian(reporter):
     idi_value_2025("120")
     page = reporter.get(report_url(), HTTP_ACCEPT_LANGUAGE="nb").content.decode()
-    assert "Tallene som er beregnet fra verdiene, setter dette målet som ikke på rett spor" in page
+    assert "Tallene som er beregnet fra verdiene, setter dette målet som ikke i rute" in page

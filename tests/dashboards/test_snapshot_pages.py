@@ -47,7 +47,7 @@ def test_a_closed_periods_goal_page_marks_a_corrected_figure_as_changed(
     client.force_login(personas.rector)
     rows = table_csv(client, GOAL_PAGE, "as-reported")
     indicator = cumulative(corrected_after_closing)
-    row = next(r for r in rows if r["Figure"].startswith(indicator.code))
+    row = next(r for r in rows if r["Figure"].endswith(f"({indicator.code})"))
     assert (row["Value as reported"], row["Value now"]) == ("45", "60")
     assert row["Changed since closing"] == "≠ Changed"
     assert "As reported and now" in client.get(GOAL_PAGE, {"period": "2024"}).content.decode()

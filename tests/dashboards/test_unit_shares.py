@@ -16,6 +16,7 @@ from dashboards import figures
 from dashboards.models import IndicatorShare
 from indicators.models import Measurement
 from strategy.models import Unit
+from tests.dashboards.conftest import code_of
 from tests.factories import IndicatorFactory, MeasurementFactory, period, unit
 
 
@@ -25,7 +26,7 @@ def shares(client, code: str, year: str = "2024") -> dict[str, dict[str, str]]:
     )
     assert response.status_code == 200
     rows = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
-    return {r["Indicator"].split()[0]: r for r in rows}
+    return {code_of(r["Indicator"]): r for r in rows}
 
 
 def ie_departments() -> int:

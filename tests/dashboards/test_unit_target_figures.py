@@ -18,6 +18,7 @@ import pytest
 from dashboards import figures
 from dashboards.models import FigureChange, GroupFigure, GroupKind, IndicatorFigure
 from strategy.models import Unit
+from tests.dashboards.conftest import code_of
 from tests.factories import IndicatorFactory, MeasurementFactory, goal, period, unit
 
 
@@ -105,7 +106,7 @@ def test_the_unit_page_scores_a_share_against_the_units_own_target(client, perso
     other = IndicatorFactory(owner_unit=unit("IE"), decimals=0, target_value=Decimal(600))
     client.force_login(personas.rector)
     shares = {
-        r["Indicator"].split()[0]: r
+        code_of(r["Indicator"]): r
         for r in csv_rows(client, "/dashboard/unit/IDI/", "contributions")
     }
     assert shares["IE-READS"]["Target"] == "80"
@@ -127,7 +128,7 @@ def test_the_goal_page_of_a_department_lists_the_indicator_it_has_a_target_for(
 ):
     client.force_login(personas.idi_reporter)
     rows = {
-        r["Indicator"].split()[0]: r
+        r["Code"]: r
         for r in csv_rows(client, "/dashboard/area/RES/goal/RES-3/?unit=IDI", "indicators")
     }
     assert rows["IE-READS"]["Target"] == "80"

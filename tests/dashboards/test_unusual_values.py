@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from dashboards import figures
 from indicators.models import Indicator, Measurement
+from tests.dashboards.conftest import code_of
 from tests.factories import IndicatorFactory, MeasurementFactory, goal, period, unit
 
 GOAL_PAGE = "/dashboard/area/RES/goal/RES-3/"
@@ -191,7 +192,7 @@ def test_the_as_reported_comparison_flags_a_value_corrected_since_closing(client
     corrected.update(value=Decimal(5100))
     Measurement.announce_changed({m.key for m in corrected})
     client.force_login(personas.rector)
-    rows = {r["Figure"].split()[0]: r for r in csv_rows(client, GOAL_PAGE, "as-reported")}
+    rows = {code_of(r["Figure"]): r for r in csv_rows(client, GOAL_PAGE, "as-reported")}
     row = rows["HEADS-X"]
     assert (row["Value as reported"], row["Value now"]) == ("1000000000", "5100")
     assert row["Value as reported: note"].startswith("unusual")

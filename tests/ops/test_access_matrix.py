@@ -69,6 +69,11 @@ ACCESS = {
     "dashboards:unit": USER,
     "dashboards:completeness": USER,
     "dashboards:indicator": USER,  # tests/dashboards/test_indicator_page.py: per persona
+    # A leader sees their subtree only: tests/dashboards/test_exceptions_page.py
+    "dashboards:exceptions": USER,
+    # The rectorate and leaders (403 for others, 404 outside their subtree):
+    # tests/dashboards/test_board_report.py
+    "dashboards:board_report": USER,
     # The REST API (issue 13): tests/api/test_api_access_matrix.py has every endpoint × method ×
     # persona; the docs page and a person's own token pages are ordinary logged-in pages.
     "api:schema": API,

@@ -6,6 +6,7 @@ import time
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from demo.context_processors import forget_generated_data
 from demo.generator import seed_demo
 from demo.scales import DEMO_PASSWORD, DEMO_USERNAMES, SCALES, DemoDataError
 from goals.models import ReportState
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         # does not import the dashboards).
         figures_started = time.perf_counter()
         call_command("figures", "rebuild", stdout=io.StringIO())
+        forget_generated_data()
         figures_elapsed = time.perf_counter() - figures_started
         elapsed = time.perf_counter() - started
 
