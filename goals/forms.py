@@ -182,7 +182,10 @@ class ReportForm(forms.Form):
             cleaned.get("close") or ()
         )
         reported = ProgressReport.needs_action(cleaned.get("status"))
-        if (reported or self.asked_by_figures) and not given and not still_open:
+        # What the unit reports needs its action at once; what the figures say is asked for
+        # on the form and needed on submitting, so a draft can be saved while the unit looks.
+        by_figures = self.asked_by_figures and self.data.get("action") == "submit"
+        if (reported or by_figures) and not given and not still_open:
             message = (
                 _("Required when the goal is at risk or off track.")
                 if reported

@@ -39,6 +39,7 @@ NOT_PAGES = {
     "goals:report_comment": "POST only",
     "indicators:grid_save": "POST only",
     "indicators:measurement_save": "POST only (answers with a grid row)",
+    "indicators:unit_target_remove": "POST only",
     "spreadsheets:template": "a spreadsheet download",
     "spreadsheets:import": "POST only",
     "spreadsheets:export": "POST only",
@@ -78,7 +79,9 @@ def demo(personas, units):
     indicator = IndicatorFactory(
         goal=res3, name_en="Reads of encyclopedia articles", is_generated=True
     )
-    IndicatorFactory(goal=res3, owner_unit=units["IE"], name_en="Reads of encyclopedia articles")
+    ie_indicator = IndicatorFactory(
+        goal=res3, owner_unit=units["IE"], name_en="Reads of encyclopedia articles"
+    )
     MeasurementFactory(indicator=indicator, unit=units["IDI"], period=period("2025"))
     ProgressReportFactory(
         state=ReportState.SUBMITTED,
@@ -133,6 +136,10 @@ def demo(personas, units):
             f"/dashboard/area/RES/pillar/{pillar.code}/",
             "/dashboard/area/RES/goal/RES-3/",
             "/dashboard/unit/IDI/",
+            "/dashboard/exceptions/",
+            f"/dashboard/indicator/{indicator.pk}/",
+            "/dashboard/board-report/",
+            f"/indicators/{ie_indicator.pk}/targets/",
         ],
         "idi-reporter": [
             *common,

@@ -219,7 +219,15 @@ def _scenario(page, live_server, indicators, *, with_paste: bool) -> tuple[int, 
 @pytest.mark.parametrize("with_paste", [True, False], ids=["paste", "typing"])
 def test_measurement_scenario_18_values_and_a_report(page, live_server, personas, with_paste):
     indicators = [
-        IndicatorFactory(goal=goal("RES-3"), name_en=f"Value {n:02d}", measure="count", decimals=0)
+        # Targets the typed values reach: the figures agree with the "on track" reported.
+        IndicatorFactory(
+            goal=goal("RES-3"),
+            name_en=f"Value {n:02d}",
+            measure="count",
+            decimals=0,
+            baseline_value=Decimal(0),
+            target_value=Decimal(10),
+        )
         for n in range(1, 19)
     ]
     actions, seconds = _scenario(page, live_server, indicators, with_paste=with_paste)

@@ -4,6 +4,7 @@ marked, and the page passes axe."""
 from __future__ import annotations
 
 import datetime
+import re
 
 from strategy.models import Unit
 from tests.browser.conftest import assert_accessible, log_in, screenshot
@@ -27,7 +28,7 @@ def test_rector_sees_a_successors_trend_continue_with_its_predecessor(
     page.goto(f"{live_server.url}/dashboard/unit/IDX/?period=2024")
     page.wait_for_load_state()
 
-    assert page.get_by_text("Before 2024-01-01: IDI").is_visible()
+    assert page.get_by_text(re.compile(r"Before 2024-01-01: .* \(IDI\)")).first.is_visible()
     trend = page.get_by_role("table", name="Progress by period (%)")
     assert trend.get_by_role("columnheader", name="2023 (IDI)").is_visible()
     assert trend.get_by_role("columnheader", name="2024", exact=True).is_visible()

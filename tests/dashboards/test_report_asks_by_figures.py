@@ -42,12 +42,19 @@ def test_form_says_the_figures_put_the_goal_off_track(reporter):
     assert NOTE in page and "in 2025" in page
 
 
-def test_reporting_on_track_against_off_track_figures_needs_an_action(reporter):
+def test_submitting_on_track_against_off_track_figures_needs_an_action(reporter):
     idi_value_2025("120")
-    page = reporter.post(report_url(), on_track(), **HTMX).content.decode()
+    page = reporter.post(report_url(), on_track(action="submit"), **HTMX).content.decode()
     assert "Not saved: please correct the fields marked below." in page
     assert page.count("Required: the figures put the goal off track for this unit and period.") == 4
     assert not ProgressReport.objects.exists()
+
+
+def test_a_draft_against_off_track_figures_is_saved_and_still_asks(reporter):
+    idi_value_2025("120")
+    page = reporter.post(report_url(), on_track(), **HTMX).content.decode()
+    assert ProgressReport.objects.get().state == "draft"
+    assert NOTE in page
 
 
 def test_with_an_action_the_report_is_saved_and_the_action_raised(reporter):
