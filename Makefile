@@ -43,8 +43,9 @@ seed: migrate
 run: seed
 	$(PY) manage.py runserver $(HOST)
 
+## Two processes: files that share a Redis server run in one of them (tests/conftest.py).
 test: install-test
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n 2 --dist loadgroup
 
 lint: install-test
 	$(VENV)/bin/ruff check .
