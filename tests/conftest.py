@@ -19,23 +19,6 @@ def ensure_strategy_loaded() -> None:
         FixtureLoader(FIXTURES_DIR).load_all()
 
 
-#: Test files that use the shared Redis database of the worker tests or start their own
-#: redis-server on a fixed port: under `pytest -n 2` (make test) they run in one process, in turn.
-SHARED_REDIS = (
-    "tests/api/test_reading.py",
-    "tests/dashboards/test_cache_fail_open.py",
-    "tests/jobs/test_redis_outage.py",
-    "tests/jobs/test_worker.py",
-    "tests/ops/test_health.py",
-)
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if str(item.path).endswith(SHARED_REDIS):
-            item.add_marker(pytest.mark.xdist_group("redis"))
-
-
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():

@@ -1,5 +1,6 @@
 """A private `redis-server` that a test may stop and start, on its own port (never the machine's
-Redis on 6379, which other work uses). `VEIKART_TEST_REDIS_PORT` picks the port (default 6391)."""
+Redis on 6379, which other work uses). `VEIKART_TEST_REDIS_PORT` picks the port (default 6391);
+each pytest-xdist process adds its number, so that two never share one."""
 
 from __future__ import annotations
 
@@ -10,7 +11,15 @@ import time
 
 import redis
 
-PORT = int(os.environ.get("VEIKART_TEST_REDIS_PORT", "6391"))
+#: The pytest-xdist process's number (0 without xdist).
+WORKER = int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+PORT = int(os.environ.get("VEIKART_TEST_REDIS_PORT", "6391")) + WORKER
+
+
+def shared_redis_url() -> str:
+    """The machine's Redis database that tests with a real worker may empty: 5, plus the
+    pytest-xdist process's number (`VEIKART_TEST_REDIS_URL` picks another)."""
+    return os.environ.get("VEIKART_TEST_REDIS_URL", f"redis://127.0.0.1:6379/{5 + WORKER}")
 
 
 class RedisServer:

@@ -21,6 +21,10 @@ from tests.factories import (
     TargetFactory,
     period,
 )
+from tests.redis_server import shared_redis_url
+
+# Shares a Redis server with other files: one pytest-xdist process runs them all.
+pytestmark = pytest.mark.xdist_group("redis")
 
 
 @pytest.fixture
@@ -235,12 +239,11 @@ def test_a_nul_character_in_a_filter_is_a_400_problem_not_a_server_error(
 
 def test_the_rate_limit_is_counted_in_the_shared_redis_cache(settings, api_as, strategy):
     """With CACHE_URL on Redis every process sees the same count: the count lives in Redis."""
-    import os
 
     import redis
     from django.core.cache import caches
 
-    url = os.environ.get("VEIKART_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+    url = shared_redis_url()
     settings.CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

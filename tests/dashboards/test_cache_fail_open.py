@@ -11,6 +11,9 @@ from django.test import override_settings
 
 from ops.cache import FailOpenRedisCache
 
+# Shares a Redis server with other files: one pytest-xdist process runs them all.
+pytestmark = pytest.mark.xdist_group("redis")
+
 
 @pytest.fixture
 def redis_cache(private_redis, settings):

@@ -23,6 +23,8 @@ from tests.jobs.test_worker import upload_values
 from tests.jobs.workers import kill_worker, point_celery_at, start_worker, stop_worker, wait_for
 
 pytestmark = [
+    # Shares a Redis server with other files: one pytest-xdist process runs them all.
+    pytest.mark.xdist_group("redis"),
     pytest.mark.worker,
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",

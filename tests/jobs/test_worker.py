@@ -21,9 +21,10 @@ from indicators.models import Measurement
 from jobs.models import Job, JobState
 from tests.factories import IndicatorFactory
 from tests.jobs.workers import point_celery_at, start_worker, stop_worker, wait_for
+from tests.redis_server import shared_redis_url
 from tests.spreadsheets.conftest import csv_bytes, row
 
-REDIS_URL = os.environ.get("VEIKART_TEST_REDIS_URL", "redis://127.0.0.1:6379/5")
+REDIS_URL = shared_redis_url()
 CLOSED_PORT_URL = "redis://127.0.0.1:1/5"  # nothing listens on port 1: the broker is "down"
 
 
@@ -37,6 +38,8 @@ def redis_is_up() -> bool:
 
 
 pytestmark = [
+    # Shares a Redis server with other files: one pytest-xdist process runs them all.
+    pytest.mark.xdist_group("redis"),
     pytest.mark.worker,
     pytest.mark.skipif(
         settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql",

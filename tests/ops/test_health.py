@@ -11,6 +11,9 @@ from django.utils import timezone
 
 from jobs.models import Heartbeat, Job, JobKind
 
+# Shares a Redis server with other files: one pytest-xdist process runs them all.
+pytestmark = pytest.mark.xdist_group("redis")
+
 
 @pytest.fixture
 def with_broker(settings):
