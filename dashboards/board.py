@@ -25,17 +25,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from dashboards import figures
+from dashboards import figures, trends
 from dashboards.data import AreaRow, DashboardData, GoalRow, IndicatorRow, indicator_rows, load
 from dashboards.exceptions import ExceptionRow, Kind, exceptions
-from dashboards.forecast import Forecast, Outcome, forecast
+from dashboards.forecast import Forecast, Outcome
 from dashboards.forecast_words import verdict
-from dashboards.models import IndicatorFigure, UnitCompleteness
-from dashboards.scoring import SUM, GroupResult, Status
+from dashboards.models import UnitCompleteness
+from dashboards.scoring import GroupResult, Status
 from dashboards.summary import (
     Coverage,
     GoalFigure,
-    IndicatorResult,
     indicator_results,
     summaries,
     trend_periods,
@@ -266,40 +265,11 @@ def trend_chart_svg(
     )
 
 
-def indicator_forecasts(
-    rows: Sequence[IndicatorRow], results: dict[int, IndicatorResult]
-) -> dict[int, Forecast]:
-    """Each indicator's forecast from its stored figures up to the period it is read at
-    (one query): the values at its owner unit; a `sum` whose units have not all reported is
-    left out (docs/scoring.md, section 7)."""
-    series: dict[int, list[tuple[datetime.date, Decimal]]] = defaultdict(list)
-    ends: dict[int, datetime.date] = {}
-    for row in rows:
-        reference = results[row.spec.id].reference
-        if reference is not None:
-            ends[row.spec.id] = reference.end
-    stored = IndicatorFigure.objects.filter(
-        indicator_id__in=list(ends), value__isnull=False, at_owner=True
-    ).values_list("indicator_id", "period__end", "value", "reported", "carried", "expected_units")
-    specs = {row.spec.id: row.spec for row in rows}
-    for indicator_id, end, value, reported, carried, expected in stored:
-        spec = specs[indicator_id]
-        if end > ends[indicator_id]:
-            continue
-        if spec.aggregation == SUM and reported + carried < expected:
-            continue
-        series[indicator_id].append((end, value))
-    out = {}
-    for row in rows:
-        spec = row.spec
-        out[spec.id] = forecast(
-            series.get(spec.id, []),
-            direction=spec.direction,
-            target=spec.target_value,
-            target_end=spec.target_period.end if spec.target_period else None,
-            accumulation=spec.accumulation,
-        )
-    return out
+def indicator_forecasts(data: DashboardData, rows: Sequence[IndicatorRow]) -> dict[int, Forecast]:
+    """Each indicator's forecast, as its indicator page shows it (`trends`: the values at its
+    owner up to the chosen period that stand for the whole; one query)."""
+    history = trends.values(data, list(rows))
+    return {row.spec.id: trends.forecast_of(row, history[row.spec.id]) for row in rows}
 
 
 def board_comments(
@@ -361,7 +331,7 @@ def board_report(
     rows = indicator_rows(data, Q(path__startswith=data.scope.path))
     results = {key[0]: r for key, r in indicator_results(data, rows).items()}
     tell(40)
-    forecasts = indicator_forecasts(rows, results)
+    forecasts = indicator_forecasts(data, rows)
     comments = board_comments(data, period)
     off_track = exceptions(period=period, unit=unit, policy=Policy.for_user(user))
     tell(55)

@@ -526,7 +526,8 @@ def _indicator_lines(data: DashboardData, indicators: list[IndicatorResult]) -> 
             "owner_mark": "" if row.owner_active else f"({_owner_label(row)})",
             "value": fmt_value(ind.score.actual, spec),
             "target": target,
-            # Said where the target is not simply the owner's own, as on the unit page.
+            "whose_target": whose,
+            # Said on screen where the target is not simply the owner's own, as on the unit page.
             "whose": whose if ind.unit_target or target.muted else None,
             "target_period": target_period.code if target_period else "",
             "forecast": short_verdict(result, direction=spec.direction),
@@ -584,17 +585,16 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     for line in lines:
         ind = line["result"]
         decimals = ind.row.decimals
-        owner = "" if ind.row.owner_active else f" ({_owner_label(ind.row)})"
-        target, whose = _target_cells(data, ind)
+        owner = f" {line['owner_mark']}" if line["owner_mark"] else ""
         indicators_table.add(
             Cell(f"{ind.row.name}{owner}", href=line["href"]),
             Cell(ind.row.spec.code),
             Cell(ind.reference.code if ind.reference else ""),
             line["value"],
             fmt_number(ind.score.expected, decimals),
-            target,
+            line["target"],
             Cell(line["target_period"]),
-            whose,
+            line["whose_target"],
             fmt_percent(ind.score.progress),
             fmt_ratio(ind.score.ratio),
             fmt_status(ind.score.status),
