@@ -41,13 +41,13 @@ from dashboards.models import (
 from dashboards.scoring import IndicatorSpec, Period, Score, Status, Tree, UnitNode
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
 from indicators.models import Indicator, Measurement, Target
+from ops.bulk import insert_rows
 from strategy.models import Pillar, Strategy, Unit, UnitParentHistory
 
 logger = logging.getLogger(__name__)
 
 COUNTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 LOCK_KEY = 0x56454B46  # pg advisory lock of the one settler ("VEKF")
-BATCH = 5000
 
 Progress = Callable[[str], None]
 
@@ -743,8 +743,10 @@ def _lock(wait: bool) -> bool:
 
 
 def _copy(model, rows: list, progress: Progress | None = None) -> None:
-    for start in range(0, len(rows), BATCH):
-        model.objects.bulk_create(rows[start : start + BATCH])
+    """Insert unsaved figure instances: COPY on PostgreSQL (`ops.bulk`), where `bulk_create`
+    spent minutes on the 600,000 group figures of a national rebuild."""
+    fields = [f.attname for f in model._meta.concrete_fields if not f.primary_key]
+    insert_rows(model, fields, (tuple(getattr(r, f) for f in fields) for r in rows))
     if progress:
         progress(f"stored {len(rows)} {model._meta.verbose_name} rows")
 

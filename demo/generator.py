@@ -36,7 +36,6 @@ from django.db.models import ProtectedError
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from demo.bulk import insert_rows
 from demo.kpis import EXTRA_DEPARTMENTS, KPIS, QUALIFIERS, Kpi
 from demo.scales import (
     DEMO_PASSWORD,
@@ -74,6 +73,7 @@ from indicators.models import (
     Measurement,
     Target,
 )
+from ops.bulk import insert_rows
 from strategy.loading import FixtureLoader
 from strategy.models import Membership, Role, Strategy, Unit, UnitKind
 

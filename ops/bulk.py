@@ -1,4 +1,5 @@
-"""Fast inserts of many generated rows: COPY on PostgreSQL with psycopg2, bulk_create elsewhere."""
+"""Fast inserts of many rows (the demo's data, the stored figures): COPY on PostgreSQL with
+psycopg2, bulk_create elsewhere."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def _bulk_create(model: type[models.Model], fields: Sequence[str], rows: list[tu
     for row in rows:
         values = dict(zip(fields, row, strict=True))
         for i in decimal_fields:
-            values[fields[i]] = Decimal(row[i])
+            if row[i] is not None:
+                values[fields[i]] = Decimal(row[i])
         objects.append(model(**values))
     model.objects.bulk_create(objects, batch_size=2000)
     return len(objects)
@@ -68,4 +70,5 @@ def _copy_text(value: Any) -> str:
 
 
 def _field(model: type[models.Model], name: str) -> models.Field:
-    return model._meta.get_field(name.removesuffix("_id"))
+    """The field of a name or of a column's attribute name (`unit_id` for the `unit` key)."""
+    return next(f for f in model._meta.concrete_fields if name in (f.name, f.attname))
