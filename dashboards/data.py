@@ -22,7 +22,7 @@ from dashboards import figures
 from dashboards.models import IndicatorFigure, PeriodSnapshot
 from dashboards.scoring import IndicatorSpec, Period, Tree, UnitNode
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
-from indicators.models import Indicator, Target, label_indicators
+from indicators.models import Indicator, Target, indicator_labels
 from strategy.models import Area, Pillar, Strategy, Unit
 from strategy.policy import READ, Policy
 
@@ -376,7 +376,7 @@ def indicator_rows(
     indicators = _indicators(
         data, owners, goal_ids, indicator_ids, with_unit_targets=with_unit_targets
     )
-    return _rows(data, list(indicators.select_related("owner_unit__successor").order_by("code")))
+    return _rows(data, list(indicators.order_by("code").values_list(*ROW_FIELDS)))
 
 
 def indicator_page(data: DashboardData, owners: Q, limit: int) -> tuple[list[IndicatorRow], int]:
@@ -384,52 +384,72 @@ def indicator_page(data: DashboardData, owners: Q, limit: int) -> tuple[list[Ind
     the same query: a faculty owns a thousand indicators at national scale)."""
     first = list(
         _indicators(data, owners)
-        .select_related("owner_unit__successor")
         .annotate(total=Window(Count("id")))
-        .order_by("code")[:limit]
+        .order_by("code")
+        .values_list(*ROW_FIELDS, "total")[:limit]
     )
-    return _rows(data, first), (first[0].total if first else 0)
+    return _rows(data, [row[:-1] for row in first]), (first[0][-1] if first else 0)
 
 
-def _rows(data: DashboardData, indicators: list[Indicator]) -> list[IndicatorRow]:
+# An indicator as a page reads it: plain values, no model instances (hundreds of indicators at
+# national scale, each with translated-name descriptors). modeltranslation's values_list gives
+# the name in the active language with the same fallback as the model.
+ROW_FIELDS = (
+    "id", "code", "direction", "accumulation", "aggregation", "frequency", "owner_unit_id",
+    "goal_id", "decimals", "baseline_value", "baseline_period_id", "target_value",
+    "target_period_id", "name", "measure", "owner_unit__code", "owner_unit__active",
+    "owner_unit__successor__code", "owner_unit__path",
+)  # fmt: skip
+
+
+def _rows(data: DashboardData, indicators: list[tuple]) -> list[IndicatorRow]:
     by_id = {p.id: p for p in data.periods}
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
     # The owners' targets; unit (contribution) targets apply through scoring.target_for.
     for indicator_id, period_id, value in Target.objects.filter(
-        indicator__in=[i.id for i in indicators], unit__isnull=True
+        indicator__in=[i[0] for i in indicators], unit__isnull=True
     ).values_list("indicator_id", "period_id", "value"):
         if period_id in by_id:
             milestones[indicator_id].append((by_id[period_id], value))
     measure_labels = _labels(Indicator, "measure")
-    return [
-        IndicatorRow(
-            spec=IndicatorSpec(
-                id=i.id,
-                code=i.code,
-                direction=i.direction,
-                accumulation=i.accumulation,
-                aggregation=i.aggregation,
-                frequency=i.frequency,
-                owner_unit_id=i.owner_unit_id,
-                goal_id=i.goal_id,
-                decimals=i.decimals,
-                baseline_value=i.baseline_value,
-                baseline_period=by_id.get(i.baseline_period_id),
-                target_value=i.target_value,
-                target_period=by_id.get(i.target_period_id),
-                milestones=tuple(sorted(milestones[i.id], key=lambda m: m[0].end)),
-            ),
-            name=i.label,  # with its owner where another indicator shown has the same name
-            measure=i.measure,
-            measure_label=measure_labels.get(i.measure, i.measure),
-            decimals=i.decimals,
-            owner_code=i.owner_unit.code,
-            owner_active=i.owner_unit.active,
-            owner_successor=i.owner_unit.successor.code if i.owner_unit.successor else "",
-            owner_path=i.owner_unit.path,
+    # With its owner where another indicator shown has the same name (the one rule).
+    labels = indicator_labels([(i[0], i[13], i[15], i[1]) for i in indicators])
+    rows = []
+    for (
+        pk, code, direction, accumulation, aggregation, frequency, owner_id, goal_id, decimals,
+        baseline, baseline_period_id, target, target_period_id, _name, measure, owner_code,
+        owner_active, successor_code, owner_path,
+    ) in indicators:  # fmt: skip
+        spec = IndicatorSpec(
+            id=pk,
+            code=code,
+            direction=direction,
+            accumulation=accumulation,
+            aggregation=aggregation,
+            frequency=frequency,
+            owner_unit_id=owner_id,
+            goal_id=goal_id,
+            decimals=decimals,
+            baseline_value=baseline,
+            baseline_period=by_id.get(baseline_period_id),
+            target_value=target,
+            target_period=by_id.get(target_period_id),
+            milestones=tuple(sorted(milestones[pk], key=lambda m: m[0].end)),
         )
-        for i in label_indicators(indicators, among=indicators)
-    ]
+        rows.append(
+            IndicatorRow(
+                spec=spec,
+                name=labels[pk],
+                measure=measure,
+                measure_label=measure_labels.get(measure, measure),
+                decimals=decimals,
+                owner_code=owner_code,
+                owner_active=owner_active,
+                owner_successor=successor_code or "",
+                owner_path=owner_path,
+            )
+        )
+    return rows
 
 
 def report_rows(data: DashboardData, **filters) -> list[ReportRow]:

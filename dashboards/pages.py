@@ -506,22 +506,35 @@ SHOWN_NARRATIVES = 12
 REPORT_URGENCY = {"off_track": 0, "at_risk": 1, "on_track": 2, "achieved": 3}
 
 
-def _indicator_lines(data: DashboardData, indicators: list[IndicatorResult]) -> list[dict]:
-    """The goal page's compact rows: name, value, target, status, sparkline, forecast words."""
-    shown = indicators[:SHOWN_INDICATORS]
-    history = trends.values(data, [i.row for i in indicators])
-    # Reversed once: a goal can have hundreds of indicators.
-    pattern = _url("indicator", "0", query=_query(data)).replace("/0/", "/{}/", 1)
-    lines = []
-    for n, ind in enumerate(indicators):
+class _IndicatorLines:
+    """The goal page's compact rows: name, value, target, status, sparkline, forecast words.
+
+    Built on demand: the page shows `SHOWN_INDICATORS` of a goal's hundreds (national scale);
+    the download asks for all, and only then are the others' values read (one query)."""
+
+    def __init__(self, data: DashboardData, indicators: list[IndicatorResult]) -> None:
+        self.data = data
+        self.indicators = indicators
+        self.shown = indicators[:SHOWN_INDICATORS]
+        self._history = trends.values(data, [i.row for i in self.shown])
+        # Reversed once: a goal can have hundreds of indicators.
+        self.pattern = _url("indicator", "0", query=_query(data)).replace("/0/", "/{}/", 1)
+
+    def history(self, spec_id: int) -> trends.Points:
+        if spec_id not in self._history:  # a download: the rest in one go
+            rest = [i.row for i in self.indicators[SHOWN_INDICATORS:]]
+            self._history.update(trends.values(self.data, rest))
+        return self._history[spec_id]
+
+    def line(self, ind: IndicatorResult, *, spark: bool = False) -> dict:
         row, spec = ind.row, ind.row.spec
-        result = trends.forecast_of(row, history[spec.id])
-        target, whose = _target_cells(data, ind)
+        result = trends.forecast_of(row, self.history(spec.id))
+        target, whose = _target_cells(self.data, ind)
         target_period = ind.target_period if ind.unit_target else spec.target_period
         line = {
             "result": ind,
             "row": row,
-            "href": pattern.format(spec.id),
+            "href": self.pattern.format(spec.id),
             # A closed owner says so: "(IDI, merged into IDX)".
             "owner_mark": "" if row.owner_active else f"({_owner_label(row)})",
             "value": fmt_value(ind.score.actual, spec),
@@ -532,10 +545,32 @@ def _indicator_lines(data: DashboardData, indicators: list[IndicatorResult]) -> 
             "target_period": target_period.code if target_period else "",
             "forecast": short_verdict(result, direction=spec.direction),
         }
-        if n < len(shown):
-            line["spark"], line["spark_words"] = trends.spark(row, history[spec.id])
-        lines.append(line)
-    return lines
+        if spark:
+            line["spark"], line["spark_words"] = trends.spark(row, self.history(spec.id))
+        return line
+
+
+def _indicator_cells(line: dict) -> list[Cell]:
+    """A goal page's indicator row as its table (the downloads) has it."""
+    ind = line["result"]
+    decimals = ind.row.decimals
+    owner = f" {line['owner_mark']}" if line["owner_mark"] else ""
+    return [
+        Cell(f"{ind.row.name}{owner}", href=line["href"]),
+        Cell(ind.row.spec.code),
+        Cell(ind.reference.code if ind.reference else ""),
+        line["value"],
+        fmt_number(ind.score.expected, decimals),
+        line["target"],
+        Cell(line["target_period"]),
+        line["whose_target"],
+        fmt_percent(ind.score.progress),
+        fmt_ratio(ind.score.ratio),
+        fmt_status(ind.score.status),
+        Cell(line["forecast"]),
+        fmt_count(ind.rollup.reported),
+        fmt_count(ind.rollup.expected),
+    ]
 
 
 def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
@@ -557,7 +592,8 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     summary.indicators = {i.row.spec.id: i for i in indicators}
     urgency = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.ON_TRACK: 2, Status.NO_DATA: 3}
     indicators.sort(key=lambda r: (urgency[r.score.status], r.row.name, r.row.spec.code))
-    lines = _indicator_lines(data, indicators)
+    lines = _IndicatorLines(data, indicators)
+    shown = [lines.line(ind, spark=True) for ind in lines.shown]
     context = _base(data, summary=summary, goal=row, area=area_row, result=result)
 
     indicators_table = Table(
@@ -582,26 +618,11 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         flagged=(3,),
         on_screen=(0, 1, 3, 5, 7, 10, 11),
     )
-    for line in lines:
-        ind = line["result"]
-        decimals = ind.row.decimals
-        owner = f" {line['owner_mark']}" if line["owner_mark"] else ""
-        indicators_table.add(
-            Cell(f"{ind.row.name}{owner}", href=line["href"]),
-            Cell(ind.row.spec.code),
-            Cell(ind.reference.code if ind.reference else ""),
-            line["value"],
-            fmt_number(ind.score.expected, decimals),
-            line["target"],
-            Cell(line["target_period"]),
-            line["whose_target"],
-            fmt_percent(ind.score.progress),
-            fmt_ratio(ind.score.ratio),
-            fmt_status(ind.score.status),
-            Cell(line["forecast"]),
-            fmt_count(ind.rollup.reported),
-            fmt_count(ind.rollup.expected),
-        )
+    for n, ind in enumerate(indicators):
+        if n < len(shown):
+            indicators_table.add(*_indicator_cells(shown[n]))
+        else:
+            indicators_table.add_later(lambda ind=ind: _indicator_cells(lines.line(ind)))
 
     units = data.tree.units
     goal_reports = report_rows(data, goal_id=row.id)
@@ -696,7 +717,6 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
             for ind in sorted(indicators, key=lambda r: r.row.spec.code)
         ],
     )
-    shown = lines[:SHOWN_INDICATORS]
     context.update(
         indicators_table=indicators_table,
         reports_table=reports_table,
@@ -716,7 +736,7 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         hidden_narratives=max(0, len(narratives) - SHOWN_NARRATIVES),
         first_lines=shown[:FIRST_INDICATORS],
         more_lines=shown[FIRST_INDICATORS:],
-        hidden_lines=len(lines) - len(shown),
+        hidden_lines=len(indicators) - len(shown),
         indicator_count=len(indicators),
     )
     return context

@@ -807,20 +807,39 @@ def label_indicators(
             if names
             else []
         )
+    labels = indicator_labels(
+        [(i.pk, i.name, i.owner_unit.code, i.code) for i in indicators],
+        among=[(o.pk, o.name, o.owner_unit.code) for o in among],
+    )
+    for indicator in indicators:
+        indicator.__dict__["_label"] = labels[indicator.pk]
+    return indicators
+
+
+def indicator_labels(
+    shown: Sequence[tuple[int, str, str, str]], *, among: Iterable[tuple[int, str, str]] = ()
+) -> dict[int, str]:
+    """The rule of `label_indicators` over plain rows, for pages that read indicators as
+    values (hundreds at national scale): (id, name, owner code, code) of the indicators shown
+    → their labels; namesakes are looked for among them and `among` (id, name, owner code)."""
+    names = {name for _pk, name, _owner, _code in shown}
     namesakes: dict[str, set[int]] = {}
     owners: Counter[tuple[str, str]] = Counter()
-    for other in {other.pk: other for other in [*among, *indicators]}.values():
-        if other.name in names:
-            namesakes.setdefault(other.name, set()).add(other.pk)
-            owners[other.name, other.owner_unit.code] += 1
-    for indicator in indicators:
-        label = indicator.name
-        if len(namesakes.get(indicator.name, ())) > 1:
-            label += OWNER_SEPARATOR + indicator.owner_unit.code
-            if owners[indicator.name, indicator.owner_unit.code] > 1:
-                label += f" ({indicator.code})"
-        indicator.__dict__["_label"] = label
-    return indicators
+    seen = {pk: (name, owner) for pk, name, owner in among}
+    seen.update({pk: (name, owner) for pk, name, owner, _code in shown})
+    for pk, (name, owner) in seen.items():
+        if name in names:
+            namesakes.setdefault(name, set()).add(pk)
+            owners[name, owner] += 1
+    labels = {}
+    for pk, name, owner, code in shown:
+        label = name
+        if len(namesakes.get(name, ())) > 1:
+            label += OWNER_SEPARATOR + owner
+            if owners[name, owner] > 1:
+                label += f" ({code})"
+        labels[pk] = label
+    return labels
 
 
 def goals_reported_on_by(unit: Unit, period: ReportingPeriod) -> models.QuerySet[DevelopmentGoal]:
