@@ -183,10 +183,18 @@ def summarise(data: DashboardData, period: Period | None = None, **kwargs) -> Su
     return summaries(data, [period], **kwargs)[period.id]
 
 
+# What `result_of` reads of a stored figure: pages read them as named rows, not instances (a
+# goal has hundreds of indicators at national scale).
+FIGURE_FIELDS = (
+    "indicator_id", "period_id", "value", "reported", "carried", "expected_units",
+    "expected_value", "progress", "ratio", "status", "target", "target_period_id", "at_owner",
+)  # fmt: skip
+
+
 def result_of(
     row: IndicatorRow,
     reference: Period | None,
-    f: IndicatorFigure | None,
+    f,  # a stored figure (an IndicatorFigure or a row of its FIGURE_FIELDS), or None
     periods: dict[int, Period] | None = None,
 ):
     if f is None:
@@ -232,12 +240,12 @@ def indicator_results(
         for kind in {r.spec.frequency for r in rows}
     }
     wanted = {r.id for r in refs.values() if r is not None}
-    stored: dict[tuple[int, int], IndicatorFigure] = {}
+    stored = {}
     for f in IndicatorFigure.objects.filter(
         Q(at_owner=True) | Q(unit_id=data.scope.id),
         indicator_id__in=[r.spec.id for r in rows],
         period_id__in=wanted,
-    ):
+    ).values_list(*FIGURE_FIELDS, named=True):
         key = (f.indicator_id, f.period_id)
         if key not in stored or not f.at_owner:
             stored[key] = f

@@ -18,24 +18,8 @@ from dashboards.data import DashboardData, IndicatorRow
 from dashboards.models import IndicatorFigure
 from dashboards.scoring import SUM, Period
 from dashboards.sparkline import sparkline_svg
-from dashboards.summary import IndicatorResult, result_of
+from dashboards.summary import FIGURE_FIELDS, IndicatorResult, result_of
 from strategy import formatting
-
-FIELDS = (
-    "indicator_id",
-    "period_id",
-    "value",
-    "reported",
-    "carried",
-    "expected_units",
-    "expected_value",
-    "progress",
-    "ratio",
-    "status",
-    "target",
-    "target_period_id",
-    "at_owner",
-)
 
 
 def history_periods(data: DashboardData, row: IndicatorRow) -> list[Period]:
@@ -59,7 +43,7 @@ def histories(data: DashboardData, rows: list[IndicatorRow]) -> dict[int, list[I
             (f.indicator_id, f.period_id): f
             for f in IndicatorFigure.objects.filter(
                 indicator_id__in=list(wanted), period_id__in=period_ids, at_owner=True
-            ).values_list(*FIELDS, named=True)
+            ).values_list(*FIGURE_FIELDS, named=True)
         }
     return {
         row.spec.id: [result_of(row, p, stored.get((row.spec.id, p.id))) for p in periods]
