@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from dashboards.scoring import Status
 from dashboards.tables import STATUS_ICONS, STATUS_LABELS
@@ -46,3 +48,42 @@ def named(name: str, code: str = ""):
     if not code:
         return format_html("{}", name)
     return format_html('{} <span class="code code-after">{}</span>', name, code)
+
+
+@register.simple_tag
+def table_rows(table) -> SafeString:
+    """The body rows of a dashboard table (dashboards/_table.html), built here rather than in
+    a template loop: a unit page at national scale shows two tables of a hundred rows, and
+    the loop's dozen tags per cell were a third of the page's time."""
+    unusual = _("unusual")
+    rows = []
+    for row in table.screen_rows:
+        cells = []
+        for n, cell in enumerate(row):
+            if cell.svg:
+                inner = conditional_escape(cell.svg)
+            elif cell.status:
+                inner = status_badge(cell.status, cell.text)
+            elif cell.muted:
+                inner = format_html(
+                    '<span class="whole-target">{}</span>', named(cell.text, cell.code)
+                )
+            else:
+                inner = named(cell.text, cell.code)
+            if cell.href:
+                inner = format_html('<a href="{}">{}</a>', cell.href, inner)
+            if cell.flag:
+                inner = format_html(
+                    '{} <span class="flag" title="{}"><span aria-hidden="true">⚠</span> {}</span>',
+                    inner,
+                    cell.flag,
+                    unusual,
+                )
+            if n == 0:
+                cells.append(format_html('<th scope="row">{}</th>', inner))
+            elif cell.number is not None:
+                cells.append(format_html('<td class="num">{}</td>', inner))
+            else:
+                cells.append(format_html("<td>{}</td>", inner))
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    return mark_safe("\n".join(rows))  # noqa: S308 - every part is escaped above
