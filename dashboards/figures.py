@@ -41,7 +41,7 @@ from dashboards.models import (
 from dashboards.scoring import IndicatorSpec, Period, Score, Status, Tree, UnitNode
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
 from indicators.models import Indicator, Measurement, Target
-from ops.bulk import insert_rows
+from ops.bulk import analyze, insert_rows
 from strategy.models import Pillar, Strategy, Unit, UnitParentHistory
 
 logger = logging.getLogger(__name__)
@@ -767,6 +767,7 @@ def _store_all(progress: Progress | None = None) -> Figures:
     _copy(IndicatorShare, figures.shares, progress)
     _copy(GroupFigure, figures.groups, progress)
     _copy(UnitCompleteness, figures.completeness, progress)
+    analyze(IndicatorFigure, IndicatorShare, GroupFigure, UnitCompleteness)
     now = timezone.now()
     FigureRun.objects.update_or_create(pk=1, defaults={"finished_at": now, "rebuilt_at": now})
     return figures

@@ -73,7 +73,7 @@ from indicators.models import (
     Measurement,
     Target,
 )
-from ops.bulk import insert_rows
+from ops.bulk import analyze, insert_rows
 from strategy.loading import FixtureLoader
 from strategy.models import Membership, Role, Strategy, Unit, UnitKind
 
@@ -271,13 +271,7 @@ class DemoGenerator:
             self._build_units()
             self._create_indicators_and_measurements()
             self._create_reports()
-        if connection.vendor == "postgresql":
-            # Fresh planner statistics, so that the first dashboard queries are planned well.
-            with connection.cursor() as cursor:
-                for model in (Unit, Indicator, Target, Measurement, ProgressReport):
-                    # A quoted table name from our own models: identifiers cannot be parameters.
-                    # nosemgrep: veikart-no-sql-string-building
-                    cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
+        analyze(Unit, Indicator, Target, Measurement, ProgressReport)
         return self.result
 
     # Users
