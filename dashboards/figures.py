@@ -50,6 +50,7 @@ COUNTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 LOCK_KEY = 0x56454B46  # pg advisory lock of the one settler ("VEKF")
 
 Progress = Callable[[str], None]
+STATUSES = {s.value: s for s in Status}  # a stored status as the enum, faster than Status(…)
 
 
 # --- What the computation needs, loaded in bulk -------------------------------------------------
@@ -495,7 +496,9 @@ def group_figures(
             statuses = reported_by_goal.get(goal_id, [])
             if not members and not statuses:
                 continue
-            scores = {s.indicator_id: Score(Status(s.status), progress=s.progress) for s in members}
+            scores = {
+                s.indicator_id: Score(STATUSES[s.status], progress=s.progress) for s in members
+            }
             result = scoring.GoalResult(
                 goal_id,
                 scoring.middle_status(s.status for s in scores.values()),

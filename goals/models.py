@@ -410,6 +410,13 @@ class ProgressReport(models.Model):
             # The completeness page counts a period's reports per unit and state: read from
             # the index alone, not from thousands of wide rows (a national period: 8,000).
             models.Index(fields=["period", "unit", "state"], name="report_period_unit_state"),
+            # The figures of a goal, pillar or area count the reported statuses of a period's
+            # reports by goal: from the index alone (2,000 rows per area at national scale).
+            models.Index(
+                fields=["period", "goal", "state"],
+                include=["unit", "status"],
+                name="report_period_goal_state",
+            ),
         ]
 
     def __str__(self) -> str:
