@@ -23,6 +23,7 @@ from dashboards.models import IndicatorFigure, PeriodSnapshot
 from dashboards.scoring import IndicatorSpec, Period, Tree, UnitNode
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
 from indicators.models import Indicator, Target, indicator_labels
+from ops.text import first_translation, translated_columns
 from strategy.models import Area, Pillar, Strategy, Unit
 from strategy.policy import READ, Policy
 
@@ -295,15 +296,19 @@ def load(
         period = default_period(periods, today)
 
     # Plain rows: model instances (and their translated-name descriptors) for hundreds of
-    # units took more than a third of a national-scale page. modeltranslation's values_list
-    # gives the name in the active language with the same fallback.
-    rows = list(
-        (policy or Policy.for_user(user))
-        .units(READ)
-        .active()
-        .annotate(succeeds=Exists(Unit.objects.filter(successor=OuterRef("pk"))))
-        .values_list("id", "code", "parent_id", "name", "kind", "depth", "path", "succeeds")
-    )
+    # units took more than a third of a national-scale page; names by `translated_columns`.
+    names = translated_columns("name")
+    end = 3 + len(names)
+    rows = [
+        (*row[:3], first_translation(row[3:end]), *row[end:])
+        for row in (
+            (policy or Policy.for_user(user))
+            .units(READ)
+            .active()
+            .annotate(succeeds=Exists(Unit.objects.filter(successor=OuterRef("pk"))))
+            .values_list("id", "code", "parent_id", *names, "kind", "depth", "path", "succeeds")
+        )
+    ]
     units = [UnitNode(*row[:7]) for row in rows]
     if not units:
         raise Http404
@@ -376,7 +381,7 @@ def indicator_rows(
     indicators = _indicators(
         data, owners, goal_ids, indicator_ids, with_unit_targets=with_unit_targets
     )
-    return _rows(data, list(indicators.order_by("code").values_list(*ROW_FIELDS)))
+    return _rows(data, list(indicators.order_by("code").values_list(*_row_fields())))
 
 
 def indicator_page(data: DashboardData, owners: Q, limit: int) -> tuple[list[IndicatorRow], int]:
@@ -386,20 +391,24 @@ def indicator_page(data: DashboardData, owners: Q, limit: int) -> tuple[list[Ind
         _indicators(data, owners)
         .annotate(total=Window(Count("id")))
         .order_by("code")
-        .values_list(*ROW_FIELDS, "total")[:limit]
+        .values_list(*_row_fields(), "total")[:limit]
     )
     return _rows(data, [row[:-1] for row in first]), (first[0][-1] if first else 0)
 
 
 # An indicator as a page reads it: plain values, no model instances (hundreds of indicators at
-# national scale, each with translated-name descriptors). modeltranslation's values_list gives
-# the name in the active language with the same fallback as the model.
+# national scale, each with translated-name descriptors); the name in the active language
+# from its columns (`translated_columns`), last.
 ROW_FIELDS = (
     "id", "code", "direction", "accumulation", "aggregation", "frequency", "owner_unit_id",
     "goal_id", "decimals", "baseline_value", "baseline_period_id", "target_value",
-    "target_period_id", "name", "measure", "owner_unit__code", "owner_unit__active",
+    "target_period_id", "measure", "owner_unit__code", "owner_unit__active",
     "owner_unit__successor__code", "owner_unit__path",
 )  # fmt: skip
+
+
+def _row_fields() -> list[str]:
+    return [*ROW_FIELDS, *translated_columns("name")]
 
 
 def _rows(data: DashboardData, indicators: list[tuple]) -> list[IndicatorRow]:
@@ -413,12 +422,15 @@ def _rows(data: DashboardData, indicators: list[tuple]) -> list[IndicatorRow]:
             milestones[indicator_id].append((by_id[period_id], value))
     measure_labels = _labels(Indicator, "measure")
     # With its owner where another indicator shown has the same name (the one rule).
-    labels = indicator_labels([(i[0], i[13], i[15], i[1]) for i in indicators])
+    width = len(ROW_FIELDS)
+    labels = indicator_labels(
+        [(i[0], first_translation(i[width:]), i[14], i[1]) for i in indicators]
+    )
     rows = []
     for (
         pk, code, direction, accumulation, aggregation, frequency, owner_id, goal_id, decimals,
-        baseline, baseline_period_id, target, target_period_id, _name, measure, owner_code,
-        owner_active, successor_code, owner_path,
+        baseline, baseline_period_id, target, target_period_id, measure, owner_code,
+        owner_active, successor_code, owner_path, *_names,
     ) in indicators:  # fmt: skip
         spec = IndicatorSpec(
             id=pk,

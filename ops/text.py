@@ -4,10 +4,13 @@ imports and downloads."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.utils import build_localized_fieldname, resolution_order
 
 #: A code of a unit, area, goal, indicator or period: letters, digits, '-', '_', '.', starting
 #: with a letter or digit. The URL converter and the models' validator share it.
@@ -60,3 +63,16 @@ class CodeConverter:
 
     def to_url(self, value: str) -> str:
         return value
+
+
+def translated_columns(field: str) -> list[str]:
+    """The columns of a translated field (`name_nb`, `name_en`) in the order modeltranslation
+    reads them for the active language. For pages that read hundreds of names as plain values:
+    modeltranslation's own `values_list("name")` cost four times the query (602 units: 12 ms
+    against 3) in its per-row fallback."""
+    return [build_localized_fieldname(field, lang) for lang in resolution_order(get_language())]
+
+
+def first_translation(values: Sequence[str | None]) -> str:
+    """The first meaningful value of `translated_columns`, as modeltranslation's fallback."""
+    return next((v for v in values if v not in (None, "")), "")
