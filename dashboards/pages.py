@@ -517,8 +517,7 @@ class _IndicatorLines:
         self.indicators = indicators
         self.shown = indicators[:SHOWN_INDICATORS]
         self._history = trends.values(data, [i.row for i in self.shown])
-        # Reversed once: a goal can have hundreds of indicators.
-        self.pattern = _url("indicator", "0", query=_query(data)).replace("/0/", "/{}/", 1)
+        self.pattern = _indicator_href(data)
 
     def history(self, spec_id: int) -> trends.Points:
         if spec_id not in self._history:  # a download: the rest in one go
@@ -830,12 +829,19 @@ def unit(data: DashboardData) -> dict[str, Any]:
     def goal_cell(spec) -> Cell:
         return goal_link(spec.goal_id)
 
+    indicator_href = _indicator_href(data)
+    history_of = trends.values(data, own_rows) if own_rows else {}
+    own_table.headers += [_("Trend"), _("Forecast")]
+
     def own_row(row: IndicatorRow) -> list[Cell]:
         result = own[(row.spec.id, data.period.id)]
         spec = row.spec
+        points = history_of[spec.id]
+        svg, words = trends.spark(row, points)
+        forecast = trends.forecast_of(row, points)
         return [
             goal_cell(spec),
-            named(row.name, spec.code),
+            named(row.name, spec.code, href=indicator_href.format(spec.id)),
             Cell(_owner_label(row)),
             Cell(result.reference.code if result.reference else ""),
             fmt_value(result.score.actual, spec),
@@ -844,18 +850,16 @@ def unit(data: DashboardData) -> dict[str, Any]:
             fmt_status(result.score.status),
             fmt_count(result.rollup.reported),
             fmt_count(result.rollup.expected),
+            Cell(words, svg=svg),
+            Cell(short_verdict(forecast, direction=spec.direction)),
         ]
 
-    for row in own_rows:  # a faculty owns a thousand at national scale: build what is shown
-        own_table.add_later(functools.partial(own_row, row))
-    share_rows = indicator_rows(data, Q(path__in=[a.path for a in ancestors])) if ancestors else []
-    scored = indicator_results(data, share_rows) if share_rows else {}
-    for row, share in zip(share_rows, _shares(data, share_rows), strict=True):
+    def share_row(row: IndicatorRow, share: IndicatorResult) -> list[Cell]:
         spec = row.spec
         against = scored[(spec.id, data.period.id)]
-        share_table.add(
+        return [
             goal_cell(spec),
-            named(row.name, spec.code),
+            named(row.name, spec.code, href=indicator_href.format(spec.id)),
             Cell(_owner_label(row)),
             Cell(share.reference.code if share.reference else ""),
             fmt_value(share.rollup.value, spec),
@@ -866,9 +870,15 @@ def unit(data: DashboardData) -> dict[str, Any]:
             fmt_status(against.score.status)
             if against.unit_target
             else Cell(_("Not scored here"), muted=True),
-        )
-    _link_indicators(data, own_table, own_rows, with_trend=True)
-    _link_indicators(data, share_table, share_rows)
+        ]
+
+    # A faculty owns a thousand indicators at national scale: rows are built when shown.
+    for row in own_rows:
+        own_table.add_later(functools.partial(own_row, row))
+    share_rows = indicator_rows(data, Q(path__in=[a.path for a in ancestors])) if ancestors else []
+    scored = indicator_results(data, share_rows) if share_rows else {}
+    for row, share in zip(share_rows, _shares(data, share_rows), strict=True):
+        share_table.add_later(functools.partial(share_row, row, share))
     context = _base(
         data,
         unit=scope,
@@ -888,24 +898,10 @@ def unit(data: DashboardData) -> dict[str, Any]:
     return context
 
 
-def _link_indicators(
-    data: DashboardData, table: Table, rows: list[IndicatorRow], *, with_trend: bool = False
-) -> None:
-    """Link each indicator (column 1) to its own page for this unit, and with `with_trend` add
-    its sparkline and forecast in words from the stored figures (one query)."""
-    pattern = _url("indicator", "0", query=_query(data)).replace("/0/", "/{}/", 1)
-    history = trends.values(data, rows) if with_trend and rows else {}
-    if with_trend:
-        table.headers += [_("Trend"), _("Forecast")]
-    for row, cells in zip(rows, table.rows, strict=True):
-        cells[1] = replace(cells[1], href=pattern.format(row.spec.id))
-        if not with_trend:
-            continue
-        points = history[row.spec.id]
-        forecast = trends.forecast_of(row, points)
-        svg, words = trends.spark(row, points)
-        cells.append(Cell(words, svg=svg))
-        cells.append(Cell(short_verdict(forecast, direction=row.spec.direction)))
+def _indicator_href(data: DashboardData) -> str:
+    """The address of an indicator's own page for the scope and period, with `{}` for its id:
+    reversed once for a table of hundreds."""
+    return _url("indicator", "0", query=_query(data)).replace("/0/", "/{}/", 1)
 
 
 def _target_cells(data: DashboardData, result: IndicatorResult) -> tuple[Cell, Cell]:
