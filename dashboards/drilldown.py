@@ -140,6 +140,8 @@ def indicator(data: DashboardData, indicator_id: int) -> dict[str, Any]:
         reported_count=len(reported),
         reporter_count=len(reporters),
         missing=missing[:NAMED_MISSING],
+        # Closed units have no page to link to.
+        closed={u.id for u in missing if data.successor_code(u.id) is not None},
         missing_more=max(0, len(missing) - NAMED_MISSING),
         forecast=result,
         forecast_text=verdict(result, direction=spec.direction) if result else "",

@@ -305,3 +305,23 @@ def test_no_list_page_fails_for_a_merged_unit_in_any_year(client, personas, merg
         for code in ("IE", "IDX", "NTNU"):
             for year in ("2024", "2025"):
                 assert get(client, url, unit=code, period=year).status_code == 200
+
+
+def test_the_indicator_page_names_a_merged_unit_that_has_not_reported_without_a_link(
+    client, personas, strategy
+):
+    indicator = IndicatorFactory(
+        goal=goal("RES-3"), owner_unit=unit("IE"), aggregation="sum", decimals=0
+    )
+    Measurement.objects.create(
+        indicator=indicator, unit=unit("IEL"), period=period("2024"), value=Decimal(1)
+    )
+    idx = Unit.objects.create(code="IDX", name="IDX", kind="department", parent=unit("IE"))
+    unit("IDI").merge_into(idx, on=MOVED_ON)
+    figures.settle()
+    client.force_login(personas.rector)
+    url = reverse("dashboards:indicator", args=[indicator.pk])
+    response = get(client, url, unit="IE")
+    page = response.content.decode()
+    assert response.status_code == 200 and unit("IDI").name in page
+    assert "/dashboard/unit/IDI/?period=2024" not in page
