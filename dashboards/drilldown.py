@@ -70,14 +70,8 @@ def indicator(data: DashboardData, indicator_id: int) -> dict[str, Any]:
     goal = next((g for g in data.goals if g.id == spec.goal_id), None)
     if goal is None:
         raise Http404
-    scope = data.scope
-    if scope.path.startswith(row.owner_path):
-        root = scope
-    elif owner is not None and owner.path.startswith(scope.path):
-        root = owner
-    else:
-        root = None  # the chosen unit is outside the owner's subtree
     ref = scoring.reference_period(data.periods, data.period, spec.frequency)
+    root = _root(data, spec.owner_unit_id, ref) if ref is not None else None
     lines = _unit_lines(data, row, root, ref) if root is not None and ref is not None else []
 
     query = _query(data)
@@ -157,6 +151,17 @@ def indicator(data: DashboardData, indicator_id: int) -> dict[str, Any]:
         ],
     )
     return context
+
+
+def _root(data: DashboardData, owner_id: int, ref: Period) -> UnitNode | None:
+    """Where the drill-down starts in the tree of `ref`: the chosen unit if it was in the
+    owner's subtree then, the owner if it was in the chosen unit's, else None (outside)."""
+    scope = data.scope
+    if owner_id in data.world.ancestors_or_self(scope.id, ref):
+        return scope
+    if scope.id in data.world.ancestors_or_self(owner_id, ref):
+        return data.node(owner_id)
+    return None
 
 
 def _unit_lines(

@@ -325,3 +325,18 @@ def test_the_indicator_page_names_a_merged_unit_that_has_not_reported_without_a_
     page = response.content.decode()
     assert response.status_code == 200 and unit("IDI").name in page
     assert "/dashboard/unit/IDI/?period=2024" not in page
+
+
+def test_a_moved_units_indicator_page_for_the_year_before_shows_its_share_of_the_old_parents(
+    client, personas, strategy
+):
+    indicator = IndicatorFactory(
+        goal=goal("RES-3"), owner_unit=unit("IE"), aggregation="sum", decimals=0
+    )
+    Measurement.objects.create(
+        indicator=indicator, unit=unit("IDI"), period=period("2024"), value=Decimal(7)
+    )
+    figures.rebuild()
+    move_idi_to_nv()
+    client.force_login(personas.rector)
+    assert unit_values(client, indicator, unit="IDI", period="2024") == {label("IDI"): "7"}
