@@ -24,12 +24,13 @@ from django.utils.translation import gettext as _
 from dashboards import scoring
 from dashboards.data import DashboardData, IndicatorRow, indicator_rows
 from dashboards.forecast_words import verdict
-from dashboards.pages import _area_code, _base, _closed_label, _query, _url
+from dashboards.pages import _area_code, _base, _query, _url
 from dashboards.scoring import MEAN, NONE, SUM, Period, Rollup, Score, UnitNode
 from dashboards.sparkline import trend_svg
 from dashboards.tables import (
     Cell,
     Table,
+    closed_label,
     fmt_count,
     fmt_number,
     fmt_percent,
@@ -95,7 +96,7 @@ def indicator(data: DashboardData, indicator_id: int) -> dict[str, Any]:
         successor = data.successor_code(u.id)
         table.add(
             Cell(
-                "\u2003" * line.depth + f"{u.name} ({_closed_label(u.code, successor)})",
+                "\u2003" * line.depth + f"{u.name} ({closed_label(u.code, successor)})",
                 # A closed unit has no page.
                 href=_url("unit", u.code, query=unit_query) if successor is None else "",
             ),

@@ -45,6 +45,7 @@ from django.utils import timezone
 from dashboards import figures
 from dashboards.models import GroupFigure, GroupKind, IndicatorFigure
 from dashboards.scoring import REPORTED_AS_STATUS, Period, Status, UnitNode, reference_period
+from dashboards.tables import closed_label
 from goals.models import (
     Action,
     DevelopmentGoal,
@@ -88,6 +89,12 @@ class UnitReport:
     next_steps: str
     risks: str
     url: str
+    unit_successor: str | None = None  # a closed unit's (`tables.closed_label`); None: open
+
+    @property
+    def unit_label(self) -> str:
+        """The unit's code, marked "(merged into …)" or "(closed)" for a closed unit."""
+        return closed_label(self.unit_code, self.unit_successor)
 
     @property
     def as_status(self) -> Status | None:
@@ -114,6 +121,12 @@ class ActionNote:
     goal_code: str
     goal_title: str
     area_code: str
+    unit_successor: str | None = None  # a closed unit's (`tables.closed_label`); None: open
+
+    @property
+    def unit_label(self) -> str:
+        """The unit's code, marked "(merged into …)" or "(closed)" for a closed unit."""
+        return closed_label(self.unit_code, self.unit_successor)
 
     @property
     def goal_path(self) -> str:
@@ -225,9 +238,10 @@ def _actions(
             a.report.goal.code,
             a.report.goal.title,
             a.report.goal.area.code,
+            _successor(a.report.unit),
         )
         for a in found.select_related(
-            "report__unit", "report__period", "report__goal__area"
+            "report__unit__successor", "report__period", "report__goal__area"
         ).order_by("due", "pk")
     ]
 
@@ -249,6 +263,13 @@ def open_actions(
     chosen = world.by_id.get(period.id) or _as_period(period)
     units = world.listed(unit.id, chosen, policy)
     return _actions(chosen, units, today or timezone.localdate())
+
+
+def _successor(unit: Unit) -> str | None:
+    """For `tables.closed_label`: None for an open unit, else its successor's code or ""."""
+    if unit.active:
+        return None
+    return unit.successor.code if unit.successor else ""
 
 
 def _as_period(p: ReportingPeriod | Period) -> Period:
@@ -382,7 +403,7 @@ def exceptions(
             unit_id__in=in_scope[chosen.id],
             state__in=_COUNTED,
         )
-        .select_related("unit")
+        .select_related("unit__successor")
         .order_by("unit__path")
     ):
         reports.setdefault(r.goal_id, []).append(
@@ -397,6 +418,7 @@ def exceptions(
                 r.next_steps,
                 r.risks,
                 reverse("goals:report", args=[r.unit.code, chosen.code, r.goal_id]),
+                _successor(r.unit),
             )
         )
     for found in reports.values():

@@ -47,6 +47,7 @@ from dashboards.tables import (
     STATUS_LABELS,
     Cell,
     Table,
+    closed_label,
     fmt_count,
     fmt_number,
     fmt_percent,
@@ -933,17 +934,7 @@ def _target_cells(data: DashboardData, result: IndicatorResult) -> tuple[Cell, C
 
 
 def _owner_label(row: IndicatorRow) -> str:
-    return _closed_label(row.owner_code, None if row.owner_active else row.owner_successor)
-
-
-def _closed_label(code: str, successor: str | None) -> str:
-    """A unit's code, said closed ("IDI (merged into IDX)") unless `successor` is None (open;
-    "" for closed without a successor)."""
-    if successor is None:
-        return code
-    if successor:
-        return _("%(code)s (merged into %(successor)s)") % {"code": code, "successor": successor}
-    return _("%(code)s (closed)") % {"code": code}
+    return closed_label(row.owner_code, None if row.owner_active else row.owner_successor)
 
 
 def _unit_cell(data: DashboardData, unit_id: int, query: str) -> Cell:
@@ -953,7 +944,7 @@ def _unit_cell(data: DashboardData, unit_id: int, query: str) -> Cell:
     successor = data.successor_code(unit_id)
     if successor is None:
         return named(u.name, u.code, href=_url("unit", u.code, query=query))
-    return named(u.name, _closed_label(u.code, successor))
+    return named(u.name, closed_label(u.code, successor))
 
 
 def _unit_trend(data: DashboardData, history: Lineage) -> dict[str, Any]:
@@ -1277,7 +1268,7 @@ def exceptions_page(data: DashboardData, policy: Policy, today: datetime.date) -
             item["expected"],
             Cell(
                 " | ".join(
-                    f"{rep.unit_code}: {rep.status_label}: {rep.narrative}" for rep in r.reports
+                    f"{rep.unit_label}: {rep.status_label}: {rep.narrative}" for rep in r.reports
                 )
             ),
             Cell(

@@ -340,3 +340,17 @@ def test_a_moved_units_indicator_page_for_the_year_before_shows_its_share_of_the
     move_idi_to_nv()
     client.force_login(personas.rector)
     assert unit_values(client, indicator, unit="IDI", period="2024") == {label("IDI"): "7"}
+
+
+def test_the_exceptions_page_marks_a_merged_units_reports_and_links_to_them(
+    client, personas, strategy
+):
+    build_exceptions_dataset()
+    idx = Unit.objects.create(code="IDX", name="IDX", kind="department", parent=unit("IE"))
+    unit("IDI").merge_into(idx, on=MOVED_ON)
+    figures.settle()
+    client.force_login(personas.rector)
+    page = get(client, reverse("dashboards:exceptions"), unit="IE").content.decode()
+    assert "IDI (merged into IDX)" in page
+    report = reverse("goals:report", args=["IDI", "2024", goal("RES-3").pk])
+    assert report in page and client.get(report).status_code == 200
