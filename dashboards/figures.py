@@ -42,6 +42,7 @@ from dashboards.scoring import IndicatorSpec, Period, Score, Status, Tree, UnitN
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
 from indicators.models import Indicator, Measurement, Target
 from ops.bulk import analyze, insert_rows
+from ops.text import first_translation, translated_columns
 from strategy.models import Pillar, Strategy, Unit, UnitParentHistory
 from strategy.policy import READ, Policy
 
@@ -223,6 +224,21 @@ def load_world() -> World:
     return world_of(strategy, periods, goals, links, pillars)
 
 
+@dataclass(frozen=True)
+class _UnitRow:
+    id: int
+    code: str
+    parent_id: int | None
+    name: str
+    kind: str
+    depth: int
+    path: str
+    active: bool
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    successor_id: int | None
+
+
 def world_of(
     strategy: Strategy | None,
     periods: list[Period],
@@ -234,12 +250,17 @@ def world_of(
     pillar → area): reads every unit, closed ones too, and their earlier parents (two
     queries). The dashboards' frame builds its own from what it loaded (dashboards.data)."""
     periods = sorted(periods, key=lambda p: (p.end, p.kind))
-    rows = list(
-        Unit.objects.only(
-            "id", "code", "parent", "name", "kind", "depth", "path", "active", "valid_from",
-            "valid_to", "successor",
+    names = translated_columns("name")
+    end = 3 + len(names)
+    # Plain rows, the name in the active language (`translated_columns`): model instances and
+    # their translated-name descriptors cost more than the query at national scale.
+    rows = [
+        _UnitRow(*row[:3], first_translation(row[3:end]), *row[end:])
+        for row in Unit.objects.values_list(
+            "id", "code", "parent_id", *names, "kind", "depth", "path", "active", "valid_from",
+            "valid_to", "successor_id",
         )
-    )  # fmt: skip
+    ]  # fmt: skip
     moves: dict[int, list[tuple[datetime.date, int | None]]] = defaultdict(list)
     for unit_id, valid_to, parent_id in UnitParentHistory.objects.order_by(
         "unit_id", "valid_to"
