@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -39,7 +38,7 @@ def dashboard_figures(user, *, period: str = "", unit: str = "") -> Figures:
     area_codes = {area.id: area.code for area in data.areas}
     goal_areas = {goal.id: area_codes[goal.area_id] for goal in data.goals}
     rows: list[dict] = []
-    indicators = indicator_rows(data, Q(path__startswith=data.scope.path), with_unit_targets=True)
+    indicators = indicator_rows(data, data.owned(), with_unit_targets=True)
     results = indicator_results(data, indicators)
     for row in indicators:
         result = results[(row.spec.id, data.period.id)]

@@ -163,10 +163,11 @@ class BoardReport:
 # --- Pieces ---------------------------------------------------------------------------------
 
 
-def approval(unit: Unit, period: ReportingPeriod) -> Approval:
-    """Reports approved / expected in the unit's subtree for the period (one query per unit
-    that reports: a background job's cost, not a page's)."""
-    in_subtree = Q(unit__path__startswith=unit.path)
+def approval(data: DashboardData, period: ReportingPeriod) -> Approval:
+    """Reports approved / expected in the scope's subtree as it was in the period
+    (`DashboardData.units_in`; one query per unit that reports: a background job's cost, not a
+    page's)."""
+    in_subtree = Q(unit_id__in=data.units_in())
     reporting = set(
         UnitCompleteness.objects.filter(in_subtree, period=period, expected__gt=0).values_list(
             "unit_id", flat=True
@@ -275,14 +276,15 @@ def indicator_forecasts(data: DashboardData, rows: Sequence[IndicatorRow]) -> di
 def board_comments(
     data: DashboardData, period: ReportingPeriod
 ) -> dict[int, list[tuple[int, Comment]]]:
-    """Comments marked for the board, by area: on the scope's units' reports for the period,
-    and on goals as a whole written since the period began (one query)."""
+    """Comments marked for the board, by area: on the reports for the period of the units in
+    the scope's subtree then, and on goals as a whole written since the period began (one
+    query)."""
     goal_ids = [g.id for g in data.goals]
     comments = (
         Comment.objects.for_board()
         .filter(goal_id__in=goal_ids)
         .filter(
-            Q(unit__path__startswith=data.scope.path, period=period)
+            Q(unit_id__in=data.units_in(), period=period)
             | Q(unit=None, created_at__date__gte=period.start)
         )
         .select_related("unit", "author")
@@ -328,12 +330,12 @@ def board_report(
     labels = [p.code for p in trend]
     goals_of = {g.id: g for g in data.goals}
 
-    rows = indicator_rows(data, Q(path__startswith=data.scope.path))
+    rows = indicator_rows(data, data.owned())
     results = {key[0]: r for key, r in indicator_results(data, rows).items()}
     tell(40)
     forecasts = indicator_forecasts(data, rows)
     comments = board_comments(data, period)
-    off_track = exceptions(period=period, unit=unit, policy=Policy.for_user(user))
+    off_track = exceptions(period=period, unit=unit, policy=data.policy, world=data.world)
     tell(55)
 
     sections = []
@@ -439,7 +441,7 @@ def board_report(
         made_at=now or timezone.now(),
         as_of=state.finished_at,
         updating=data.updating,
-        approval=approval(unit, period),
+        approval=approval(data, period),
         generated_data=Indicator.objects.filter(is_generated=True).exists(),
         counts=counts,
         areas=sections,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -88,9 +88,11 @@ class Lineage:
     valid_to: datetime.date | None
     predecessors: tuple[Predecessor, ...] = ()
 
-    def owners(self, scope: UnitNode) -> Q:
-        """The units whose indicators the scope's pages list: its subtree and its predecessors'."""
-        q = Q(path__startswith=scope.path)
+    def owners(self, data: DashboardData) -> Q:
+        """The units whose indicators the scope's pages list: its subtree as it was in the
+        chosen period (`DashboardData.owned`) and its predecessors' (their trends continue at
+        the scope, whatever the period)."""
+        q = data.owned()
         for p in self.predecessors:
             q |= Q(path__startswith=p.path)
         return q
@@ -169,6 +171,10 @@ class DashboardData:
     areas: list[AreaRow]
     pillars: list[PillarRow]
     goals: list[GoalRow]
+    # Every unit, closed ones too, and where each was when (shared by all requests until the
+    # structure next changes): which units a list shows for a period.
+    world: figures.World
+    policy: Policy  # the reader's
     # The latest "as reported" snapshot of the period ({"figures", "taken_at"}), if closed.
     snapshot: dict | None = None
     # Changes not yet in the stored figures (another process is settling them), and when the
@@ -180,12 +186,42 @@ class DashboardData:
     # The table asked for as a download (`?format=csv|xlsx&table=`), None for the page: a page
     # loads only the rows it shows of a long table, a download all of them.
     download: str | None = None
+    _units_in: dict[int, frozenset[int]] = field(default_factory=dict, repr=False)
 
     def unit(self, code: str) -> UnitNode:
         for node in self.tree.units.values():
             if node.code == code:
                 return node
         raise Http404
+
+    def units_in(self, period: Period | None = None) -> frozenset[int]:
+        """The units a page lists things of for `period` (the chosen one unless given): those
+        in the scope's subtree as it was then, closed ones included, and those a successor
+        stands for before it existed, that the user may read (`World.listed`)."""
+        period = period or self.period
+        found = self._units_in.get(period.id)
+        if found is None:
+            found = self._units_in[period.id] = self.world.listed(
+                self.scope.id, period, self.policy
+            )
+        return found
+
+    def owned(self) -> Q:
+        """The units (a filter on Unit) whose indicators count in the scope's figures of the
+        chosen period: those of `units_in`."""
+        return Q(pk__in=self.units_in())
+
+    def node(self, unit_id: int) -> UnitNode:
+        """Any unit, closed ones too, with its name and code."""
+        return self.world.tree.units[unit_id]
+
+    def successor_code(self, unit_id: int) -> str | None:
+        """For a closed unit: the code of the unit it was merged into ("" for none); None for
+        an open one."""
+        if self.world.validity[unit_id].active:
+            return None
+        successor = self.world.successor.get(unit_id)
+        return self.world.tree.units[successor].code if successor else ""
 
 
 def current_strategy() -> Strategy:
@@ -221,7 +257,8 @@ def default_period(periods: list[Period], today) -> Period:
 
 
 def _strategy_frame(stamp) -> tuple:
-    """The current strategy, its periods, areas, pillars and goals (with their pillars).
+    """The current strategy, its periods, areas, pillars and goals (with their pillars), and
+    the `figures.World` over them (every unit and its earlier parents).
 
     Cached under the time of the last full rebuild of the figures, which every change to
     this structure causes (dashboards.signals): all processes agree on that time, so no
@@ -249,7 +286,14 @@ def _strategy_frame(stamp) -> tuple:
         GoalRow(g.id, g.code, g.title, g.area_id, tuple(sorted(links[g.id])))
         for g in DevelopmentGoal.objects.of_strategy(strategy).only("id", "code", "title", "area")
     ]
-    frame = (strategy, periods, areas, pillars, goals)
+    world = figures.world_of(
+        strategy,
+        periods,
+        [(g.id, g.area_id) for g in goals],
+        {g.id: list(g.pillar_ids) for g in goals},
+        [(p.id, p.area_id) for p in pillars],
+    )
+    frame = (strategy, periods, areas, pillars, goals, world)
     if stamp:
         cache.set(key, frame, 24 * 3600)
     return frame
@@ -284,7 +328,7 @@ def load(
         updating = not figures.settle(wait=False)
         if not updating:
             state = figures.state()
-    strategy, periods, areas, pillars, goals = _strategy_frame(state.rebuilt_at)
+    strategy, periods, areas, pillars, goals, world = _strategy_frame(state.rebuilt_at)
     if not periods:
         raise Http404
     code = params.get("period")
@@ -297,13 +341,13 @@ def load(
 
     # Plain rows: model instances (and their translated-name descriptors) for hundreds of
     # units took more than a third of a national-scale page; names by `translated_columns`.
+    policy = policy or Policy.for_user(user)
     names = translated_columns("name")
     end = 3 + len(names)
     rows = [
         (*row[:3], first_translation(row[3:end]), *row[end:])
         for row in (
-            (policy or Policy.for_user(user))
-            .units(READ)
+            policy.units(READ)
             .active()
             .annotate(succeeds=Exists(Unit.objects.filter(successor=OuterRef("pk"))))
             .values_list("id", "code", "parent_id", *names, "kind", "depth", "path", "succeeds")
@@ -335,6 +379,8 @@ def load(
         areas=areas,
         pillars=pillars,
         goals=goals,
+        world=world,
+        policy=policy,
         updating=updating,
         last_complete=state.finished_at if updating else None,
         successors=frozenset(row[0] for row in rows if row[7]),
@@ -465,7 +511,8 @@ def _rows(data: DashboardData, indicators: list[tuple]) -> list[IndicatorRow]:
 
 
 def report_rows(data: DashboardData, **filters) -> list[ReportRow]:
-    """The progress reports of the chosen period in the scope's subtree, filtered further."""
+    """The progress reports of the chosen period by the units the scope lists then
+    (`DashboardData.units_in`), filtered further."""
     status_labels = _labels(ProgressReport, "status")
     state_labels = _labels(ProgressReport, "state")
     return [
@@ -482,7 +529,7 @@ def report_rows(data: DashboardData, **filters) -> list[ReportRow]:
             r.return_comment,
         )
         for r in ProgressReport.objects.filter(
-            period_id=data.period.id, unit__path__startswith=data.scope.path, **filters
+            period_id=data.period.id, unit_id__in=data.units_in(), **filters
         ).only(
             "goal_id",
             "unit_id",

@@ -30,6 +30,7 @@ from dashboards.sparkline import trend_svg
 from dashboards.tables import (
     Cell,
     Table,
+    closed_label,
     fmt_count,
     fmt_number,
     fmt_percent,
@@ -39,6 +40,7 @@ from dashboards.tables import (
 from dashboards.trends import forecast_of, histories, is_whole, points_of
 from indicators.models import Measurement, Target
 from strategy import formatting
+from strategy.policy import READ
 
 # Units named in "not yet reported" before the sentence says how many more the table lists.
 NAMED_MISSING = 25
@@ -69,14 +71,8 @@ def indicator(data: DashboardData, indicator_id: int) -> dict[str, Any]:
     goal = next((g for g in data.goals if g.id == spec.goal_id), None)
     if goal is None:
         raise Http404
-    scope = data.scope
-    if scope.path.startswith(row.owner_path):
-        root = scope
-    elif owner is not None and owner.path.startswith(scope.path):
-        root = owner
-    else:
-        root = None  # the chosen unit is outside the owner's subtree
     ref = scoring.reference_period(data.periods, data.period, spec.frequency)
+    root = _root(data, spec.owner_unit_id, ref) if ref is not None else None
     lines = _unit_lines(data, row, root, ref) if root is not None and ref is not None else []
 
     query = _query(data)
@@ -97,10 +93,12 @@ def indicator(data: DashboardData, indicator_id: int) -> dict[str, Any]:
     unit_query = f"period={data.period.code}"
     for line in lines:
         u = line.unit
+        successor = data.successor_code(u.id)
         table.add(
             Cell(
-                "\u2003" * line.depth + f"{u.name} ({u.code})",
-                href=_url("unit", u.code, query=unit_query),
+                "\u2003" * line.depth + f"{u.name} ({closed_label(u.code, successor)})",
+                # A closed unit has no page.
+                href=_url("unit", u.code, query=unit_query) if successor is None else "",
             ),
             fmt_value(line.rollup.value, spec),
             fmt_number(line.target.value, spec.decimals),
@@ -137,6 +135,8 @@ def indicator(data: DashboardData, indicator_id: int) -> dict[str, Any]:
         reported_count=len(reported),
         reporter_count=len(reporters),
         missing=missing[:NAMED_MISSING],
+        # Closed units have no page to link to.
+        closed={u.id for u in missing if data.successor_code(u.id) is not None},
         missing_more=max(0, len(missing) - NAMED_MISSING),
         forecast=result,
         forecast_text=verdict(result, direction=spec.direction) if result else "",
@@ -154,12 +154,29 @@ def indicator(data: DashboardData, indicator_id: int) -> dict[str, Any]:
     return context
 
 
+def _root(data: DashboardData, owner_id: int, ref: Period) -> UnitNode | None:
+    """Where the drill-down starts in the tree of `ref`: the chosen unit if it was in the
+    owner's subtree then, the owner if it was in the chosen unit's, else None (outside)."""
+    scope = data.scope
+    if owner_id in data.world.ancestors_or_self(scope.id, ref):
+        return scope
+    if scope.id in data.world.ancestors_or_self(owner_id, ref):
+        return data.node(owner_id)
+    return None
+
+
 def _unit_lines(
     data: DashboardData, row: IndicatorRow, root: UnitNode, ref: Period
 ) -> list[UnitLine]:
-    """Every unit of `root`'s subtree with its value at `ref`, parents before children."""
+    """Every unit of `root`'s subtree as it was in `ref` (`World.tree_at`: the tree the stored
+    figures of `ref` roll up over, closed units included) with its value at `ref`, parents
+    before children; the units the reader may not see roll up into their parents' values
+    without a line of their own."""
     spec = row.spec
-    tree = data.tree
+    tree = data.world.tree_at(ref)
+    if root.id not in tree.units:
+        return []  # the unit did not exist then
+    subtree = tree.subtree(root.id)
     read_at = Q(period_id=ref.id)
     if spec.accumulation == scoring.CUMULATIVE:
         read_at = Q(period__kind=ref.kind, period__end__lte=ref.end)
@@ -167,14 +184,13 @@ def _unit_lines(
     values = [
         (unit_id, value, by_id[period_id])
         for unit_id, value, period_id in Measurement.objects.filter(
-            read_at, indicator_id=spec.id, unit__path__startswith=root.path
+            read_at, indicator_id=spec.id, unit_id__in=subtree
         ).values_list("unit_id", "value", "period_id")
         if period_id in by_id
     ]
     observations = scoring.observations_for(values, accumulation=spec.accumulation, reference=ref)
     own_targets = _contribution_targets(row, ref)
     owner_target = _owner_target(row, ref)
-    subtree = tree.subtree(root.id)
     # A unit's contribution target: its own, else its units' added up (scoring.rolled_up_target).
     contribution: dict[int, Decimal | None] = {}
     kinds: dict[int, str] = {}
@@ -191,9 +207,15 @@ def _unit_lines(
     # Who owes a value (as for completeness, docs/scoring.md section 5): the owner alone for an
     # indicator not combined, else the units at the bottom of the owner's subtree.
     reporters = {spec.owner_unit_id} if spec.aggregation == NONE else set(tree.leaves(root.id))
+    depth = {root.id: 0}
+    for unit_id in subtree:
+        for child in tree.children[unit_id]:
+            depth[child] = depth[unit_id] + 1
     lines = []
     for unit_id in subtree:
         unit = tree.units[unit_id]
+        if not data.policy.can(READ, unit):  # type: ignore[arg-type]  # a UnitNode has the path too
+            continue
         rolled = scoring.rollup(
             tree, unit_id, observations, aggregation=spec.aggregation, reference=ref
         )
@@ -206,7 +228,7 @@ def _unit_lines(
         lines.append(
             UnitLine(
                 unit=unit,
-                depth=unit.depth - root.depth,
+                depth=depth[unit_id],
                 rollup=rolled,
                 target=target,
                 target_kind=kind,

@@ -2,8 +2,13 @@
 worst first, with the units' own story behind each and what changed since the previous period.
 
 Read from the stored figures (dashboards.figures) and the progress reports and actions, in at
-most seven queries whatever the size of the data. The exceptions page and the board report
-both read it, so they list the same rows in the same order.
+most seven queries whatever the size of the data (with the request's `figures.World`). The
+exceptions page and the board report both read it, so they list the same rows in the same
+order.
+
+Which units: those in the unit's subtree as it was in the period (`figures.World.listed`, the
+tree the stored figures of that period roll up over), closed ones included; the previous
+period's rows over the tree of that period.
 
 Which rows:
 - a **goal** whose computed status (`GroupFigure` of the unit's subtree) is off track or at
@@ -37,8 +42,10 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
+from dashboards import figures
 from dashboards.models import GroupFigure, GroupKind, IndicatorFigure
 from dashboards.scoring import REPORTED_AS_STATUS, Period, Status, UnitNode, reference_period
+from dashboards.tables import closed_label
 from goals.models import (
     Action,
     DevelopmentGoal,
@@ -82,6 +89,12 @@ class UnitReport:
     next_steps: str
     risks: str
     url: str
+    unit_successor: str | None = None  # a closed unit's (`tables.closed_label`); None: open
+
+    @property
+    def unit_label(self) -> str:
+        """The unit's code, marked "(merged into …)" or "(closed)" for a closed unit."""
+        return closed_label(self.unit_code, self.unit_successor)
 
     @property
     def as_status(self) -> Status | None:
@@ -108,6 +121,12 @@ class ActionNote:
     goal_code: str
     goal_title: str
     area_code: str
+    unit_successor: str | None = None  # a closed unit's (`tables.closed_label`); None: open
+
+    @property
+    def unit_label(self) -> str:
+        """The unit's code, marked "(merged into …)" or "(closed)" for a closed unit."""
+        return closed_label(self.unit_code, self.unit_successor)
 
     @property
     def goal_path(self) -> str:
@@ -188,13 +207,14 @@ def _previous(periods: list[ReportingPeriod], period: ReportingPeriod | Period):
 
 
 def _actions(
-    chosen: Period, unit: Unit | UnitNode, today: datetime.date, goal_ids: set[int] | None = None
+    chosen: Period, units: frozenset[int], today: datetime.date, goal_ids: set[int] | None = None
 ) -> list[ActionNote]:
-    """Actions raised in the subtree's reports up to the chosen period and not closed by its
-    end (closed in a later period, or still open), by due date: "until closed"."""
+    """Actions raised in `units`' reports (the subtree as it was in the chosen period) up to
+    the chosen period and not closed by its end (closed in a later period, or still open), by
+    due date: "until closed"."""
     found = Action.objects.filter(
         Q(closed_in=None) | Q(closed_in__end__gt=chosen.end),
-        report__unit__path__startswith=unit.path,
+        report__unit_id__in=units,
         report__period__start__lt=chosen.end,
     )
     if goal_ids is not None:
@@ -218,9 +238,10 @@ def _actions(
             a.report.goal.code,
             a.report.goal.title,
             a.report.goal.area.code,
+            _successor(a.report.unit),
         )
         for a in found.select_related(
-            "report__unit", "report__period", "report__goal__area"
+            "report__unit__successor", "report__period", "report__goal__area"
         ).order_by("due", "pk")
     ]
 
@@ -231,12 +252,28 @@ def open_actions(
     unit: Unit | UnitNode,
     policy: Policy,
     today: datetime.date | None = None,
+    world: figures.World | None = None,
 ) -> list[ActionNote]:
-    """Every action on any goal raised in `unit`'s subtree and not closed by the end of
-    `period`, by due date (one query). Http404 when `policy` may not read `unit`."""
+    """Every action on any goal raised in `unit`'s subtree (as it was in `period`) and not
+    closed by the end of `period`, by due date (one query, with the request's `world`).
+    Http404 when `policy` may not read `unit`."""
     if not policy.can(READ, unit):  # type: ignore[arg-type]  # a UnitNode has the path too
         raise Http404
-    return _actions(period, unit, today or timezone.localdate())  # type: ignore[arg-type]
+    world = world or figures.load_world()
+    chosen = world.by_id.get(period.id) or _as_period(period)
+    units = world.listed(unit.id, chosen, policy)
+    return _actions(chosen, units, today or timezone.localdate())
+
+
+def _successor(unit: Unit) -> str | None:
+    """For `tables.closed_label`: None for an open unit, else its successor's code or ""."""
+    if unit.active:
+        return None
+    return unit.successor.code if unit.successor else ""
+
+
+def _as_period(p: ReportingPeriod | Period) -> Period:
+    return Period(p.id, p.code, p.kind, p.start, p.end, p.deadline)
 
 
 def exceptions(
@@ -245,21 +282,29 @@ def exceptions(
     unit: Unit | UnitNode,
     policy: Policy,
     today: datetime.date | None = None,
+    world: figures.World | None = None,
 ) -> list[ExceptionRow]:
     """The goals and indicators off track or at risk in `period` in `unit`'s subtree, worst
-    first (see the module's docstring). Http404 when `policy` may not read `unit`."""
+    first (see the module's docstring). Http404 when `policy` may not read `unit`.
+
+    `world`: the request's (a dashboard page's frame holds one); loaded here without it."""
     if not policy.can(READ, unit):  # type: ignore[arg-type]  # a UnitNode has the path too
         raise Http404
     today = today or timezone.localdate()
-    periods = list(
-        ReportingPeriod.objects.filter(strategy__periods=period.id).only(
-            "id", "code", "kind", "start", "end", "deadline", "strategy_id"
-        )
-    )
-    as_periods = [Period(p.id, p.code, p.kind, p.start, p.end, p.deadline) for p in periods]
+    world = world or figures.load_world()
+    if period.id in world.by_id:
+        as_periods = world.periods
+    else:  # a period of a strategy other than the current one
+        as_periods = [
+            _as_period(p)
+            for p in ReportingPeriod.objects.filter(strategy__periods=period.id).only(
+                "id", "code", "kind", "start", "end", "deadline", "strategy_id"
+            )
+        ]
     chosen = next(p for p in as_periods if p.id == period.id)
     before = _previous(as_periods, chosen)
     wanted = [chosen] + ([before] if before else [])
+    in_scope = {p.id: world.listed(unit.id, p, policy) for p in wanted}
 
     # Goals: the stored figures of the subtree, now and in the previous period.
     goal_figures = {
@@ -275,12 +320,15 @@ def exceptions(
         for p in wanted
         for kind in {q.kind for q in as_periods}
     }
-    ref_ids = {r.id for r in refs.values() if r is not None}
     now_refs = {r.id for (pid, _kind), r in refs.items() if pid == chosen.id and r is not None}
+    # Owned in the subtree as it was in the period read for (the tree its figures roll up over).
+    owned = Q(pk__in=[])
+    for p in wanted:
+        read_at = {r.id for (pid, _kind), r in refs.items() if pid == p.id and r is not None}
+        owned |= Q(period_id__in=read_at, unit_id__in=in_scope[p.id])
     indicator_figures = list(
         IndicatorFigure.objects.filter(
-            period_id__in=ref_ids,
-            unit__path__startswith=unit.path,
+            owned,
             at_owner=True,  # the owners' figures; units' own targets are their own pages'
             indicator__active=True,
         ).values_list(
@@ -295,6 +343,7 @@ def exceptions(
             "expected_value",
             "reported",
             "expected_units",
+            "unit_id",
         )
     )
     by_code = {p.id: p for p in as_periods}
@@ -302,11 +351,20 @@ def exceptions(
     now_rows = []
     for row in indicator_figures:
         indicator_id, goal_id, frequency, period_id = row[:4]
-        if period_id in now_refs and by_code[period_id].kind == frequency:
+        owner = row[11]
+        if (
+            period_id in now_refs
+            and by_code[period_id].kind == frequency
+            and owner in in_scope[chosen.id]
+        ):
             now_rows.append(row)
         # Not elif: on a tertial's page a yearly indicator may be read at the same year both
         # now and in the previous tertial.
-        if before is not None and refs.get((before.id, frequency)) == by_code[period_id]:
+        if (
+            before is not None
+            and refs.get((before.id, frequency)) == by_code[period_id]
+            and owner in in_scope[before.id]
+        ):
             previous_of[indicator_id] = Status(row[4])
     goal_ratios: dict[int, list[Decimal]] = {}
     for row in now_rows:
@@ -342,10 +400,10 @@ def exceptions(
         ProgressReport.objects.filter(
             period_id=chosen.id,
             goal_id__in=wanted_goals,
-            unit__path__startswith=unit.path,
+            unit_id__in=in_scope[chosen.id],
             state__in=_COUNTED,
         )
-        .select_related("unit")
+        .select_related("unit__successor")
         .order_by("unit__path")
     ):
         reports.setdefault(r.goal_id, []).append(
@@ -360,12 +418,13 @@ def exceptions(
                 r.next_steps,
                 r.risks,
                 reverse("goals:report", args=[r.unit.code, chosen.code, r.goal_id]),
+                _successor(r.unit),
             )
         )
     for found in reports.values():
         found.sort(key=lambda r: _RANK[r.as_status or Status.NO_DATA])
     actions: dict[int, list[ActionNote]] = {}
-    for note in _actions(chosen, unit, today, goal_ids=wanted_goals):
+    for note in _actions(chosen, in_scope[chosen.id], today, goal_ids=wanted_goals):
         actions.setdefault(note.goal_id, []).append(note)
 
     def goal_common(goal_id: int) -> dict:

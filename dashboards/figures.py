@@ -42,7 +42,9 @@ from dashboards.scoring import IndicatorSpec, Period, Score, Status, Tree, UnitN
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
 from indicators.models import Indicator, Measurement, Target
 from ops.bulk import analyze, insert_rows
+from ops.text import first_translation, translated_columns
 from strategy.models import Pillar, Strategy, Unit, UnitParentHistory
+from strategy.policy import READ, Policy
 
 logger = logging.getLogger(__name__)
 
@@ -170,6 +172,18 @@ class World:
             self._members[period.id] = members
         return members.get(unit_id, set())
 
+    def listed(self, unit_id: int, period: Period, policy: Policy) -> frozenset[int]:
+        """The units whose things a page lists for `unit_id` and `period`: those that count in
+        its figures of the period (`members_at`: its subtree then, closed units included, and
+        the predecessors a successor stands for), of those `policy` lets the reader see (by
+        their place today, as everywhere)."""
+        units = self.tree.units
+        return frozenset(
+            u
+            for u in self.members_at(unit_id, period)
+            if policy.can(READ, units[u])  # type: ignore[arg-type]  # a UnitNode has the path too
+        )
+
     def refs(self, chosen: Period) -> dict[str, Period]:
         """The period each frequency is read at when a dashboard shows `chosen`."""
         out = {}
@@ -200,32 +214,64 @@ def load_world() -> World:
         Period(p.id, p.code, p.kind, p.start, p.end, p.deadline)
         for p in ReportingPeriod.objects.filter(strategy=strategy)
     ]
-    periods.sort(key=lambda p: (p.end, p.kind))
-    rows = list(
-        Unit.objects.only(
-            "id", "code", "parent", "name", "kind", "depth", "path", "active", "valid_from",
-            "valid_to", "successor",
-        )
-    )  # fmt: skip
-    moves: dict[int, list[tuple[datetime.date, int | None]]] = defaultdict(list)
-    for unit_id, valid_to, parent_id in UnitParentHistory.objects.order_by(
-        "unit_id", "valid_to"
-    ).values_list("unit_id", "valid_to", "parent_id"):
-        moves[unit_id].append((valid_to, parent_id))
-    units = [UnitNode(u.id, u.code, u.parent_id, u.name, u.kind, u.depth, u.path) for u in rows]
     goals = list(DevelopmentGoal.objects.filter(area__strategy=strategy).values_list("id", "area"))
     links: dict[int, list[int]] = defaultdict(list)
     for goal_id, pillar_id in GoalPillar.objects.filter(goal__area__strategy=strategy).values_list(
         "goal_id", "pillar_id"
     ):
         links[goal_id].append(pillar_id)
+    pillars = list(Pillar.objects.filter(area__strategy=strategy).values_list("id", "area"))
+    return world_of(strategy, periods, goals, links, pillars)
+
+
+@dataclass(frozen=True)
+class _UnitRow:
+    id: int
+    code: str
+    parent_id: int | None
+    name: str
+    kind: str
+    depth: int
+    path: str
+    active: bool
+    valid_from: datetime.date | None
+    valid_to: datetime.date | None
+    successor_id: int | None
+
+
+def world_of(
+    strategy: Strategy | None,
+    periods: list[Period],
+    goals: list[tuple[int, int]],
+    links: dict[int, list[int]],
+    pillars: list[tuple[int, int]],
+) -> World:
+    """The world over a strategy's structure already loaded (goal → area, goal → pillars,
+    pillar → area): reads every unit, closed ones too, and their earlier parents (two
+    queries). The dashboards' frame builds its own from what it loaded (dashboards.data)."""
+    periods = sorted(periods, key=lambda p: (p.end, p.kind))
+    names = translated_columns("name")
+    end = 3 + len(names)
+    # Plain rows, the name in the active language (`translated_columns`): model instances and
+    # their translated-name descriptors cost more than the query at national scale.
+    rows = [
+        _UnitRow(*row[:3], first_translation(row[3:end]), *row[end:])
+        for row in Unit.objects.values_list(
+            "id", "code", "parent_id", *names, "kind", "depth", "path", "active", "valid_from",
+            "valid_to", "successor_id",
+        )
+    ]  # fmt: skip
+    moves: dict[int, list[tuple[datetime.date, int | None]]] = defaultdict(list)
+    for unit_id, valid_to, parent_id in UnitParentHistory.objects.order_by(
+        "unit_id", "valid_to"
+    ).values_list("unit_id", "valid_to", "parent_id"):
+        moves[unit_id].append((valid_to, parent_id))
+    units = [UnitNode(u.id, u.code, u.parent_id, u.name, u.kind, u.depth, u.path) for u in rows]
     goals_of_area: dict[int, list[int]] = defaultdict(list)
     for goal_id, area_id in goals:
         goals_of_area[area_id].append(goal_id)
     pillars_of_area: dict[int, list[int]] = defaultdict(list)
-    for pillar_id, area_id in Pillar.objects.filter(area__strategy=strategy).values_list(
-        "id", "area"
-    ):
+    for pillar_id, area_id in pillars:
         pillars_of_area[area_id].append(pillar_id)
     return World(
         strategy=strategy,
@@ -233,7 +279,7 @@ def load_world() -> World:
         by_id={p.id: p for p in periods},
         tree=Tree(units),
         area_of_goal=dict(goals),
-        pillars_of_goal={g: tuple(sorted(links[g])) for g, _ in goals},
+        pillars_of_goal={g: tuple(sorted(links.get(g, ()))) for g, _ in goals},
         goals_of_area=goals_of_area,
         pillars_of_area=pillars_of_area,
         validity={u.id: Validity(u.active, u.valid_from, u.valid_to) for u in rows},

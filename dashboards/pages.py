@@ -47,6 +47,7 @@ from dashboards.tables import (
     STATUS_LABELS,
     Cell,
     Table,
+    closed_label,
     fmt_count,
     fmt_number,
     fmt_percent,
@@ -584,7 +585,7 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     result: GoalFigure = summary.goals[row.id]
     # A successor's page lists its predecessors' indicators too: their trends continue there.
     rows = indicator_rows(
-        data, lineage(data).owners(data.scope), goal_ids=[row.id], with_unit_targets=True
+        data, lineage(data).owners(data), goal_ids=[row.id], with_unit_targets=True
     )
     read = indicator_results(data, rows)
     indicators = [read[(r.spec.id, data.period.id)] for r in rows]
@@ -623,7 +624,6 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         else:
             indicators_table.add_later(lambda ind=ind: _indicator_cells(lines.line(ind)))
 
-    units = data.tree.units
     goal_reports = report_rows(data, goal_id=row.id)
     reports_table = Table(
         "reports",
@@ -637,18 +637,17 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
             _("Risks"),
         ],
     )
-    reports = sorted(
-        (r for r in goal_reports if r.unit_id in units),
-        key=lambda r: units[r.unit_id].path,
-    )
+    reports = sorted(goal_reports, key=lambda r: data.node(r.unit_id).path)
+    unit_query = _query(data, with_unit=False)
     narratives = []
     for report in reports:
-        u = units[report.unit_id]
+        u = data.node(report.unit_id)
         counted = report.state in COUNTED_STATES
         reported = scoring.REPORTED_AS_STATUS.get(report.status) if counted else None
-        href = _url("unit", u.code, query=_query(data, with_unit=False))
+        cell = _unit_cell(data, u.id, unit_query)
+        href = cell.href
         reports_table.add(
-            Cell(u.name, href=href),
+            Cell(u.name, href=href) if href else cell,
             Cell(report.status_label, status=reported),
             Cell(report.state_label),
             Cell(report.narrative),
@@ -656,7 +655,14 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
             Cell(report.risks),
         )
         narratives.append(
-            {"report": report, "unit": u, "href": href, "status": reported, "counted": counted}
+            {
+                "report": report,
+                "unit": u,
+                "code": cell.code,  # a closed unit's says so
+                "href": href,
+                "status": reported,
+                "counted": counted,
+            }
         )
     narratives.sort(
         key=lambda n: (
@@ -670,40 +676,41 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         _("Comments on values"),
         [_("Indicator"), _("Unit"), _("Period"), _("Comment")],
     )
-    # The comments shown: those on the values the indicators are read at, in the scope. The
-    # indicators read at the same period are asked for together: one condition per period.
+    # The comments shown: those on the values the indicators are read at, by the units in the
+    # scope's subtree as it was then. The indicators read at the same period are asked for
+    # together: one condition per period.
     by_reference: dict[int, list[int]] = {}
     for ind in indicators:
         if ind.reference is not None:
             by_reference.setdefault(ind.reference.id, []).append(ind.row.spec.id)
     read_at = Q()
     for period_id, ids in by_reference.items():
-        read_at |= Q(period_id=period_id, indicator_id__in=ids)
+        in_scope = data.units_in(data.world.by_id[period_id])
+        read_at |= Q(period_id=period_id, indicator_id__in=ids, unit_id__in=in_scope)
     names = {ind.row.spec.id: ind.row.name for ind in indicators}
     codes = {p.id: p.code for p in data.periods}
     comments = sorted(
         (
-            Measurement.objects.filter(read_at, unit__path__startswith=data.scope.path)
+            Measurement.objects.filter(read_at)
             .exclude(comment="")
             .values_list("indicator_id", "unit_id", "period_id", "comment")
             if read_at
             else []
         ),
-        key=lambda c: (names[c[0]], units[c[1]].path if c[1] in units else ""),
+        key=lambda c: (names[c[0]], data.node(c[1]).path),
     )
     for indicator_id, unit_id, period_id, comment in comments:
-        if unit_id in units:
-            comments_table.add(
-                Cell(names[indicator_id]),
-                Cell(units[unit_id].code),
-                Cell(codes.get(period_id, "")),
-                Cell(comment),
-            )
+        comments_table.add(
+            Cell(names[indicator_id]),
+            Cell(data.node(unit_id).code),
+            Cell(codes.get(period_id, "")),
+            Cell(comment),
+        )
     for report in reports:
         if report.return_comment:
             comments_table.add(
                 Cell(_("Progress report")),
-                Cell(units[report.unit_id].code),
+                Cell(data.node(report.unit_id).code),
                 Cell(data.period.code),
                 Cell(report.return_comment),
             )
@@ -809,7 +816,7 @@ def unit(data: DashboardData) -> dict[str, Any]:
     history = lineage(data)
     # A faculty owns a thousand indicators at national scale: the page loads the rows it shows
     # (and counts the rest), a download of the table all of them.
-    owned = history.owners(scope)
+    owned = history.owners(data)
     if data.download in (own_table.name, ""):
         own_rows = indicator_rows(data, owned)
     else:
@@ -923,14 +930,17 @@ def _target_cells(data: DashboardData, result: IndicatorResult) -> tuple[Cell, C
 
 
 def _owner_label(row: IndicatorRow) -> str:
-    if row.owner_active:
-        return row.owner_code
-    if row.owner_successor:
-        return _("%(code)s (merged into %(successor)s)") % {
-            "code": row.owner_code,
-            "successor": row.owner_successor,
-        }
-    return _("%(code)s (closed)") % {"code": row.owner_code}
+    return closed_label(row.owner_code, None if row.owner_active else row.owner_successor)
+
+
+def _unit_cell(data: DashboardData, unit_id: int, query: str) -> Cell:
+    """A unit listed for a period: named and linked to its page; a closed unit, which has no
+    page, marked as merged or closed."""
+    u = data.node(unit_id)
+    successor = data.successor_code(unit_id)
+    if successor is None:
+        return named(u.name, u.code, href=_url("unit", u.code, query=query))
+    return named(u.name, closed_label(u.code, successor))
 
 
 def _unit_trend(data: DashboardData, history: Lineage) -> dict[str, Any]:
@@ -1088,21 +1098,22 @@ def _heatmap(data: DashboardData, children: list[int]) -> dict[str, Any]:
 
 
 def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
-    """Per reporting unit in the scope: values entered of all those it owes for the chosen
-    period, whoever owns the indicator (stored, dashboards.figures), and its reports."""
+    """Per reporting unit in the scope's subtree as it was in the chosen period
+    (`DashboardData.units_in`): values entered of all those it owes for the period, whoever
+    owns the indicator (stored, dashboards.figures), and its reports."""
     period = data.period
-    tree = data.tree
+    listed = data.units_in()
     expected: Counter = Counter()
     entered: Counter = Counter()
     for unit_id, owed, done in UnitCompleteness.objects.filter(
-        period_id=period.id, unit__path__startswith=data.scope.path
+        period_id=period.id, unit_id__in=listed
     ).values_list("unit_id", "expected", "entered"):
         expected[unit_id] = owed
         entered[unit_id] = done
     submitted: Counter = Counter()
     drafts: Counter = Counter()
     for unit_id, n_counted, n_other in (
-        ProgressReport.objects.filter(period_id=period.id, unit__path__startswith=data.scope.path)
+        ProgressReport.objects.filter(period_id=period.id, unit_id__in=listed)
         .values("unit_id")
         .annotate(
             # Counting `state` (never null), not `id`: the count reads the index alone.
@@ -1130,9 +1141,7 @@ def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
     )
     rows = []
     for uid in unit_ids:
-        u = tree.units.get(uid)
-        if u is None:
-            continue
+        u = data.node(uid)
         missing = expected[uid] - entered[uid]
         if missing == 0 and submitted[uid]:
             state, rank = _("Complete"), 2
@@ -1146,7 +1155,7 @@ def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
 
     def row(rank: int, u, state: str) -> list[Cell]:
         return [
-            named(u.name, u.code, href=_url("unit", u.code, query=query)),
+            _unit_cell(data, u.id, query),
             fmt_count(entered[u.id]),
             fmt_count(expected[u.id]),
             fmt_count(submitted[u.id]),
@@ -1195,9 +1204,13 @@ def _exception_href(data: DashboardData, row: ExceptionRow, query: str) -> str:
 
 
 def exceptions_page(data: DashboardData, policy: Policy, today: datetime.date) -> dict[str, Any]:
-    rows = exceptions(period=data.period, unit=data.scope, policy=policy, today=today)
+    rows = exceptions(
+        period=data.period, unit=data.scope, policy=policy, today=today, world=data.world
+    )
     listed_goals = {r.goal_id for r in rows if r.kind == Kind.GOAL}
-    actions = open_actions(period=data.period, unit=data.scope, policy=policy, today=today)
+    actions = open_actions(
+        period=data.period, unit=data.scope, policy=policy, today=today, world=data.world
+    )
     shown_goals = {r.goal_id for r in rows}
     query = _query(data)
     items = [
@@ -1251,7 +1264,7 @@ def exceptions_page(data: DashboardData, policy: Policy, today: datetime.date) -
             item["expected"],
             Cell(
                 " | ".join(
-                    f"{rep.unit_code}: {rep.status_label}: {rep.narrative}" for rep in r.reports
+                    f"{rep.unit_label}: {rep.status_label}: {rep.narrative}" for rep in r.reports
                 )
             ),
             Cell(

@@ -73,6 +73,16 @@ def named_text(name: str, code: str) -> str:
     return f"{name} ({code})" if code else name
 
 
+def closed_label(code: str, successor: str | None) -> str:
+    """A unit's code, said closed ("IDI (merged into IDX)", "IDI (closed)") unless `successor`
+    is None (an open unit; "" for one closed without a successor)."""
+    if successor is None:
+        return code
+    if successor:
+        return _("%(code)s (merged into %(successor)s)") % {"code": code, "successor": successor}
+    return _("%(code)s (closed)") % {"code": code}
+
+
 def named(name: str, code: str, **kwargs) -> Cell:
     """A cell for something with a name and an internal code: the name leads."""
     return Cell(name, code=code, **kwargs)
