@@ -9,9 +9,10 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -72,8 +73,15 @@ def _query(data: DashboardData, *, with_unit: bool = True) -> str:
 
 
 def _url(name: str, *args: str, query: str = "") -> str:
-    url = reverse(f"dashboards:{name}", args=args)
+    url = _reversed(name, args, get_urlconf(), settings.ROOT_URLCONF, get_script_prefix())
     return f"{url}?{query}" if query else url
+
+
+@functools.lru_cache(maxsize=8192)
+def _reversed(name: str, args: tuple[str, ...], urlconf, root: str, prefix: str) -> str:
+    """A dashboard address, reversed once per process: a national page links hundreds of
+    units and goals, and `reverse` was a tenth of it. The key holds what reversing reads."""
+    return reverse(f"dashboards:{name}", args=args, urlconf=urlconf)
 
 
 def _filters(data: DashboardData) -> dict[str, Any]:
