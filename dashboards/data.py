@@ -265,8 +265,9 @@ def _strategy_frame(stamp) -> tuple:
     process serves a frame older than the figures it shows. Without a rebuild yet, not cached.
     """
     key = f"dashboards:frame:{stamp.isoformat() if stamp else ''}:{translation.get_language()}"
-    frame = cache.get(key) if stamp else None
+    frame = (_frames.get(key) or cache.get(key)) if stamp else None
     if frame is not None:
+        _keep(key, frame)
         return frame
     strategy = current_strategy()
     periods = [_period(p) for p in ReportingPeriod.objects.filter(strategy=strategy)]
@@ -296,7 +297,21 @@ def _strategy_frame(stamp) -> tuple:
     frame = (strategy, periods, areas, pillars, goals, world)
     if stamp:
         cache.set(key, frame, 24 * 3600)
+        _keep(key, frame)
     return frame
+
+
+#: The frames this process read last, by cache key (stamp and language): unpickling the world
+#: of 600 units from the shared cache cost each national page 7 ms. The key comes from the
+#: database on every request, so no process keeps serving a frame another one replaced.
+_frames: dict[str, tuple] = {}
+
+
+def _keep(key: str, frame: tuple) -> None:
+    if key not in _frames:
+        if len(_frames) >= 4:  # a stamp and the languages: drop the oldest
+            del _frames[next(iter(_frames))]
+        _frames[key] = frame
 
 
 def load(

@@ -37,14 +37,15 @@ class Action(enum.Enum):
 
     @property
     def roles(self) -> frozenset[str]:
-        return {
-            Action.READ: frozenset(Role.values),
-            Action.EDIT: frozenset({Role.REPORTER, Role.APPROVER}),
-            Action.APPROVE: frozenset({Role.APPROVER}),
-        }[self]
+        return _ROLES[self]
 
 
 READ, EDIT, APPROVE = Action.READ, Action.EDIT, Action.APPROVE
+_ROLES = {
+    READ: frozenset(Role.values),
+    EDIT: frozenset({Role.REPORTER, Role.APPROVER}),
+    APPROVE: frozenset({Role.APPROVER}),
+}
 
 #: How each model reaches the unit whose subtree decides access to it. A model not listed here
 #: cannot be filtered by the policy: add it rather than guessing.
