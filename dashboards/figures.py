@@ -299,7 +299,8 @@ def load_specs(world: World, indicator_ids: Iterable[int] | None = None) -> list
     if indicator_ids is not None:
         ids = list(indicator_ids)
         qs = qs.filter(id__in=ids)
-        targets = targets.filter(indicator_id__in=ids)
+        # By id alone (the index): targets of an indicator not in `qs` are never looked up.
+        targets = Target.objects.filter(indicator_id__in=ids)
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
     per_unit: dict[int, dict[int, list[tuple[Period, Decimal]]]] = defaultdict(
         lambda: defaultdict(list)
