@@ -530,29 +530,24 @@ def report_rows(data: DashboardData, **filters) -> list[ReportRow]:
     (`DashboardData.units_in`), filtered further."""
     status_labels = _labels(ProgressReport, "status")
     state_labels = _labels(ProgressReport, "state")
+    fields = ("goal_id", "unit_id", "status", "state", "narrative", "next_steps", "risks")
     return [
         ReportRow(
-            r.goal_id,
-            r.unit_id,
-            r.status,
-            status_labels.get(r.status, r.status),
-            r.state,
-            state_labels.get(r.state, r.state),
-            r.narrative,
-            r.next_steps,
-            r.risks,
-            r.return_comment,
+            goal_id,
+            unit_id,
+            status,
+            status_labels.get(status, status),
+            state,
+            state_labels.get(state, state),
+            narrative,
+            next_steps,
+            risks,
+            return_comment,
         )
-        for r in ProgressReport.objects.filter(
-            period_id=data.period.id, unit_id__in=data.units_in(), **filters
-        ).only(
-            "goal_id",
-            "unit_id",
-            "status",
-            "state",
-            "narrative",
-            "next_steps",
-            "risks",
-            "return_comment",
+        # Plain rows: a goal has hundreds of reports at national scale.
+        for goal_id, unit_id, status, state, narrative, next_steps, risks, return_comment in (
+            ProgressReport.objects.filter(
+                period_id=data.period.id, unit_id__in=data.units_in(), **filters
+            ).values_list(*fields, "return_comment")
         )
     ]
