@@ -476,9 +476,11 @@ def _rows(data: DashboardData, indicators: list[tuple]) -> list[IndicatorRow]:
     by_id = {p.id: p for p in data.periods}
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
     # The owners' targets; unit (contribution) targets apply through scoring.target_for.
-    for indicator_id, period_id, value in Target.objects.filter(
-        indicator__in=[i[0] for i in indicators], unit__isnull=True
-    ).values_list("indicator_id", "period_id", "value"):
+    for indicator_id, period_id, value in (
+        Target.objects.filter(indicator__in=[i[0] for i in indicators], unit__isnull=True)
+        .order_by()  # Target's ordering joins periods, goals and areas
+        .values_list("indicator_id", "period_id", "value")
+    ):
         if period_id in by_id:
             milestones[indicator_id].append((by_id[period_id], value))
     measure_labels = _labels(Indicator, "measure")
@@ -548,6 +550,8 @@ def report_rows(data: DashboardData, **filters) -> list[ReportRow]:
         for goal_id, unit_id, status, state, narrative, next_steps, risks, return_comment in (
             ProgressReport.objects.filter(
                 period_id=data.period.id, unit_id__in=data.units_in(), **filters
-            ).values_list(*fields, "return_comment")
+            )
+            .order_by()  # the default ordering joins periods, goals, areas and units
+            .values_list(*fields, "return_comment")
         )
     ]

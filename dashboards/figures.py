@@ -295,12 +295,12 @@ def load_specs(world: World, indicator_ids: Iterable[int] | None = None) -> list
     owner's (`Target` without a unit, and the indicator's target) and the units' contribution
     targets (`Target.unit`), which `indicator_figures` applies with `scoring.unit_targets_in`."""
     qs = Indicator.objects.active().filter(goal__area__strategy=world.strategy)
-    targets = Target.objects.filter(indicator__in=qs.values("id"))
+    targets = Target.objects.filter(indicator__in=qs.values("id")).order_by()
     if indicator_ids is not None:
         ids = list(indicator_ids)
         qs = qs.filter(id__in=ids)
         # By id alone (the index): targets of an indicator not in `qs` are never looked up.
-        targets = Target.objects.filter(indicator_id__in=ids)
+        targets = Target.objects.filter(indicator_id__in=ids).order_by()
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
     per_unit: dict[int, dict[int, list[tuple[Period, Decimal]]]] = defaultdict(
         lambda: defaultdict(list)
@@ -742,9 +742,11 @@ def compute_all(world: World | None = None, progress: Progress | None = None) ->
     for f in indicators:
         by_period[f.period_id].append(f)
     reports: dict[int, dict[int, list[tuple[int, str]]]] = defaultdict(lambda: defaultdict(list))
-    for goal_id, unit_id, period_id, status in ProgressReport.objects.filter(
-        period__strategy=world.strategy, state__in=COUNTED_STATES
-    ).values_list("goal_id", "unit_id", "period_id", "status"):
+    for goal_id, unit_id, period_id, status in (
+        ProgressReport.objects.filter(period__strategy=world.strategy, state__in=COUNTED_STATES)
+        .order_by()  # counted, not listed: the default ordering would sort 250,000 rows
+        .values_list("goal_id", "unit_id", "period_id", "status")
+    ):
         if period_id in world.by_id:
             for a in world.standing_for(unit_id, world.by_id[period_id]):
                 reports[period_id][a].append((goal_id, status))
@@ -1022,12 +1024,16 @@ def _refresh_groups(world: World, dirty: dict[tuple[int, int], set[int]]) -> Non
             "indicator_id", "goal_id", "status", "progress", "reported", "carried",
             "expected_units",
         )  # fmt: skip
-        reports = ProgressReport.objects.filter(
-            period_id=chosen_id,
-            unit_id__in=members,
-            state__in=COUNTED_STATES,
-            goal__area_id__in=area_ids,
-        ).values_list("goal_id", "status")
+        reports = (
+            ProgressReport.objects.filter(
+                period_id=chosen_id,
+                unit_id__in=members,
+                state__in=COUNTED_STATES,
+                goal__area_id__in=area_ids,
+            )
+            .order_by()
+            .values_list("goal_id", "status")
+        )
         rows = group_figures(
             world, unit_id, chosen, area_ids, [Scored(*f) for f in figures], list(reports)
         )
@@ -1073,9 +1079,13 @@ def _update_completeness(world: World, keys: set[tuple[int, int, int]]) -> None:
     }
     owed = load_specs_owned_by(world, chains)
     present: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for indicator_id, unit_id, period_id in Measurement.objects.filter(
-        indicator_id__in=[s.id for s in owed], unit_id__in=chains, period_id__in=list(touched)
-    ).values_list("indicator_id", "unit_id", "period_id"):
+    for indicator_id, unit_id, period_id in (
+        Measurement.objects.filter(
+            indicator_id__in=[s.id for s in owed], unit_id__in=chains, period_id__in=list(touched)
+        )
+        .order_by()
+        .values_list("indicator_id", "unit_id", "period_id")
+    ):
         present[(indicator_id, period_id)].add(unit_id)
     for period_id, unit_ids in touched.items():
         rows = completeness_rows(world, owed, present, world.by_id[period_id], unit_ids)

@@ -701,6 +701,7 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         (
             Measurement.objects.filter(read_at)
             .exclude(comment="")
+            .order_by()  # sorted here; the default ordering joins indicators and units
             .values_list("indicator_id", "unit_id", "period_id", "comment")
             if read_at
             else []

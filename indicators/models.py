@@ -613,7 +613,16 @@ class Measurement(models.Model):
                 violation_error_message=_("The version starts at 1."),
             ),
         ]
-        indexes = [models.Index(fields=["period", "indicator"], name="measurement_period_ind")]
+        indexes = [
+            models.Index(fields=["period", "indicator"], name="measurement_period_ind"),
+            # The goal page lists the comments on the values it reads: a few per cent of the
+            # values have one (40,000 of 1.4 million at national scale).
+            models.Index(
+                fields=["indicator", "period"],
+                condition=~Q(comment=""),
+                name="measurement_commented",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} · {self.unit.code} · {self.period.code} = {self.value}"
