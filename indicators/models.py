@@ -25,7 +25,12 @@ from goals.models import (
     user_stamp,
 )
 from indicators.signals import measurements_changed
-from ops.text import refuse_control_characters, refuse_control_characters_multiline
+from ops.text import (
+    first_translation,
+    refuse_control_characters,
+    refuse_control_characters_multiline,
+    translated_columns,
+)
 from strategy.models import TranslationStatus, Unit, code_validator
 from strategy.policy import EDIT, READ, Policy
 
@@ -808,17 +813,20 @@ def label_indicators(
     indicators = list(indicators)
     names = {indicator.name for indicator in indicators}
     if among is None:
-        among = (
+        # Plain rows: at national scale a name is shared by hundreds of indicators.
+        rows = (
             Indicator.objects.active()
             .filter(Q(name_en__in=names) | Q(name_nb__in=names))
-            .select_related("owner_unit")
-            .only("pk", "name_en", "name_nb", "owner_unit__code")
+            .order_by()
+            .values_list("pk", "owner_unit__code", *translated_columns("name"))
             if names
             else []
         )
+        others = [(pk, first_translation(cols), owner) for pk, owner, *cols in rows]
+    else:
+        others = [(o.pk, o.name, o.owner_unit.code) for o in among]
     labels = indicator_labels(
-        [(i.pk, i.name, i.owner_unit.code, i.code) for i in indicators],
-        among=[(o.pk, o.name, o.owner_unit.code) for o in among],
+        [(i.pk, i.name, i.owner_unit.code, i.code) for i in indicators], among=others
     )
     for indicator in indicators:
         indicator.__dict__["_label"] = labels[indicator.pk]
