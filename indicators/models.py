@@ -814,8 +814,10 @@ def label_indicators(
     names = {indicator.name for indicator in indicators}
     if among is None:
         # Plain rows: at national scale a name is shared by hundreds of indicators.
+        # Plain Django rows (not modeltranslation's per-row fallback): the columns are named.
         rows = (
-            Indicator.objects.active()
+            IndicatorQuerySet(Indicator)
+            .active()
             .filter(Q(name_en__in=names) | Q(name_nb__in=names))
             .order_by()
             .values_list("pk", "owner_unit__code", *translated_columns("name"))
