@@ -27,8 +27,9 @@ django.setup()
 from django.db import transaction  # noqa: E402
 
 from dashboards import figures  # noqa: E402
+from goals.models import DevelopmentGoal  # noqa: E402
 from indicators.models import Indicator  # noqa: E402
-from strategy.models import Unit  # noqa: E402
+from strategy.models import Pillar, Unit  # noqa: E402
 
 
 class Rollback(Exception):
@@ -53,6 +54,17 @@ def change_indicator_direction() -> None:
     indicator.save()
 
 
+def change_indicator_owner() -> None:
+    indicator = Indicator.objects.filter(active=True, owner_unit__code="NTNU").order_by("id")[0]
+    indicator.owner_unit = Unit.objects.get(code="IE")
+    indicator.save()
+
+
+def link_goal_to_pillar() -> None:
+    goal = DevelopmentGoal.objects.order_by("id").first()
+    goal.pillars.add(Pillar.objects.filter(area=goal.area).exclude(goals=goal).first())
+
+
 def move_department() -> None:
     department = Unit.objects.filter(parent__code="IE", kind="department").order_by("code")[0]
     department.move(to=Unit.objects.get(code="NV"), on=datetime.date(2025, 6, 1))
@@ -62,6 +74,8 @@ EDITS = {
     "rename a unit": rename_unit,
     "rename an indicator": rename_indicator,
     "change an indicator's direction": change_indicator_direction,
+    "change an indicator's owner": change_indicator_owner,
+    "link a goal to a pillar": link_goal_to_pillar,
     "move a department on 2025-06-01": move_department,
 }
 
@@ -70,8 +84,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--check", action="store_true")
     parser.add_argument("--repeat", type=int, default=2)
+    parser.add_argument("--only", help="the edits whose name contains this")
     args = parser.parse_args()
     for name, edit in EDITS.items():
+        if args.only and args.only not in name:
+            continue
         for _ in range(args.repeat):
             try:
                 with transaction.atomic():

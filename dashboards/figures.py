@@ -758,24 +758,27 @@ def _group_rows(
     indicators: Iterable[IndicatorFigure],
     chosen_periods: list[Period],
     say: Progress = lambda text: None,
+    area_ids: Iterable[int] | None = None,
 ) -> list[GroupFigure]:
-    """Every unit's goal, pillar and area figures for `chosen_periods`, over `indicators` (at
-    least those of the periods the chosen ones read) and the counted reports."""
+    """Every unit's goal, pillar and area figures for `chosen_periods` (of `area_ids`, or all),
+    over `indicators` (at least those of the periods the chosen ones read) and the counted
+    reports."""
     # Every unit's subtree sees the figures of the indicators owned in it.
     by_period: dict[int, list[IndicatorFigure]] = defaultdict(list)
     for f in indicators:
         by_period[f.period_id].append(f)
     reports: dict[int, dict[int, list[tuple[int, str]]]] = defaultdict(lambda: defaultdict(list))
-    for goal_id, unit_id, period_id, status in (
-        ProgressReport.objects.filter(
-            period_id__in=[p.id for p in chosen_periods], state__in=COUNTED_STATES
-        )
-        .order_by()  # counted, not listed: the default ordering would sort 250,000 rows
-        .values_list("goal_id", "unit_id", "period_id", "status")
+    counted = ProgressReport.objects.filter(
+        period_id__in=[p.id for p in chosen_periods], state__in=COUNTED_STATES
+    ).order_by()  # counted, not listed: the default ordering would sort 250,000 rows
+    if area_ids is not None:
+        counted = counted.filter(goal__area_id__in=area_ids)
+    for goal_id, unit_id, period_id, status in counted.values_list(
+        "goal_id", "unit_id", "period_id", "status"
     ):
         for a in world.standing_for(unit_id, world.by_id[period_id]):
             reports[period_id][a].append((goal_id, status))
-    all_areas = list(world.goals_of_area)
+    all_areas = list(world.goals_of_area) if area_ids is None else list(area_ids)
     groups: list[GroupFigure] = []
     for chosen in chosen_periods:
         per_unit: dict[int, list[Scored]] = defaultdict(list)
@@ -991,11 +994,13 @@ def _recompute_periods(world: World, period_ids: set[int]) -> None:
     merged, closed, its validity edited; a period added): their indicator figures and shares,
     the group figures of the dashboards showing them and their completeness. The periods
     before such a change keep their figures ("history is history") and are not read."""
-    chosen = [p for p in world.periods if p.id in period_ids]
-    if not chosen:
+    ids = {p.id for p in world.periods if p.id in period_ids}
+    if not ids:
         return
-    ids = {p.id for p in chosen}
-    # The groups of a chosen period also read the indicators of kinds it does not recompute.
+    # The dashboards showing a later period read these periods' indicators too, and a
+    # period's dashboards read indicators of other kinds at periods not recomputed here.
+    shown = ids | {c.id for p in ids for c in world.chosen_for(p)}
+    chosen = [p for p in world.periods if p.id in shown]
     read = ids | {ref.id for p in chosen for ref in world.refs(p).values()}
     specs = load_specs(world)
     measurements = load_measurements(world)
@@ -1011,9 +1016,15 @@ def _recompute_periods(world: World, period_ids: set[int]) -> None:
         for unit_id, _value, period in rows:
             if period.id in ids:
                 present[(indicator_id, period.id)].add(unit_id)
-    completeness = [row for p in chosen for row in completeness_rows(world, specs, present, p)]
-    for model in (IndicatorFigure, IndicatorShare, GroupFigure, UnitCompleteness):
+    completeness = [
+        row
+        for p in world.periods
+        if p.id in ids
+        for row in completeness_rows(world, specs, present, p)
+    ]
+    for model in (IndicatorFigure, IndicatorShare, UnitCompleteness):
         model.objects.filter(period_id__in=ids).delete()
+    GroupFigure.objects.filter(period_id__in=shown).delete()
     _copy(IndicatorFigure, [f for f in indicators if f.period_id in ids])
     _copy(IndicatorShare, [s for s in shares if s.period_id in ids])
     _copy(GroupFigure, groups)
@@ -1085,12 +1096,24 @@ def _apply(
             dirty[(unit_id, period_id)] |= every_area
     areas = {world.area_of_goal[g] for g in areas_of_goals if g in world.area_of_goal}
     if areas:
-        for unit_id in world.tree.units:
-            for p in world.periods:
-                dirty[(unit_id, p.id)] |= areas
+        _store_area_groups(world, areas)
+        dirty = {key: left for key, a in dirty.items() if (left := a - areas)}
     _refresh_groups(world, dirty)
     if completeness_below:
         _recount_completeness(world, _subtrees_and_parents(world, completeness_below))
+
+
+def _store_area_groups(world: World, area_ids: set[int]) -> None:
+    """Recompute the group figures of whole areas, every unit and period, in one pass over
+    their stored indicator figures (a goal–pillar link changed). `_refresh_groups` per
+    (unit, period) would run two queries for each of thousands of pairs."""
+    stored = IndicatorFigure.objects.filter(goal__area_id__in=area_ids).only(
+        "indicator_id", "unit_id", "goal_id", "period_id", "at_owner", "status", "progress",
+        "reported", "carried", "expected_units",
+    )  # fmt: skip
+    rows = _group_rows(world, stored.iterator(chunk_size=20000), world.periods, area_ids=area_ids)
+    GroupFigure.objects.filter(area_id__in=area_ids).delete()
+    _copy(GroupFigure, rows)
 
 
 def _subtrees_and_parents(world: World, unit_ids: set[int]) -> dict[int, set[int]]:

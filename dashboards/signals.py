@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 
-from django.db.models import Model
+from django.db.models import Model, Q
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 from dashboards import figures
@@ -178,52 +178,46 @@ def _unit_changed(unit: Unit, old: Inputs, changed: set[str]) -> None:
     if "code" in changed:
         figures.queue(everything=True)  # rare: the order of every roll-up it is in
         return
-    since = _tree_changed_since(unit, old, changed)
-    if since is not _UNCHANGED:
-        if since is None:
-            figures.queue(everything=True)
-            return
-        figures.queue(
-            periods=ReportingPeriod.objects.filter(
-                strategy=figures.current_strategy(), end__gte=since
-            ).values_list("pk", flat=True)
-        )
+    ends = _tree_changed_for(unit, old, changed)
+    if any(lo is None and hi is None for lo, hi in ends):
+        figures.queue(everything=True)
+        return
+    if ends:
+        within = Q()
+        for lo, hi in ends:
+            within |= Q(end__gte=lo or datetime.date.min, end__lt=hi or datetime.date.max)
+        periods = ReportingPeriod.objects.filter(within, strategy=figures.current_strategy())
+        figures.queue(periods=periods.values_list("pk", flat=True))
     if "successor_id" in changed:
         groups = _successor_standing(old["successor_id"]) + _successor_standing(unit.successor_id)
         figures.queue(unit_groups=groups)
 
 
-_UNCHANGED = datetime.date.max
+Day = datetime.date | None
 
 
-def _tree_changed_since(unit: Unit, old: Inputs, changed: set[str]) -> datetime.date | None:
-    """The first day on which the unit's place or existence differs (None: every day; the
-    periods ending on or after it are the ones whose tree changed), or `_UNCHANGED`."""
-    days: list[datetime.date | None] = []
+def _tree_changed_for(unit: Unit, old: Inputs, changed: set[str]) -> list[tuple[Day, Day]]:
+    """The periods whose tree the edit changes, as ranges [from, to) of their last day (None:
+    unbounded)."""
+    ends: list[tuple[Day, Day]] = []
     if "parent_id" in changed:
         # `Unit.move` records the old place until the day before: the new one from then on.
-        days.append(unit.placed_since())
+        ends.append((unit.placed_since(), None))
     if "valid_from" in changed:
-        days.append(_earliest(old["valid_from"], unit.valid_from))
+        days = sorted(d for d in (old["valid_from"], unit.valid_from) if d is not None)
+        # A unit without `valid_from` counts from the first period.
+        ends.append((days[0], days[1]) if len(days) == 2 else (None, days[0]))
     if "valid_to" in changed:
-        last = _earliest(old["valid_to"], unit.valid_to, none_is_latest=True)
-        days.append(last + datetime.timedelta(days=1) if last is not None else _UNCHANGED)
+        # Periods that start after the earlier end, and those ending after it (the place it
+        # had on its last day).
+        day = min(d for d in (old["valid_to"], unit.valid_to) if d is not None)
+        ends.append((day + datetime.timedelta(days=1), None))
     # A unit closed without a date counts in no period (`figures.Validity.during`).
     if (not old["active"] and old["valid_to"] is None) != (
         not unit.active and unit.valid_to is None
     ):
-        days.append(None)
-    if not days:
-        return _UNCHANGED
-    return None if None in days else min(d for d in days if d is not None)
-
-
-def _earliest(
-    a: datetime.date | None, b: datetime.date | None, *, none_is_latest: bool = False
-) -> datetime.date | None:
-    if a is None or b is None:
-        return (a or b) if none_is_latest else None
-    return min(a, b)
+        ends.append((None, None))
+    return ends
 
 
 def _successor_standing(unit_id: int | None) -> list[tuple[int, int]]:
