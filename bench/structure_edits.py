@@ -70,6 +70,16 @@ def move_department() -> None:
     department.move(to=Unit.objects.get(code="NV"), on=datetime.date(2025, 6, 1))
 
 
+def merge_department() -> None:
+    first, second = Unit.objects.filter(parent__code="IE", kind="department").order_by("code")[:2]
+    first.merge_into(second, on=datetime.date(2025, 1, 1))
+
+
+def add_department() -> None:
+    Unit.objects.create(code="NEW-DEPT", name="New department", kind="department",
+                        parent=Unit.objects.get(code="IE"))  # fmt: skip
+
+
 EDITS = {
     "rename a unit": rename_unit,
     "rename an indicator": rename_indicator,
@@ -77,6 +87,8 @@ EDITS = {
     "change an indicator's owner": change_indicator_owner,
     "link a goal to a pillar": link_goal_to_pillar,
     "move a department on 2025-06-01": move_department,
+    "merge a department on 2025-01-01": merge_department,
+    "add a department": add_department,
 }
 
 

@@ -167,7 +167,11 @@ def _indicator_changed(indicator: Indicator, old: Inputs, changed: set[str]) -> 
 
 
 def _unit_created(unit: Unit) -> None:
-    figures.queue(new_units=[unit.pk])
+    if unit.valid_from is None:
+        # It counts in every period: the indicators owned above it expect a value of it.
+        figures.queue(new_units=[unit.pk])
+    else:  # only the periods it exists in
+        figures.queue(periods=_periods_ending(unit.valid_from))
     if unit.successor_id is not None:
         figures.queue(unit_groups=_successor_standing(unit.successor_id))
 
@@ -183,17 +187,24 @@ def _unit_changed(unit: Unit, old: Inputs, changed: set[str]) -> None:
         figures.queue(everything=True)
         return
     if ends:
-        within = Q()
-        for lo, hi in ends:
-            within |= Q(end__gte=lo or datetime.date.min, end__lt=hi or datetime.date.max)
-        periods = ReportingPeriod.objects.filter(within, strategy=figures.current_strategy())
-        figures.queue(periods=periods.values_list("pk", flat=True))
+        figures.queue(periods=_periods_ending(*ends))
     if "successor_id" in changed:
         groups = _successor_standing(old["successor_id"]) + _successor_standing(unit.successor_id)
         figures.queue(unit_groups=groups)
 
 
 Day = datetime.date | None
+
+
+def _periods_ending(*ranges: tuple[Day, Day] | Day) -> list[int]:
+    """The current strategy's periods whose last day is in one of `ranges` ([from, to), None:
+    unbounded; or a day: from that day on)."""
+    within = Q()
+    for r in ranges:
+        lo, hi = r if isinstance(r, tuple) else (r, None)
+        within |= Q(end__gte=lo or datetime.date.min, end__lt=hi or datetime.date.max)
+    periods = ReportingPeriod.objects.filter(within, strategy=figures.current_strategy())
+    return list(periods.values_list("pk", flat=True))
 
 
 def _tree_changed_for(unit: Unit, old: Inputs, changed: set[str]) -> list[tuple[Day, Day]]:

@@ -247,6 +247,19 @@ def test_a_new_unit_without_data_recomputes_next_to_nothing(
     assert figures.differences() == []
 
 
+def test_a_new_unit_valid_from_a_day_recomputes_the_periods_from_that_day_only(
+    stored, no_full_recompute, recomputed_periods
+):
+    Unit.objects.create(
+        code="IDY", name_en="New department", name_nb="Nytt institutt", kind="department",
+        parent=unit("IDI"), valid_from=datetime.date(2025, 5, 1),
+    )  # fmt: skip
+    figures.settle()
+
+    assert recomputed_periods == ["2025", "2025-T2", "2025-T3"]
+    assert figures.differences() == []
+
+
 def test_closing_a_unit_today_changes_no_period_of_a_strategy_that_has_ended(
     stored, no_full_recompute
 ):
