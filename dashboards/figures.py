@@ -973,10 +973,9 @@ def settle(*, wait: bool = True) -> bool:
             elif scope:
                 scoped[scope].add(unit_id)
         world = load_world()
-        if scoped[ChangeScope.PERIOD]:
-            _recompute_periods(world, scoped[ChangeScope.PERIOD])
+        rebased = _recompute_periods(world, scoped[ChangeScope.PERIOD])
         _apply(
-            {c[1] for c in rows if c[1] is not None},
+            {c[1] for c in rows if c[1] is not None} | rebased,
             {(c[1], c[3], c[4]) for c in rows if c[1] is not None and c[3] is not None},
             {(c[2], c[3], c[4]) for c in rows if c[2] is not None},
             world=world,
@@ -989,14 +988,18 @@ def settle(*, wait: bool = True) -> bool:
     return True
 
 
-def _recompute_periods(world: World, period_ids: set[int]) -> None:
+def _recompute_periods(world: World, period_ids: set[int]) -> set[int]:
     """Recompute and store every figure of the periods whose unit tree changed (a unit moved,
     merged, closed, its validity edited; a period added): their indicator figures and shares,
     the group figures of the dashboards showing them and their completeness. The periods
-    before such a change keep their figures ("history is history") and are not read."""
+    before such a change keep their figures ("history is history") and are not read.
+
+    Returns the indicators with units' own targets whose baseline is one of these periods:
+    a unit's starting point is its value in the baseline period's tree, so all their periods
+    change (`_apply` recomputes them)."""
     ids = {p.id for p in world.periods if p.id in period_ids}
     if not ids:
-        return
+        return set()
     # The dashboards showing a later period read these periods' indicators too, and a
     # period's dashboards read indicators of other kinds at periods not recomputed here.
     shown = ids | {c.id for p in ids for c in world.chosen_for(p)}
@@ -1029,6 +1032,11 @@ def _recompute_periods(world: World, period_ids: set[int]) -> None:
     _copy(IndicatorShare, [s for s in shares if s.period_id in ids])
     _copy(GroupFigure, groups)
     _copy(UnitCompleteness, completeness)
+    return {
+        s.id
+        for s in specs
+        if s.unit_targets and s.baseline_period is not None and s.baseline_period.id in ids
+    }
 
 
 def _apply(

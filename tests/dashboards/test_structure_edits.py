@@ -6,6 +6,7 @@ equal a full recomputation."""
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -304,4 +305,26 @@ def test_a_measurement_of_a_moved_unit_settles_like_any_other(stored, no_full_re
         indicator=stored["indicators"][0], unit=unit("IDI"), period=period("2025"), value=5
     )
     figures.settle()
+    assert figures.differences() == []
+
+
+def test_a_validity_edit_in_the_baseline_period_recomputes_a_units_own_target_figures(
+    stored, no_full_recompute
+):
+    indicator = IndicatorFactory(
+        goal=goal("RES-3"),
+        owner_unit=unit("IE"),
+        baseline_value=Decimal(300),
+        target_value=Decimal(600),
+    )
+    for year, value in (("2018", 40), ("2024", 70)):
+        MeasurementFactory(indicator=indicator, unit=unit("IDI"), period=period(year), value=value)
+    indicator.set_unit_target(unit=unit("IDI"), period=period("2025"), value=Decimal(80))
+    figures.settle()
+    idi = unit("IDI")
+    idi.valid_from = datetime.date(2019, 1, 1)  # not in the baseline's tree any more
+
+    idi.save()
+    figures.settle()
+
     assert figures.differences() == []
