@@ -44,7 +44,7 @@ def recomputed_periods(monkeypatch) -> list[str]:
 
     def spy(world, period_ids):
         seen.extend(sorted(p.code for p in world.periods if p.id in period_ids))
-        real(world, period_ids)
+        return real(world, period_ids)
 
     monkeypatch.setattr(figures, "_recompute_periods", spy)
     return seen
