@@ -840,7 +840,9 @@ def _store_all(progress: Progress | None = None) -> Figures:
     _copy(UnitCompleteness, figures.completeness, progress)
     analyze(IndicatorFigure, IndicatorShare, GroupFigure, UnitCompleteness)
     now = timezone.now()
-    FigureRun.objects.update_or_create(pk=1, defaults={"finished_at": now, "rebuilt_at": now})
+    FigureRun.objects.update_or_create(
+        pk=1, defaults={"finished_at": now, "rebuilt_at": now, "frame_at": now}
+    )
     return figures
 
 
@@ -857,6 +859,7 @@ def queue(
     unit_groups: Iterable[tuple[int, int]] = (),
     completeness_below: Iterable[int] = (),
     new_units: Iterable[int] = (),
+    frame: bool = False,
     everything: bool = False,
 ) -> None:
     """Note what a write changed, in the writer's transaction, and settle after it commits.
@@ -867,7 +870,8 @@ def queue(
     change (a goal–pillar link); `periods`, periods whose unit tree changed (every figure of
     them); `unit_groups`, (unit, period) whose group figures change (a successor's standing);
     `completeness_below`, units whose subtree owes other values (an indicator's owner,
-    frequency, reporting units); `new_units`, units added to the tree.
+    frequency, reporting units); `new_units`, units added to the tree; `frame`, the strategy's
+    structure as the pages cache it (names, periods, links) changed.
     """
     rows = [FigureChange(indicator_id=i) for i in set(indicator_ids)]
     rows += [FigureChange(indicator_id=i, unit_id=u, period_id=p) for i, u, p in set(values)]
@@ -881,6 +885,8 @@ def queue(
         FigureChange(scope=ChangeScope.COMPLETENESS, unit_id=u) for u in set(completeness_below)
     ]
     rows += [FigureChange(scope=ChangeScope.NEW_UNIT, unit_id=u) for u in set(new_units)]
+    if frame:
+        rows.append(FigureChange(scope=ChangeScope.FRAME))
     if everything:
         rows.append(FigureChange(everything=True))
     if not rows:
@@ -909,6 +915,12 @@ class State:
     rebuilt_at: datetime.datetime | None
     rebuild_pending: bool = False
     waiting_since: datetime.datetime | None = None  # the oldest pending change
+    frame_at: datetime.datetime | None = None  # `FigureRun.frame_at`
+
+    @property
+    def frame_stamp(self) -> datetime.datetime | None:
+        """The key of the pages' cached strategy structure (None: not cached)."""
+        return self.frame_at or self.rebuilt_at
 
     def left_to_worker(self, now: datetime.datetime) -> bool:
         """Whether pending changes are recent enough to leave to the worker whose task was
@@ -934,7 +946,9 @@ def state() -> State:
                 FigureChange.objects.order_by("queued_at").values("queued_at")[:1]
             ),
         )
-        .values_list("pending", "finished_at", "rebuilt_at", "rebuild_pending", "waiting_since")
+        .values_list(
+            "pending", "finished_at", "rebuilt_at", "rebuild_pending", "waiting_since", "frame_at"
+        )
         .first()
     )
     if row is None:
@@ -961,6 +975,12 @@ def settle(*, wait: bool = True) -> bool:
         if any(c[5] for c in changes):
             _store_all()
             return True
+        now = timezone.now()
+        if any(c[6] == ChangeScope.FRAME for c in changes):
+            FigureRun.objects.update_or_create(pk=1, defaults={"finished_at": now, "frame_at": now})
+            changes = [c for c in changes if c[6] != ChangeScope.FRAME]
+            if not changes:
+                return True
         rows = [c for c in changes if c[6] == ChangeScope.ROWS]
         scoped: dict[str, set] = defaultdict(set)
         for _pk, _indicator, goal_id, unit_id, period_id, _all, scope in changes:
@@ -984,7 +1004,7 @@ def settle(*, wait: bool = True) -> bool:
             completeness_below=scoped[ChangeScope.COMPLETENESS],
             new_units=scoped[ChangeScope.NEW_UNIT],
         )
-        FigureRun.objects.update_or_create(pk=1, defaults={"finished_at": timezone.now()})
+        FigureRun.objects.update_or_create(pk=1, defaults={"finished_at": now})
     return True
 
 

@@ -187,6 +187,7 @@ class ChangeScope(models.TextChoices):
     GROUPS = "groups", _("a unit's goal, pillar and area figures of a period")
     COMPLETENESS = "recount", _("completeness of a unit's subtree, every period")
     NEW_UNIT = "new_unit", _("the indicators owned above a new unit")
+    FRAME = "frame", _("the strategy's names, periods or links as the pages cache them")
 
 
 class FigureChange(models.Model):
@@ -222,6 +223,9 @@ class FigureRun(models.Model):
 
     finished_at = models.DateTimeField(default=timezone.now)
     rebuilt_at = models.DateTimeField(null=True)
+    # When the strategy's structure as the pages cache it (periods, areas, pillars, goals and
+    # their links, names included) last changed: the key of that cache (dashboards.data).
+    frame_at = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = _("figures run")

@@ -8,7 +8,9 @@ indicators and the structure (units, goals, pillars, areas, periods): model sign
 A structure edit queues only what it changes (docs/architecture.md, "What a structure edit
 recomputes"): a `pre_save` receiver reads the stored row's figure inputs (`INPUTS`, one query)
 and the `post_save` receiver compares them with the saved ones. A write that changes no input
-(a name, a description, a deadline, a period opened or closed, an order) queues nothing.
+(a name, a description, a deadline, a period opened or closed, an order) queues no
+recomputation; one to the strategy's structure that the pages cache (`FRAME`: a name of an
+area, a deadline) queues a change of that cache's key only.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ INPUTS[Indicator] = (
     "frequency", "decimals", "baseline_value", "baseline_period_id", "target_value",
     "target_period_id",
 )  # fmt: skip
+#: The models of the strategy's structure as the pages cache it (`dashboards.data`): any save
+#: changes it (a name, an order, a deadline), except opening or closing a period.
+FRAME = {Strategy, Area, Pillar, DevelopmentGoal, GoalPillar, ReportingPeriod}
+NOT_IN_FRAME = {"is_open"}
+
 #: The indicator's inputs that decide which units owe it a value (`completeness_rows`).
 OWED_BY = ("goal_id", "owner_unit_id", "active", "aggregation", "frequency")
 
@@ -97,9 +104,11 @@ def _inputs(instance: Model, fields: tuple[str, ...]) -> Inputs:
     return {f: getattr(instance, f) for f in fields}
 
 
-def _structure_saved(sender, instance, created, raw=False, **kwargs) -> None:
+def _structure_saved(sender, instance, created, raw=False, update_fields=None, **kwargs) -> None:
     if raw:
         return  # loaddata: `figures rebuild` (or seed_demo) computes them afterwards
+    if sender in FRAME and not (update_fields and set(update_fields) <= NOT_IN_FRAME):
+        figures.queue(frame=True)
     old = instance.__dict__.pop("_figure_inputs", None)
     new = _inputs(instance, INPUTS[sender])
     if created or old is None:
@@ -111,6 +120,8 @@ def _structure_saved(sender, instance, created, raw=False, **kwargs) -> None:
 
 
 def _structure_deleted(sender, instance, **kwargs) -> None:
+    if sender in FRAME:
+        figures.queue(frame=True)
     ON_DELETE[sender](instance)
 
 
@@ -137,6 +148,7 @@ def _goal_pillar_changed(link: GoalPillar, old: Inputs | None = None, changed=()
 def _goal_pillars_changed(sender, instance, action, reverse, pk_set, **kwargs) -> None:
     if not action.startswith("post_") and action != "pre_clear":
         return
+    figures.queue(frame=True)
     if not reverse:
         figures.queue(areas_of_goals=[instance.pk])
     elif pk_set:

@@ -11,7 +11,13 @@ from decimal import Decimal
 import pytest
 
 from dashboards import figures
-from dashboards.models import FigureChange, GroupFigure, GroupKind, UnitCompleteness
+from dashboards.models import (
+    ChangeScope,
+    FigureChange,
+    GroupFigure,
+    GroupKind,
+    UnitCompleteness,
+)
 from goals.models import GoalPillar, ReportingPeriod
 from strategy.models import Pillar, Unit
 from tests.dashboards.test_unit_moves import stored_before
@@ -54,6 +60,11 @@ def full_recompute_queued() -> bool:
     return FigureChange.objects.filter(everything=True).exists()
 
 
+def recompute_queued() -> bool:
+    """Anything queued but a change of the pages' cached strategy structure (its names)."""
+    return FigureChange.objects.exclude(scope=ChangeScope.FRAME).exists()
+
+
 def rename_unit():
     ie = unit("IE")
     ie.name_en = "Faculty of engineering, renamed"
@@ -69,8 +80,7 @@ def edit_deadline():
 
 def close_period():
     year = period("2025")
-    year.is_open = True
-    year.save()
+    year.open()
     year.close(by=UserFactory())
 
 
@@ -95,7 +105,7 @@ def reorder_pillar():
 )
 def test_an_edit_that_changes_no_figure_input_queues_nothing(stored, no_full_recompute, edit):
     edit()
-    assert not FigureChange.objects.exists()
+    assert not recompute_queued()
     figures.settle()
     assert figures.differences() == []
 
@@ -328,3 +338,23 @@ def test_a_validity_edit_in_the_baseline_period_recomputes_a_units_own_target_fi
     figures.settle()
 
     assert figures.differences() == []
+
+
+def test_a_renamed_area_shows_its_new_name_on_the_next_page(client, personas, stored):
+    client.force_login(personas.rector)
+    assert client.get("/dashboard/", {"period": "2024"}).status_code == 200  # frame cached
+    area = goal("RES-3").area
+    area.name_en = "Research, renamed"
+    area.save()
+    assert not recompute_queued()
+
+    figures.settle()
+
+    assert "Research, renamed" in client.get("/dashboard/", {"period": "2024"}).text
+
+
+def test_closing_a_period_leaves_the_cached_structure_as_it_is(stored):
+    year = period("2025")
+    year.open()
+    year.close(by=UserFactory())
+    assert not FigureChange.objects.exists()
