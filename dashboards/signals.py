@@ -48,9 +48,19 @@ INPUTS[Indicator] = (
     "frequency", "decimals", "baseline_value", "baseline_period_id", "target_value",
     "target_period_id",
 )  # fmt: skip
-#: The models of the strategy's structure as the pages cache it (`dashboards.data`): any save
-#: changes it (a name, an order, a deadline), except opening or closing a period.
-FRAME = {Strategy, Area, Pillar, DevelopmentGoal, GoalPillar, ReportingPeriod}
+#: The models of the strategy's structure as the pages cache it (`dashboards.data`, with the
+#: `figures.World` of every unit): any save changes it (a name, an order, a deadline, a unit's
+#: place), except opening or closing a period.
+FRAME = {
+    Strategy,
+    Area,
+    Pillar,
+    DevelopmentGoal,
+    GoalPillar,
+    ReportingPeriod,
+    Unit,
+    UnitParentHistory,
+}
 NOT_IN_FRAME = {"is_open"}
 
 #: The indicator's inputs that decide which units owe it a value (`completeness_rows`).

@@ -20,6 +20,7 @@ from dashboards.models import (
 )
 from goals.models import GoalPillar, ReportingPeriod
 from strategy.models import Pillar, Unit
+from tests.dashboards.test_history_lists import completeness_rows, label
 from tests.dashboards.test_unit_moves import stored_before
 from tests.factories import IndicatorFactory, MeasurementFactory, UserFactory, goal, period, unit
 
@@ -277,7 +278,7 @@ def test_closing_a_unit_today_changes_no_period_of_a_strategy_that_has_ended(
     idi = unit("IDI")
     idi.active = False
     idi.save()
-    assert not FigureChange.objects.exists()
+    assert not recompute_queued()
     assert figures.differences() == []
 
 
@@ -358,3 +359,27 @@ def test_closing_a_period_leaves_the_cached_structure_as_it_is(stored):
     year.open()
     year.close(by=UserFactory())
     assert not FigureChange.objects.exists()
+
+
+def test_a_renamed_faculty_shows_its_new_name_on_the_next_page(client, personas, stored):
+    client.force_login(personas.rector)
+    assert client.get("/dashboard/", {"period": "2024"}).status_code == 200  # frame cached
+    faculty = unit("IE")
+    faculty.name_en = "Engineering, renamed"
+    faculty.save()
+    assert not recompute_queued()
+
+    figures.settle()
+
+    assert "Engineering, renamed" in client.get("/dashboard/", {"period": "2024"}).text
+
+
+def test_after_a_move_the_pages_list_the_unit_under_its_new_parent(client, personas, stored):
+    client.force_login(personas.rector)
+    before = completeness_rows(client, unit="NV", period="2025")  # the frame is cached now
+    assert label("IDI") not in before
+
+    unit("IDI").move(to=unit("NV"), on=MOVED_ON)
+    figures.settle()
+
+    assert label("IDI") in completeness_rows(client, unit="NV", period="2025")
