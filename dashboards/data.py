@@ -260,9 +260,10 @@ def _strategy_frame(stamp) -> tuple:
     """The current strategy, its periods, areas, pillars and goals (with their pillars), and
     the `figures.World` over them (every unit and its earlier parents).
 
-    Cached under the time of the last full rebuild of the figures, which every change to
-    this structure causes (dashboards.signals): all processes agree on that time, so no
-    process serves a frame older than the figures it shows. Without a rebuild yet, not cached.
+    Cached under the time this structure last changed (`FigureRun.frame_at`, set by the
+    settle of any change to it, dashboards.signals, and by a full rebuild): all processes
+    agree on that time, so no process serves a frame older than the figures it shows.
+    Without a rebuild yet, not cached.
     """
     key = f"dashboards:frame:{stamp.isoformat() if stamp else ''}:{translation.get_language()}"
     frame = (_frames.get(key) or cache.get(key)) if stamp else None
@@ -343,7 +344,7 @@ def load(
         updating = not figures.settle(wait=False)
         if not updating:
             state = figures.state()
-    strategy, periods, areas, pillars, goals, world = _strategy_frame(state.rebuilt_at)
+    strategy, periods, areas, pillars, goals, world = _strategy_frame(state.frame_stamp)
     if not periods:
         raise Http404
     code = params.get("period")

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from dashboards import scoring
 from dashboards.models import (
+    ChangeScope,
     FigureChange,
     FigureRun,
     GroupFigure,
@@ -392,13 +393,15 @@ def indicator_figures(
     spec: IndicatorSpec,
     measurements: list[tuple[int, Decimal, Period]],
     shares: list[IndicatorShare] | None = None,
+    only: set[int] | None = None,
 ) -> list[IndicatorFigure]:
     """The indicator at its owner for every period of its frequency (docs/scoring.md 2–3), and
     at every unit below the owner that has a target of its own or rolled up from its
     children's contribution targets ("Unit targets"), measured against that target.
 
     `shares` collects, from the owner's roll-up, the indicator at every unit below its owner
-    that has units below it (`IndicatorShare`)."""
+    that has units below it (`IndicatorShare`). `only`: the ids of the periods to compute
+    (all of the indicator's frequency if None)."""
     rows = [m for m in measurements if m[2].kind == spec.frequency]
     by_period: dict[int, list] = defaultdict(list)
     for m in rows:
@@ -427,7 +430,7 @@ def indicator_figures(
 
     out = []
     for ref in world.periods:
-        if ref.kind != spec.frequency:
+        if ref.kind != spec.frequency or (only is not None and ref.id not in only):
             continue
         tree = world.tree_at(ref)
         if spec.owner_unit_id not in tree.units:
@@ -737,22 +740,47 @@ def compute_all(world: World | None = None, progress: Progress | None = None) ->
             say(f"indicators: {n} of {len(specs)}")
     say(f"indicators: {len(indicators)} figures, {len(shares)} shares of units below owners")
 
+    groups = _group_rows(world, indicators, world.periods, say)
+
+    present: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for indicator_id, rows in measurements.items():
+        for unit_id, _value, period in rows:
+            present[(indicator_id, period.id)].add(unit_id)
+    completeness: list[UnitCompleteness] = []
+    for period in world.periods:
+        completeness.extend(completeness_rows(world, specs, present, period))
+    say(f"{len(groups)} group figures, {len(completeness)} completeness rows")
+    return Figures(indicators, groups, completeness, shares)
+
+
+def _group_rows(
+    world: World,
+    indicators: Iterable[IndicatorFigure],
+    chosen_periods: list[Period],
+    say: Progress = lambda text: None,
+    area_ids: Iterable[int] | None = None,
+) -> list[GroupFigure]:
+    """Every unit's goal, pillar and area figures for `chosen_periods` (of `area_ids`, or all),
+    over `indicators` (at least those of the periods the chosen ones read) and the counted
+    reports."""
     # Every unit's subtree sees the figures of the indicators owned in it.
     by_period: dict[int, list[IndicatorFigure]] = defaultdict(list)
     for f in indicators:
         by_period[f.period_id].append(f)
     reports: dict[int, dict[int, list[tuple[int, str]]]] = defaultdict(lambda: defaultdict(list))
-    for goal_id, unit_id, period_id, status in (
-        ProgressReport.objects.filter(period__strategy=world.strategy, state__in=COUNTED_STATES)
-        .order_by()  # counted, not listed: the default ordering would sort 250,000 rows
-        .values_list("goal_id", "unit_id", "period_id", "status")
+    counted = ProgressReport.objects.filter(
+        period_id__in=[p.id for p in chosen_periods], state__in=COUNTED_STATES
+    ).order_by()  # counted, not listed: the default ordering would sort 250,000 rows
+    if area_ids is not None:
+        counted = counted.filter(goal__area_id__in=area_ids)
+    for goal_id, unit_id, period_id, status in counted.values_list(
+        "goal_id", "unit_id", "period_id", "status"
     ):
-        if period_id in world.by_id:
-            for a in world.standing_for(unit_id, world.by_id[period_id]):
-                reports[period_id][a].append((goal_id, status))
-    all_areas = list(world.goals_of_area)
+        for a in world.standing_for(unit_id, world.by_id[period_id]):
+            reports[period_id][a].append((goal_id, status))
+    all_areas = list(world.goals_of_area) if area_ids is None else list(area_ids)
     groups: list[GroupFigure] = []
-    for chosen in world.periods:
+    for chosen in chosen_periods:
         per_unit: dict[int, list[Scored]] = defaultdict(list)
         for ref in world.refs(chosen).values():
             for f in by_period.get(ref.id, ()):
@@ -771,16 +799,7 @@ def compute_all(world: World | None = None, progress: Progress | None = None) ->
                 )
             )
         say(f"groups: {chosen.code}")
-
-    present: dict[tuple[int, int], set[int]] = defaultdict(set)
-    for indicator_id, rows in measurements.items():
-        for unit_id, _value, period in rows:
-            present[(indicator_id, period.id)].add(unit_id)
-    completeness: list[UnitCompleteness] = []
-    for period in world.periods:
-        completeness.extend(completeness_rows(world, specs, present, period))
-    say(f"{len(groups)} group figures, {len(completeness)} completeness rows")
-    return Figures(indicators, groups, completeness, shares)
+    return groups
 
 
 def _lock(wait: bool) -> bool:
@@ -821,7 +840,9 @@ def _store_all(progress: Progress | None = None) -> Figures:
     _copy(UnitCompleteness, figures.completeness, progress)
     analyze(IndicatorFigure, IndicatorShare, GroupFigure, UnitCompleteness)
     now = timezone.now()
-    FigureRun.objects.update_or_create(pk=1, defaults={"finished_at": now, "rebuilt_at": now})
+    FigureRun.objects.update_or_create(
+        pk=1, defaults={"finished_at": now, "rebuilt_at": now, "frame_at": now}
+    )
     return figures
 
 
@@ -833,16 +854,39 @@ def queue(
     indicator_ids: Iterable[int] = (),
     values: Iterable[tuple[int, int, int]] = (),
     reports: Iterable[tuple[int, int, int]] = (),
+    areas_of_goals: Iterable[int] = (),
+    periods: Iterable[int] = (),
+    unit_groups: Iterable[tuple[int, int]] = (),
+    completeness_below: Iterable[int] = (),
+    new_units: Iterable[int] = (),
+    frame: bool = False,
     everything: bool = False,
 ) -> None:
     """Note what a write changed, in the writer's transaction, and settle after it commits.
 
     `indicator_ids`: indicators whose definition or targets changed; `values`: (indicator,
     unit, period) of changed measurements; `reports`: (goal, unit, period) of progress reports.
+    Structure edits (dashboards.signals): `areas_of_goals`, goals whose area's group figures
+    change (a goal–pillar link); `periods`, periods whose unit tree changed (every figure of
+    them); `unit_groups`, (unit, period) whose group figures change (a successor's standing);
+    `completeness_below`, units whose subtree owes other values (an indicator's owner,
+    frequency, reporting units); `new_units`, units added to the tree; `frame`, the strategy's
+    structure as the pages cache it (names, periods, links) changed.
     """
     rows = [FigureChange(indicator_id=i) for i in set(indicator_ids)]
     rows += [FigureChange(indicator_id=i, unit_id=u, period_id=p) for i, u, p in set(values)]
     rows += [FigureChange(goal_id=g, unit_id=u, period_id=p) for g, u, p in set(reports)]
+    rows += [FigureChange(scope=ChangeScope.AREA, goal_id=g) for g in set(areas_of_goals)]
+    rows += [FigureChange(scope=ChangeScope.PERIOD, period_id=p) for p in set(periods)]
+    rows += [
+        FigureChange(scope=ChangeScope.GROUPS, unit_id=u, period_id=p) for u, p in set(unit_groups)
+    ]
+    rows += [
+        FigureChange(scope=ChangeScope.COMPLETENESS, unit_id=u) for u in set(completeness_below)
+    ]
+    rows += [FigureChange(scope=ChangeScope.NEW_UNIT, unit_id=u) for u in set(new_units)]
+    if frame:
+        rows.append(FigureChange(scope=ChangeScope.FRAME))
     if everything:
         rows.append(FigureChange(everything=True))
     if not rows:
@@ -871,6 +915,12 @@ class State:
     rebuilt_at: datetime.datetime | None
     rebuild_pending: bool = False
     waiting_since: datetime.datetime | None = None  # the oldest pending change
+    frame_at: datetime.datetime | None = None  # `FigureRun.frame_at`
+
+    @property
+    def frame_stamp(self) -> datetime.datetime | None:
+        """The key of the pages' cached strategy structure (None: not cached)."""
+        return self.frame_at or self.rebuilt_at
 
     def left_to_worker(self, now: datetime.datetime) -> bool:
         """Whether pending changes are recent enough to leave to the worker whose task was
@@ -896,7 +946,9 @@ def state() -> State:
                 FigureChange.objects.order_by("queued_at").values("queued_at")[:1]
             ),
         )
-        .values_list("pending", "finished_at", "rebuilt_at", "rebuild_pending", "waiting_since")
+        .values_list(
+            "pending", "finished_at", "rebuilt_at", "rebuild_pending", "waiting_since", "frame_at"
+        )
         .first()
     )
     if row is None:
@@ -913,7 +965,7 @@ def settle(*, wait: bool = True) -> bool:
             return False
         changes = list(
             FigureChange.objects.values_list(
-                "pk", "indicator_id", "goal_id", "unit_id", "period_id", "everything"
+                "pk", "indicator_id", "goal_id", "unit_id", "period_id", "everything", "scope"
             )
         )
         if not changes:
@@ -923,21 +975,115 @@ def settle(*, wait: bool = True) -> bool:
         if any(c[5] for c in changes):
             _store_all()
             return True
+        now = timezone.now()
+        if any(c[6] == ChangeScope.FRAME for c in changes):
+            FigureRun.objects.update_or_create(pk=1, defaults={"finished_at": now, "frame_at": now})
+            changes = [c for c in changes if c[6] != ChangeScope.FRAME]
+            if not changes:
+                return True
+        rows = [c for c in changes if c[6] == ChangeScope.ROWS]
+        scoped: dict[str, set] = defaultdict(set)
+        for _pk, _indicator, goal_id, unit_id, period_id, _all, scope in changes:
+            if scope == ChangeScope.AREA:
+                scoped[scope].add(goal_id)
+            elif scope == ChangeScope.PERIOD:
+                scoped[scope].add(period_id)
+            elif scope == ChangeScope.GROUPS:
+                scoped[scope].add((unit_id, period_id))
+            elif scope:
+                scoped[scope].add(unit_id)
+        world = load_world()
+        rebased = _recompute_periods(world, scoped[ChangeScope.PERIOD])
         _apply(
-            {c[1] for c in changes if c[1] is not None},
-            {(c[1], c[3], c[4]) for c in changes if c[1] is not None and c[3] is not None},
-            {(c[2], c[3], c[4]) for c in changes if c[2] is not None},
+            {c[1] for c in rows if c[1] is not None} | rebased,
+            {(c[1], c[3], c[4]) for c in rows if c[1] is not None and c[3] is not None},
+            {(c[2], c[3], c[4]) for c in rows if c[2] is not None},
+            world=world,
+            areas_of_goals=scoped[ChangeScope.AREA],
+            unit_groups=scoped[ChangeScope.GROUPS],
+            completeness_below=scoped[ChangeScope.COMPLETENESS],
+            new_units=scoped[ChangeScope.NEW_UNIT],
         )
-        FigureRun.objects.update_or_create(pk=1, defaults={"finished_at": timezone.now()})
+        FigureRun.objects.update_or_create(pk=1, defaults={"finished_at": now})
     return True
+
+
+def _recompute_periods(world: World, period_ids: set[int]) -> set[int]:
+    """Recompute and store every figure of the periods whose unit tree changed (a unit moved,
+    merged, closed, its validity edited; a period added): their indicator figures and shares,
+    the group figures of the dashboards showing them and their completeness. The periods
+    before such a change keep their figures ("history is history") and are not read.
+
+    Returns the indicators with units' own targets whose baseline is one of these periods:
+    a unit's starting point is its value in the baseline period's tree, so all their periods
+    change (`_apply` recomputes them)."""
+    ids = {p.id for p in world.periods if p.id in period_ids}
+    if not ids:
+        return set()
+    # The dashboards showing a later period read these periods' indicators too, and a
+    # period's dashboards read indicators of other kinds at periods not recomputed here.
+    shown = ids | {c.id for p in ids for c in world.chosen_for(p)}
+    chosen = [p for p in world.periods if p.id in shown]
+    read = ids | {ref.id for p in chosen for ref in world.refs(p).values()}
+    specs = load_specs(world)
+    measurements = load_measurements(world)
+    indicators: list[IndicatorFigure] = []
+    shares: list[IndicatorShare] = []
+    for spec in specs:
+        indicators.extend(
+            indicator_figures(world, spec, measurements.get(spec.id, []), shares, only=read)
+        )
+    groups = _group_rows(world, indicators, chosen)
+    present: dict[tuple[int, int], set[int]] = defaultdict(set)
+    for indicator_id, rows in measurements.items():
+        for unit_id, _value, period in rows:
+            if period.id in ids:
+                present[(indicator_id, period.id)].add(unit_id)
+    completeness = [
+        row
+        for p in world.periods
+        if p.id in ids
+        for row in completeness_rows(world, specs, present, p)
+    ]
+    for model in (IndicatorFigure, IndicatorShare, UnitCompleteness):
+        model.objects.filter(period_id__in=ids).delete()
+    GroupFigure.objects.filter(period_id__in=shown).delete()
+    _copy(IndicatorFigure, [f for f in indicators if f.period_id in ids])
+    _copy(IndicatorShare, [s for s in shares if s.period_id in ids])
+    _copy(GroupFigure, groups)
+    _copy(UnitCompleteness, completeness)
+    return {
+        s.id
+        for s in specs
+        if s.unit_targets and s.baseline_period is not None and s.baseline_period.id in ids
+    }
 
 
 def _apply(
     indicator_ids: set[int],
     values: set[tuple[int, int, int]],
     reports: set[tuple[int, int, int]],
+    *,
+    world: World | None = None,
+    areas_of_goals: set[int] = frozenset(),  # type: ignore[assignment]
+    unit_groups: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
+    completeness_below: set[int] = frozenset(),  # type: ignore[assignment]
+    new_units: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> None:
-    world = load_world()
+    world = world or load_world()
+    if new_units:
+        # A new unit changes the roll-ups of the indicators owned above it (the units they
+        # expect a value from): those of its ancestors in any period.
+        above = {
+            a
+            for unit_id in new_units
+            for p in world.periods
+            for a in world.ancestors_or_self(unit_id, p)
+        }
+        indicator_ids = indicator_ids | set(
+            Indicator.objects.filter(owner_unit_id__in=above).values_list("id", flat=True)
+        )
+        completeness_below = completeness_below | new_units
     dirty: dict[tuple[int, int], set[int]] = defaultdict(set)  # (unit, chosen) → areas
 
     def touch(goal_id: int, unit_id: int, chosen_ids: Iterable[int]) -> None:
@@ -972,7 +1118,46 @@ def _apply(
     for goal_id, unit_id, period_id in reports:
         if period_id in world.by_id:
             touch(goal_id, unit_id, [period_id])
+    every_area = set(world.goals_of_area)
+    for unit_id, period_id in unit_groups:
+        if unit_id in world.tree.units and period_id in world.by_id:
+            dirty[(unit_id, period_id)] |= every_area
+    areas = {world.area_of_goal[g] for g in areas_of_goals if g in world.area_of_goal}
+    if areas:
+        _store_area_groups(world, areas)
+        dirty = {key: left for key, a in dirty.items() if (left := a - areas)}
     _refresh_groups(world, dirty)
+    if completeness_below:
+        _recount_completeness(world, _subtrees_and_parents(world, completeness_below))
+
+
+def _store_area_groups(world: World, area_ids: set[int]) -> None:
+    """Recompute the group figures of whole areas, every unit and period, in one pass over
+    their stored indicator figures (a goal–pillar link changed). `_refresh_groups` per
+    (unit, period) would run two queries for each of thousands of pairs."""
+    stored = IndicatorFigure.objects.filter(goal__area_id__in=area_ids).only(
+        "indicator_id", "unit_id", "goal_id", "period_id", "at_owner", "status", "progress",
+        "reported", "carried", "expected_units",
+    )  # fmt: skip
+    rows = _group_rows(world, stored.iterator(chunk_size=20000), world.periods, area_ids=area_ids)
+    GroupFigure.objects.filter(area_id__in=area_ids).delete()
+    _copy(GroupFigure, rows)
+
+
+def _subtrees_and_parents(world: World, unit_ids: set[int]) -> dict[int, set[int]]:
+    """Per period, the units below (and including) each of `unit_ids` and their parents: the
+    reporting units whose owed values change when an indicator owned there changes or a unit
+    is added there (the parent may stop being a leaf)."""
+    out: dict[int, set[int]] = defaultdict(set)
+    for p in world.periods:
+        tree = world.tree_at(p)
+        parents = world.parents_at(p)
+        for unit_id in unit_ids:
+            if unit_id in tree.units:
+                out[p.id].update(tree.subtree(unit_id))
+            if parents.get(unit_id) is not None:
+                out[p.id].add(parents[unit_id])
+    return out
 
 
 SHARE_FIELDS = ("value", "reported", "carried", "expected_units")
@@ -1069,6 +1254,12 @@ def _update_completeness(world: World, keys: set[tuple[int, int, int]]) -> None:
         if key not in below:
             below[key] = set(tree.subtree(unit_id))
         touched[period_id].update(u for u in reporters if u in below[key])
+    _recount_completeness(world, touched)
+
+
+def _recount_completeness(world: World, touched: dict[int, set[int]]) -> None:
+    """Recount and store the completeness of the units of `touched` (period → units)."""
+    touched = {p: units for p, units in touched.items() if units and p in world.by_id}
     if not touched:
         return
     chains = {

@@ -178,12 +178,26 @@ class UnitCompleteness(models.Model):
         return f"unit {self.unit_id} @ {self.period_id}: {self.entered}/{self.expected}"
 
 
+class ChangeScope(models.TextChoices):
+    """What a `FigureChange` of a structure edit asks `settle()` to recompute."""
+
+    ROWS = "", _("indicator, value or report")  # told by which ids are set (FigureChange)
+    AREA = "area", _("the goal's area, every unit and period")
+    PERIOD = "period", _("every figure of a period")
+    GROUPS = "groups", _("a unit's goal, pillar and area figures of a period")
+    COMPLETENESS = "recount", _("completeness of a unit's subtree, every period")
+    NEW_UNIT = "new_unit", _("the indicators owned above a new unit")
+    FRAME = "frame", _("the strategy's names, periods or links as the pages cache them")
+
+
 class FigureChange(models.Model):
     """Work for `dashboards.figures.settle()`: what a write changed, appended in the writer's
     transaction. Append-only without a unique key, so writers never wait for each other here.
 
-    `indicator_id` (all periods of one indicator), or `goal_id` + `unit_id` + `period_id` (a
-    progress report), or `everything` (a change to the tree, the goals or the periods).
+    Without a `scope`: `indicator_id` (all periods of one indicator), or `indicator_id` +
+    `unit_id` + `period_id` (a value), or `goal_id` + `unit_id` + `period_id` (a progress
+    report), or `everything` (the rare structure edits of docs/architecture.md). A structure
+    edit names its `scope` (`ChangeScope`) with `goal_id`, `period_id` or `unit_id`.
     """
 
     indicator_id = models.IntegerField(null=True)
@@ -191,6 +205,9 @@ class FigureChange(models.Model):
     unit_id = models.IntegerField(null=True)
     period_id = models.IntegerField(null=True)
     everything = models.BooleanField(default=False)
+    scope = models.CharField(
+        max_length=8, choices=ChangeScope, default=ChangeScope.ROWS, blank=True
+    )
     queued_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -206,6 +223,9 @@ class FigureRun(models.Model):
 
     finished_at = models.DateTimeField(default=timezone.now)
     rebuilt_at = models.DateTimeField(null=True)
+    # When the strategy's structure as the pages cache it (periods, areas, pillars, goals and
+    # their links, names included) last changed: the key of that cache (dashboards.data).
+    frame_at = models.DateTimeField(null=True)
 
     class Meta:
         verbose_name = _("figures run")

@@ -1,7 +1,8 @@
 """The stored figures equal a full recomputation from the raw rows after any sequence of writes,
 through every write path: the grid (`Measurement.record`), the import (`apply_changes`), the
 admin (save and delete), the report workflow, targets (the owner's and units' contribution
-targets), indicators and units (closed, reopened, moved and merged)."""
+targets), indicators (their targets and definitions), goal–pillar links and units (closed,
+reopened, moved, merged, added, their validity edited)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from dashboards.models import GroupFigure, IndicatorFigure, UnitCompleteness
 from goals.models import ProgressReport, ReportState
 from indicators.models import Measurement, Target
 from spreadsheets.imports import Change, apply_changes
-from strategy.models import Unit
+from strategy.models import Pillar, Unit
 from tests.factories import (
     IndicatorFactory,
     MeasurementFactory,
@@ -186,6 +187,46 @@ class Writes(RuleBasedStateMachine):
         into = self.successor if into_new else unit("IFY")
         with contextlib.suppress(ValidationError):  # refused once merged
             unit("IKJ").merge_into(into, on=datetime.date(year, 1, 1), by=self.user)
+
+    @rule(
+        i=st.integers(0, 2),
+        edit=st.sampled_from(["frequency", "owner", "active", "aggregation", "name"]),
+    )
+    def indicator_definition_is_edited(self, i, edit):
+        indicator = self.indicators[i]
+        if edit == "frequency":
+            indicator.frequency = "tertial" if indicator.frequency == "year" else "year"
+        elif edit == "owner":
+            indicator.owner_unit = unit("NV" if indicator.owner_unit.code != "NV" else "IE")
+        elif edit == "active":
+            indicator.active = not indicator.active
+        elif edit == "aggregation":
+            indicator.aggregation = "none" if indicator.aggregation != "none" else "sum"
+        else:
+            indicator.name = f"{indicator.name}, renamed"
+        indicator.save()
+
+    @rule(link=st.booleans())
+    def a_goal_is_linked_to_a_pillar_or_unlinked(self, link):
+        res3 = goal("RES-3")
+        pillar = Pillar.objects.filter(area=res3.area).order_by("code").first()
+        if link:
+            res3.pillars.add(pillar)
+        else:
+            res3.pillars.remove(pillar)
+
+    @rule(day=st.sampled_from([None, datetime.date(2023, 1, 1), datetime.date(2024, 5, 1)]))
+    def a_departments_validity_start_is_edited(self, day):
+        department = Unit.objects.get(code="IDI")
+        department.valid_from = day
+        department.save()
+
+    @rule(valid_from=st.sampled_from([None, datetime.date(2024, 1, 1)]))
+    def a_unit_is_added_below_a_department(self, valid_from):
+        code = f"IFY-{Unit.objects.filter(parent__code='IFY').count() + 1}"
+        Unit.objects.create(
+            code=code, name=code, kind="department", parent=unit("IFY"), valid_from=valid_from
+        )
 
     @invariant()
     def stored_figures_equal_a_full_recompute(self):
