@@ -22,7 +22,7 @@ from dashboards import figures
 from dashboards.models import IndicatorFigure, PeriodSnapshot
 from dashboards.scoring import IndicatorSpec, Period, Tree, UnitNode
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
-from indicators.models import Indicator, Target, indicator_labels
+from indicators.models import Indicator, Target, indicator_labels, plain_indicators
 from ops.text import first_translation, translated_columns
 from strategy.models import Area, Pillar, Strategy, Unit
 from strategy.policy import READ, Policy
@@ -418,7 +418,7 @@ def _indicators(
                 "indicator_id"
             )
         )
-    indicator_qs = Indicator.objects.active().filter(which, goal__area__strategy=data.strategy)
+    indicator_qs = plain_indicators().active().filter(which, goal__area__strategy=data.strategy)
     if goal_ids is not None:
         indicator_qs = indicator_qs.filter(goal_id__in=goal_ids)
     if indicator_ids is not None:

@@ -814,9 +814,8 @@ def label_indicators(
     names = {indicator.name for indicator in indicators}
     if among is None:
         # Plain rows: at national scale a name is shared by hundreds of indicators.
-        # Plain Django rows (not modeltranslation's per-row fallback): the columns are named.
         rows = (
-            IndicatorQuerySet(Indicator)
+            plain_indicators()
             .active()
             .filter(Q(name_en__in=names) | Q(name_nb__in=names))
             .order_by()
@@ -833,6 +832,13 @@ def label_indicators(
     for indicator in indicators:
         indicator.__dict__["_label"] = labels[indicator.pk]
     return indicators
+
+
+def plain_indicators() -> IndicatorQuerySet:
+    """Indicators without modeltranslation's per-row fallback, for reads of hundreds of rows as
+    values that name the translated columns themselves (`ops.text.translated_columns`): its
+    iterator took half the time of such a read."""
+    return IndicatorQuerySet(Indicator)
 
 
 def indicator_labels(
