@@ -478,7 +478,7 @@ def _rows(data: DashboardData, indicators: list[tuple]) -> list[IndicatorRow]:
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
     # The owners' targets; unit (contribution) targets apply through scoring.target_for.
     for indicator_id, period_id, value in (
-        Target.objects.filter(indicator__in=[i[0] for i in indicators], unit__isnull=True)
+        Target.objects.filter(indicator_id__any=[i[0] for i in indicators], unit__isnull=True)
         .order_by()  # Target's ordering joins periods, goals and areas
         .values_list("indicator_id", "period_id", "value")
     ):
@@ -550,7 +550,7 @@ def report_rows(data: DashboardData, **filters) -> list[ReportRow]:
         # Plain rows: a goal has hundreds of reports at national scale.
         for goal_id, unit_id, status, state, narrative, next_steps, risks, return_comment in (
             ProgressReport.objects.filter(
-                period_id=data.period.id, unit_id__in=data.units_in(), **filters
+                period_id=data.period.id, unit_id__any=list(data.units_in()), **filters
             )
             .order_by()  # the default ordering joins periods, goals, areas and units
             .values_list(*fields, "return_comment")

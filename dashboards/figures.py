@@ -1202,7 +1202,7 @@ def _refresh_groups(world: World, dirty: dict[tuple[int, int], set[int]]) -> Non
         refs = [r.id for r in world.refs(chosen).values()]
         # The same figures as `_seen_by`: owners' in the subtree, the unit's own-target ones.
         figures = IndicatorFigure.objects.filter(
-            Q(at_owner=True, unit_id__in=members) | Q(at_owner=False, unit_id=unit_id),
+            Q(at_owner=True, unit_id__any=list(members)) | Q(at_owner=False, unit_id=unit_id),
             period_id__in=refs,
             goal__area_id__in=area_ids,
         ).values_list(
@@ -1212,7 +1212,7 @@ def _refresh_groups(world: World, dirty: dict[tuple[int, int], set[int]]) -> Non
         reports = (
             ProgressReport.objects.filter(
                 period_id=chosen_id,
-                unit_id__in=members,
+                unit_id__any=list(members),
                 state__in=COUNTED_STATES,
                 goal__area_id__in=area_ids,
             )
@@ -1272,7 +1272,9 @@ def _recount_completeness(world: World, touched: dict[int, set[int]]) -> None:
     present: dict[tuple[int, int], set[int]] = defaultdict(set)
     for indicator_id, unit_id, period_id in (
         Measurement.objects.filter(
-            indicator_id__in=[s.id for s in owed], unit_id__in=chains, period_id__in=list(touched)
+            indicator_id__any=[s.id for s in owed],
+            unit_id__any=list(chains),
+            period_id__in=list(touched),
         )
         .order_by()
         .values_list("indicator_id", "unit_id", "period_id")

@@ -694,7 +694,7 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     read_at = Q()
     for period_id, ids in by_reference.items():
         in_scope = data.units_in(data.world.by_id[period_id])
-        read_at |= Q(period_id=period_id, indicator_id__in=ids, unit_id__in=in_scope)
+        read_at |= Q(period_id=period_id, indicator_id__any=ids, unit_id__any=list(in_scope))
     names = {ind.row.spec.id: ind.row.name for ind in indicators}
     codes = {p.id: p.code for p in data.periods}
     comments = sorted(
@@ -1001,7 +1001,7 @@ def _shares(data: DashboardData, rows: list[IndicatorRow]) -> list[IndicatorResu
         {
             indicator_id: scoring.Rollup(value, reported, expected, carried)
             for indicator_id, value, reported, expected, carried in IndicatorShare.objects.filter(
-                unit_id=scope.id, period_id__in=read_at, indicator_id__in=[r.spec.id for r in rows]
+                unit_id=scope.id, period_id__in=read_at, indicator_id__any=[r.spec.id for r in rows]
             ).values_list("indicator_id", "value", "reported", "expected_units", "carried")
         }
         if read_at
@@ -1115,14 +1115,14 @@ def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
     expected: Counter = Counter()
     entered: Counter = Counter()
     for unit_id, owed, done in UnitCompleteness.objects.filter(
-        period_id=period.id, unit_id__in=listed
+        period_id=period.id, unit_id__any=list(listed)
     ).values_list("unit_id", "expected", "entered"):
         expected[unit_id] = owed
         entered[unit_id] = done
     submitted: Counter = Counter()
     drafts: Counter = Counter()
     for unit_id, n_counted, n_other in (
-        ProgressReport.objects.filter(period_id=period.id, unit_id__in=listed)
+        ProgressReport.objects.filter(period_id=period.id, unit_id__any=list(listed))
         .values("unit_id")
         .annotate(
             # Counting `state` (never null), not `id`: the count reads the index alone.

@@ -243,7 +243,7 @@ def indicator_results(
     stored = {}
     for f in IndicatorFigure.objects.filter(
         Q(at_owner=True) | Q(unit_id=data.scope.id),
-        indicator_id__in=[r.spec.id for r in rows],
+        indicator_id__any=[r.spec.id for r in rows],
         period_id__in=wanted,
     ).values_list(*FIGURE_FIELDS, named=True):
         key = (f.indicator_id, f.period_id)

@@ -42,7 +42,7 @@ def histories(data: DashboardData, rows: list[IndicatorRow]) -> dict[int, list[I
         stored = {
             (f.indicator_id, f.period_id): f
             for f in IndicatorFigure.objects.filter(
-                indicator_id__in=list(wanted), period_id__in=period_ids, at_owner=True
+                indicator_id__any=list(wanted), period_id__in=period_ids, at_owner=True
             ).values_list(*FIGURE_FIELDS, named=True)
         }
     return {
@@ -80,7 +80,7 @@ def values(data: DashboardData, rows: list[IndicatorRow]) -> dict[int, Points]:
             (indicator_id, period_id): (value, expected - reported - carried)
             for indicator_id, period_id, value, reported, carried, expected in (
                 IndicatorFigure.objects.filter(
-                    indicator_id__in=list(wanted), period_id__in=period_ids, at_owner=True
+                    indicator_id__any=list(wanted), period_id__in=period_ids, at_owner=True
                 ).values_list(
                     "indicator_id", "period_id", "value", "reported", "carried", "expected_units"
                 )

@@ -11,7 +11,8 @@ class OpsConfig(AppConfig):
     verbose_name = "Operations"
 
     def ready(self) -> None:
-        from ops import audit, checks  # noqa: F401 — connects the signal receivers, registers checks
+        # Connects the signal receivers, registers the checks and the `__any` lookup.
+        from ops import audit, checks, lookups  # noqa: F401
         from ops.history import on_post_migrate
 
         # Once per migrate: post_migrate is sent per app with models, and ops has none.
