@@ -209,7 +209,7 @@ class DashboardData:
     def owned(self) -> Q:
         """The units (a filter on Unit) whose indicators count in the scope's figures of the
         chosen period: those of `units_in`."""
-        return Q(pk__in=self.units_in())
+        return Q(pk__any=list(self.units_in()))
 
     def node(self, unit_id: int) -> UnitNode:
         """Any unit, closed ones too, with its name and code."""

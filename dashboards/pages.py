@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import replace
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Count, Q
@@ -646,13 +647,13 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         ],
     )
     reports = sorted(goal_reports, key=lambda r: data.node(r.unit_id).path)
-    unit_query = _query(data, with_unit=False)
+    unit_href = _unit_href(_query(data, with_unit=False))
     narratives = []
     for report in reports:
         u = data.node(report.unit_id)
         counted = report.state in COUNTED_STATES
         reported = scoring.REPORTED_AS_STATUS.get(report.status) if counted else None
-        cell = _unit_cell(data, u.id, unit_query)
+        cell = _unit_cell(data, u.id, unit_href)
         href = cell.href
         reports_table.add(
             Cell(u.name, href=href) if href else cell,
@@ -942,13 +943,19 @@ def _owner_label(row: IndicatorRow) -> str:
     return closed_label(row.owner_code, None if row.owner_active else row.owner_successor)
 
 
-def _unit_cell(data: DashboardData, unit_id: int, query: str) -> Cell:
-    """A unit listed for a period: named and linked to its page; a closed unit, which has no
-    page, marked as merged or closed."""
+def _unit_href(query: str) -> str:
+    """The address of a unit's page with `{}` for its code: reversed once for a list of
+    hundreds of units (`_unit_cell`)."""
+    return _url("unit", "0", query=query).replace("/0/", "/{}/", 1)
+
+
+def _unit_cell(data: DashboardData, unit_id: int, href: str) -> Cell:
+    """A unit listed for a period: named and linked to its page (`href`, from `_unit_href`); a
+    closed unit, which has no page, marked as merged or closed."""
     u = data.node(unit_id)
     successor = data.successor_code(unit_id)
     if successor is None:
-        return named(u.name, u.code, href=_url("unit", u.code, query=query))
+        return named(u.name, u.code, href=href.format(quote(u.code)))
     return named(u.name, closed_label(u.code, successor))
 
 
@@ -1160,11 +1167,11 @@ def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
             state, rank = _("Not started"), 0
         rows.append((rank, u.path, u, state))
     rows.sort(key=lambda r: (r[0], r[1]))
-    query = _query(data, with_unit=False)
+    unit_href = _unit_href(_query(data, with_unit=False))
 
     def row(rank: int, u, state: str) -> list[Cell]:
         return [
-            _unit_cell(data, u.id, query),
+            _unit_cell(data, u.id, unit_href),
             fmt_count(entered[u.id]),
             fmt_count(expected[u.id]),
             fmt_count(submitted[u.id]),
