@@ -655,14 +655,9 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         reported = scoring.REPORTED_AS_STATUS.get(report.status) if counted else None
         cell = _unit_cell(data, u.id, unit_href)
         href = cell.href
-        reports_table.add(
-            Cell(u.name, href=href) if href else cell,
-            Cell(report.status_label, status=reported),
-            Cell(report.state_label),
-            Cell(report.narrative),
-            Cell(report.next_steps),
-            Cell(report.risks),
-        )
+        # Hundreds of reports at national scale: the cells of those shown only.
+        first = Cell(u.name, href=href) if href else cell
+        reports_table.add_later(functools.partial(_report_cells, first, report, reported))
         narratives.append(
             {
                 "report": report,
@@ -756,6 +751,18 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         indicator_count=len(indicators),
     )
     return context
+
+
+def _report_cells(unit: Cell, report, status: Status | None) -> list[Cell]:
+    """A row of the goal page's table of progress reports."""
+    return [
+        unit,
+        Cell(report.status_label, status=status),
+        Cell(report.state_label),
+        Cell(report.narrative),
+        Cell(report.next_steps),
+        Cell(report.risks),
+    ]
 
 
 def _goal_sentence(result: GoalFigure, n: int) -> str:
