@@ -7,6 +7,7 @@ answers `Accept: text/csv`. Write: measurements in bulk (`api.writes`).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 
@@ -273,15 +274,16 @@ class MeasurementList(ListEndpoint):
 
 
 def _parse_moment(text: str):
+    """The moment in UTC: PostgreSQL refuses offsets beyond ±15:59 that ISO 8601 allows."""
     try:
         moment = parse_datetime(text)
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise exceptions.ValidationError(
-            {"changed_since": [_("Give a date and time with offset, e.g. 2025-01-31T08:00Z.")]}
-        )
-    return moment
+        if moment is not None and moment.tzinfo is not None:
+            return moment.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
+        pass
+    raise exceptions.ValidationError(
+        {"changed_since": [_("Give a date and time with offset, e.g. 2025-01-31T08:00Z.")]}
+    )
 
 
 # --- Figures and reports ------------------------------------------------------------------------
