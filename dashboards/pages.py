@@ -73,6 +73,12 @@ def _query(data: DashboardData, *, with_unit: bool = True) -> str:
     return urlencode(params)
 
 
+def _href_pattern(name: str, query: str) -> str:
+    """A dashboard address with `{}` for its one argument: reversed once for a table of
+    hundreds (an indicator's id, a unit's quoted code)."""
+    return _url(name, "0", query=query).replace("/0/", "/{}/", 1)
+
+
 def _url(name: str, *args: str, query: str = "") -> str:
     url = _reversed(name, args, get_urlconf(), settings.ROOT_URLCONF, get_script_prefix())
     return f"{url}?{query}" if query else url
@@ -925,7 +931,7 @@ def unit(data: DashboardData) -> dict[str, Any]:
 def _indicator_href(data: DashboardData) -> str:
     """The address of an indicator's own page for the scope and period, with `{}` for its id:
     reversed once for a table of hundreds."""
-    return _url("indicator", "0", query=_query(data)).replace("/0/", "/{}/", 1)
+    return _href_pattern("indicator", _query(data))
 
 
 def _target_cells(data: DashboardData, result: IndicatorResult) -> tuple[Cell, Cell]:
@@ -953,7 +959,7 @@ def _owner_label(row: IndicatorRow) -> str:
 def _unit_href(query: str) -> str:
     """The address of a unit's page with `{}` for its code: reversed once for a list of
     hundreds of units (`_unit_cell`)."""
-    return _url("unit", "0", query=query).replace("/0/", "/{}/", 1)
+    return _href_pattern("unit", query)
 
 
 def _unit_cell(data: DashboardData, unit_id: int, href: str) -> Cell:
