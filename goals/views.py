@@ -36,8 +36,11 @@ from strategy.http import ViewRequest
 from strategy.models import Strategy, Unit
 from strategy.policy import Policy
 
-# Open actions listed on My unit; a faculty or the whole university may have many more.
+# What My unit lists of its longer lists; a faculty or the whole university may have
+# hundreds of each (the grid and the units lower down show the rest).
 ACTIONS_SHOWN = 50
+AWAITING_SHOWN = 50
+LACKING_SHOWN = 50
 
 
 @require_safe
@@ -85,13 +88,14 @@ def unit_detail(request: ViewRequest, code: str) -> HttpResponse:
             "goal_id", "state", "status", "return_comment", "version"
         )
     }
-    lacking = label_indicators(
+    lacking = (
         Indicator.objects.active()
         .reported_by(unit)
         .without_value_in(open_periods, unit=unit)
         .select_related("goal", "owner_unit")
         .order_by("goal__area__order", "goal__order", "code")
     )
+    lacking_shown = label_indicators(lacking[: LACKING_SHOWN + 1])
     actions_due = list(
         Action.objects.open()
         .in_subtree(unit)
@@ -113,8 +117,9 @@ def unit_detail(request: ViewRequest, code: str) -> HttpResponse:
                 period__is_open=True,
             )
             .select_related("goal", "unit", "period", "submitted_by")
-            .order_by("submitted_at")
+            .order_by("submitted_at", "pk")
         )
+    awaiting_shown = list(awaiting[: AWAITING_SHOWN + 1])
     return TemplateResponse(
         request,
         "goals/unit_detail.html",
@@ -124,9 +129,12 @@ def unit_detail(request: ViewRequest, code: str) -> HttpResponse:
             "open_periods": open_periods,
             "periods": ReportingPeriod.objects.filter(strategy=strategy).order_by("-start", "end"),
             "rows": [(goal, reports.get(goal.pk)) for goal in goals],
-            "lacking": lacking,
+            "lacking": lacking_shown[:LACKING_SHOWN],
+            # How many there are where the list is cut (one more query only then).
+            "lacking_count": lacking.count() if len(lacking_shown) > LACKING_SHOWN else None,
             "owed": owed,
-            "awaiting": awaiting,
+            "awaiting": awaiting_shown[:AWAITING_SHOWN],
+            "awaiting_count": (awaiting.count() if len(awaiting_shown) > AWAITING_SHOWN else None),
             "actions_due": actions_due[:ACTIONS_SHOWN],
             "more_actions": len(actions_due) > ACTIONS_SHOWN,
             "today": timezone.localdate(),

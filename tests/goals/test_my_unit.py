@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from strategy.models import Membership, Role
 from tests.factories import (
@@ -201,3 +203,33 @@ def test_a_reporter_sees_no_approval_list(client, personas):
         "Waiting for your approval"
         not in client.get(reverse("goals:unit", args=["IDI"])).content.decode()
     )
+
+
+def test_a_long_approval_list_shows_those_waiting_longest_and_says_how_many_in_all(
+    client, personas, monkeypatch
+):
+    monkeypatch.setattr("goals.views.AWAITING_SHOWN", 2)
+    now = timezone.now()
+    for days, code in [(1, "EDU-1"), (3, "RES-3"), (2, "EDU-2")]:
+        ProgressReportFactory(
+            goal=goal(code), state="submitted", submitted_at=now - timedelta(days=days)
+        )
+    client.force_login(personas.ie_leader)
+    page = client.get(reverse("goals:unit", args=["IE"])).content.decode()
+    waiting = page[page.index("Waiting for your approval") : page.index('id="goals-title"')]
+    assert "RES-3" in waiting and "EDU-2" in waiting
+    assert "EDU-1" not in waiting
+    assert "The 2 waiting longest of 3 are listed" in waiting
+
+
+def test_a_long_list_of_lacking_values_is_cut_and_points_to_the_values_page(
+    client, personas, monkeypatch
+):
+    monkeypatch.setattr("goals.views.LACKING_SHOWN", 2)
+    for name in ["Lacking A", "Lacking B", "Lacking C"]:
+        IndicatorFactory(name_en=name, code=f"LACK-{name[-1]}")
+    client.force_login(personas.idi_reporter)
+    page = client.get(reverse("goals:unit", args=["IDI"])).content.decode()
+    lacking = page[page.index("still lacking a value") :]
+    assert lacking.count("<li>") == 2
+    assert "The first 2 of 3 are listed: the values page has them all." in lacking
