@@ -11,6 +11,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -446,6 +447,42 @@ def indicator_rows(
     return _rows(data, list(indicators.order_by("code").values_list(*_row_fields())))
 
 
+class IndicatorKey(NamedTuple):
+    """What a long list of indicators needs of each to sort and label it, before the full rows
+    of those it shows are read (`rows_of`): a goal has 820 at national scale."""
+
+    id: int
+    code: str
+    frequency: str
+    name: str  # its label among the list (`indicator_labels`)
+
+
+def indicator_keys(
+    data: DashboardData, owners: Q, goal_ids: list[int], *, with_unit_targets: bool = False
+) -> list[IndicatorKey]:
+    """`indicator_rows` of some goals as keys, labelled among themselves, in code order."""
+    indicators = _indicators(data, owners, goal_ids, with_unit_targets=with_unit_targets)
+    found = list(
+        indicators.order_by("code").values_list(
+            "id", "code", "frequency", "owner_unit__code", *translated_columns("name")
+        )
+    )
+    labels = indicator_labels([(i[0], first_translation(i[4:]), i[3], i[1]) for i in found])
+    return [IndicatorKey(i[0], i[1], i[2], labels[i[0]]) for i in found]
+
+
+def rows_of(data: DashboardData, keys: list[IndicatorKey]) -> list[IndicatorRow]:
+    """The full rows of `keys`, in their order and with their labels."""
+    found = {
+        i[0]: i
+        for i in plain_indicators()
+        .filter(id__any=[k.id for k in keys])
+        .order_by()
+        .values_list(*_row_fields())
+    }
+    return _rows(data, [found[k.id] for k in keys], {k.id: k.name for k in keys})
+
+
 def indicator_page(data: DashboardData, owners: Q, limit: int) -> tuple[list[IndicatorRow], int]:
     """The first `limit` of `indicator_rows(data, owners)`, and how many there are in all (in
     the same query: a faculty owns a thousand indicators at national scale)."""
@@ -473,7 +510,10 @@ def _row_fields() -> list[str]:
     return [*ROW_FIELDS, *translated_columns("name")]
 
 
-def _rows(data: DashboardData, indicators: list[tuple]) -> list[IndicatorRow]:
+def _rows(
+    data: DashboardData, indicators: list[tuple], labels: dict[int, str] | None = None
+) -> list[IndicatorRow]:
+    """`labels`: given where the rows are part of a longer list labelled as a whole."""
     by_id = {p.id: p for p in data.periods}
     milestones: dict[int, list[tuple[Period, Decimal]]] = defaultdict(list)
     # The owners' targets; unit (contribution) targets apply through scoring.target_for.
@@ -486,10 +526,11 @@ def _rows(data: DashboardData, indicators: list[tuple]) -> list[IndicatorRow]:
             milestones[indicator_id].append((by_id[period_id], value))
     measure_labels = _labels(Indicator, "measure")
     # With its owner where another indicator shown has the same name (the one rule).
-    width = len(ROW_FIELDS)
-    labels = indicator_labels(
-        [(i[0], first_translation(i[width:]), i[14], i[1]) for i in indicators]
-    )
+    if labels is None:
+        width = len(ROW_FIELDS)
+        labels = indicator_labels(
+            [(i[0], first_translation(i[width:]), i[14], i[1]) for i in indicators]
+        )
     rows = []
     for (
         pk, code, direction, accumulation, aggregation, frequency, owner_id, goal_id, decimals,

@@ -23,22 +23,26 @@ from dashboards.data import (
     COUNTED_STATES,
     DashboardData,
     GoalRow,
+    IndicatorKey,
     IndicatorRow,
     Lineage,
+    indicator_keys,
     indicator_page,
     indicator_rows,
     lineage,
     report_rows,
+    rows_of,
 )
 from dashboards.exceptions import Change, ExceptionRow, Kind, exceptions, open_actions
 from dashboards.forecast_words import short_verdict
 from dashboards.models import GroupFigure, GroupKind, IndicatorShare, UnitCompleteness
 from dashboards.scoring import STATUS_ORDER, Status
-from dashboards.snapshots import comparison_table
+from dashboards.snapshots import comparable, comparison_table
 from dashboards.sparkline import sparkline_svg
 from dashboards.summary import (
     GoalFigure,
     IndicatorResult,
+    StoredFigures,
     Summary,
     indicator_results,
     summaries,
@@ -525,25 +529,35 @@ REPORT_URGENCY = {"off_track": 0, "at_risk": 1, "on_track": 2, "achieved": 3}
 class _IndicatorLines:
     """The goal page's compact rows: name, value, target, status, sparkline, forecast words.
 
-    Built on demand: the page shows `SHOWN_INDICATORS` of a goal's hundreds (national scale);
-    the download asks for all, and only then are the others' values read (one query)."""
+    Built on demand: the page shows `SHOWN_INDICATORS` of a goal's hundreds (national scale),
+    sorted by their stored status (`StoredFigures.status`) before any full row is read; the
+    download and the "as reported" table ask for all, and only then are the others' rows and
+    values read."""
 
-    def __init__(self, data: DashboardData, indicators: list[IndicatorResult]) -> None:
+    def __init__(self, data: DashboardData, keys: list[IndicatorKey], read: StoredFigures):
         self.data = data
-        self.indicators = indicators
-        self.shown = indicators[:SHOWN_INDICATORS]
+        self.keys = keys
+        self.read = read
+        self.shown = self._results(keys[:SHOWN_INDICATORS])
         self._history = trends.values(data, [i.row for i in self.shown])
+        self._rest: list[IndicatorResult] | None = None
         self.pattern = _indicator_href(data)
 
-    def history(self, spec_id: int) -> trends.Points:
-        if spec_id not in self._history:  # a download: the rest in one go
-            rest = [i.row for i in self.indicators[SHOWN_INDICATORS:]]
-            self._history.update(trends.values(self.data, rest))
-        return self._history[spec_id]
+    def _results(self, keys: list[IndicatorKey]) -> list[IndicatorResult]:
+        return [self.read.result(row) for row in rows_of(self.data, keys)] if keys else []
+
+    @property
+    def rest(self) -> list[IndicatorResult]:
+        """Those not shown, in the same order (read at the first call, in three queries)."""
+        if self._rest is None:
+            self._rest = self._results(self.keys[SHOWN_INDICATORS:])
+            self._history.update(trends.values(self.data, [i.row for i in self._rest]))
+        return self._rest
 
     def line(self, ind: IndicatorResult, *, spark: bool = False) -> dict:
         row, spec = ind.row, ind.row.spec
-        result = trends.forecast_of(row, self.history(spec.id))
+        history = self._history[spec.id]
+        result = trends.forecast_of(row, history)
         target, whose = _target_cells(self.data, ind)
         target_period = ind.target_period if ind.unit_target else spec.target_period
         line = {
@@ -561,7 +575,7 @@ class _IndicatorLines:
             "forecast": short_verdict(result, direction=spec.direction),
         }
         if spark:
-            line["spark"], line["spark_words"] = trends.spark(row, self.history(spec.id))
+            line["spark"], line["spark_words"] = trends.spark(row, history)
         return line
 
 
@@ -599,15 +613,13 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     query = _query(data)
     result: GoalFigure = summary.goals[row.id]
     # A successor's page lists its predecessors' indicators too: their trends continue there.
-    rows = indicator_rows(
+    keys = indicator_keys(
         data, lineage(data).owners(data), goal_ids=[row.id], with_unit_targets=True
     )
-    read = indicator_results(data, rows)
-    indicators = [read[(r.spec.id, data.period.id)] for r in rows]
-    summary.indicators = {i.row.spec.id: i for i in indicators}
+    read = StoredFigures(data, keys)
     urgency = {Status.OFF_TRACK: 0, Status.AT_RISK: 1, Status.ON_TRACK: 2, Status.NO_DATA: 3}
-    indicators.sort(key=lambda r: (urgency[r.score.status], r.row.name, r.row.spec.code))
-    lines = _IndicatorLines(data, indicators)
+    keys.sort(key=lambda k: (urgency[read.status(k)], k.name, k.code))
+    lines = _IndicatorLines(data, keys, read)
     shown = [lines.line(ind, spark=True) for ind in lines.shown]
     context = _base(data, summary=summary, goal=row, area=area_row, result=result)
 
@@ -633,11 +645,10 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         flagged=(3,),
         on_screen=(0, 1, 3, 5, 7, 10, 11),
     )
-    for n, ind in enumerate(indicators):
-        if n < len(shown):
-            indicators_table.add(*_indicator_cells(shown[n]))
-        else:
-            indicators_table.add_later(lambda ind=ind: _indicator_cells(lines.line(ind)))
+    for line in shown:
+        indicators_table.add(*_indicator_cells(line))
+    for n in range(len(keys) - len(shown)):
+        indicators_table.add_later(lambda n=n: _indicator_cells(lines.line(lines.rest[n])))
 
     goal_reports = report_rows(data, goal_id=row.id)
     reports_table = Table(
@@ -690,14 +701,14 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     # scope's subtree as it was then. The indicators read at the same period are asked for
     # together: one condition per period.
     by_reference: dict[int, list[int]] = {}
-    for ind in indicators:
-        if ind.reference is not None:
-            by_reference.setdefault(ind.reference.id, []).append(ind.row.spec.id)
+    for key in keys:
+        if (reference := read.reference(key)) is not None:
+            by_reference.setdefault(reference.id, []).append(key.id)
     read_at = Q()
     for period_id, ids in by_reference.items():
         in_scope = data.units_in(data.world.by_id[period_id])
         read_at |= Q(period_id=period_id, indicator_id__any=ids, unit_id__any=list(in_scope))
-    names = {ind.row.spec.id: ind.row.name for ind in indicators}
+    names = {key.id: key.name for key in keys}
     codes = {p.id: p.code for p in data.periods}
     comments = sorted(
         (
@@ -725,15 +736,18 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
                 Cell(data.period.code),
                 Cell(report.return_comment),
             )
-    as_reported = comparison_table(
-        data,
-        summary,
-        [("goals", row.id, named_text(row.title, row.code))]
-        + [
-            ("indicators", ind.row.spec.id, named_text(ind.row.name, ind.row.spec.code))
-            for ind in sorted(indicators, key=lambda r: r.row.spec.code)
-        ],
-    )
+    as_reported = None
+    if comparable(data):  # a closed period: its figures beside every indicator's now
+        summary.indicators = {i.row.spec.id: i for i in lines.shown + lines.rest}
+        as_reported = comparison_table(
+            data,
+            summary,
+            [("goals", row.id, named_text(row.title, row.code))]
+            + [
+                ("indicators", key.id, named_text(key.name, key.code))
+                for key in sorted(keys, key=lambda k: k.code)
+            ],
+        )
     context.update(
         indicators_table=indicators_table,
         reports_table=reports_table,
@@ -745,7 +759,7 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
             (_("Overview"), _url("overview", query=query)),
             (area_row.name, _url("area", area_row.code, query=query)),
         ],
-        text_summary=_goal_sentence(result, len(indicators)),
+        text_summary=_goal_sentence(result, len(keys)),
         progress=fmt_percent(result.progress),
         coverage=result.coverage,
         narratives=narratives[:FIRST_NARRATIVES],
@@ -753,8 +767,8 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
         hidden_narratives=max(0, len(narratives) - SHOWN_NARRATIVES),
         first_lines=shown[:FIRST_INDICATORS],
         more_lines=shown[FIRST_INDICATORS:],
-        hidden_lines=len(indicators) - len(shown),
-        indicator_count=len(indicators),
+        hidden_lines=len(keys) - len(shown),
+        indicator_count=len(keys),
     )
     return context
 

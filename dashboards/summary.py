@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Q
 
@@ -227,36 +228,59 @@ def result_of(
     )
 
 
+class StoredFigures:
+    """The stored figures of some indicators (anything with an `id` and a `frequency`: specs,
+    `IndicatorKey`s) read at the dashboard's periods, in one query: the owner's figure, or for
+    an indicator owned above the scope the scope's figure against its own target
+    (docs/scoring.md, "Unit targets")."""
+
+    def __init__(
+        self, data: DashboardData, indicators: Iterable, periods: Iterable[Period] | None = None
+    ) -> None:
+        indicators = list(indicators)
+        self.periods = list(periods or [data.period])
+        self.period = self.periods[0]
+        self.refs = {
+            (p.id, kind): scoring.reference_period(data.periods, p, kind)
+            for p in self.periods
+            for kind in {i.frequency for i in indicators}
+        }
+        wanted = {r.id for r in self.refs.values() if r is not None}
+        self.stored: dict[tuple[int, int], Any] = {}
+        for f in IndicatorFigure.objects.filter(
+            Q(at_owner=True) | Q(unit_id=data.scope.id),
+            indicator_id__any=[i.id for i in indicators],
+            period_id__in=wanted,
+        ).values_list(*FIGURE_FIELDS, named=True):
+            key = (f.indicator_id, f.period_id)
+            if key not in self.stored or not f.at_owner:
+                self.stored[key] = f
+        self.by_id = {p.id: p for p in data.periods}
+
+    def reference(self, indicator, period: Period | None = None) -> Period | None:
+        """The period `indicator` is read at on the dashboard's `period` (default: the first)."""
+        return self.refs[((period or self.period).id, indicator.frequency)]
+
+    def _figure(self, indicator, reference: Period | None):
+        return self.stored.get((indicator.id, reference.id)) if reference else None
+
+    def status(self, indicator, period: Period | None = None) -> Status:
+        """The status `result` scores it with, without its full row: no figure is no data."""
+        f = self._figure(indicator, self.reference(indicator, period))
+        return Status(f.status) if f else Status.NO_DATA
+
+    def result(self, row: IndicatorRow, period: Period | None = None) -> IndicatorResult:
+        reference = self.reference(row.spec, period)
+        return result_of(row, reference, self._figure(row.spec, reference), self.by_id)
+
+
 def indicator_results(
     data: DashboardData, rows: list[IndicatorRow], periods: Iterable[Period] | None = None
 ) -> dict[tuple[int, int], IndicatorResult]:
-    """(indicator id, dashboard period id) → the indicator read at that period (one query):
-    the owner's figure, or for an indicator owned above the scope the scope's figure against
-    its own target (docs/scoring.md, "Unit targets")."""
-    periods = list(periods or [data.period])
-    refs = {
-        (p.id, kind): scoring.reference_period(data.periods, p, kind)
-        for p in periods
-        for kind in {r.spec.frequency for r in rows}
-    }
-    wanted = {r.id for r in refs.values() if r is not None}
-    stored = {}
-    for f in IndicatorFigure.objects.filter(
-        Q(at_owner=True) | Q(unit_id=data.scope.id),
-        indicator_id__any=[r.spec.id for r in rows],
-        period_id__in=wanted,
-    ).values_list(*FIGURE_FIELDS, named=True):
-        key = (f.indicator_id, f.period_id)
-        if key not in stored or not f.at_owner:
-            stored[key] = f
-    by_id = {p.id: p for p in data.periods}
-    out = {}
-    for p in periods:
-        for row in rows:
-            ref = refs[(p.id, row.spec.frequency)]
-            f = stored.get((row.spec.id, ref.id)) if ref else None
-            out[(row.spec.id, p.id)] = result_of(row, ref, f, by_id)
-    return out
+    """(indicator id, dashboard period id) → the indicator read at that period (one query;
+    `StoredFigures`)."""
+    read = StoredFigures(data, [r.spec for r in rows], periods)
+    return {(r.spec.id, p.id): read.result(r, p) for p in read.periods for r in rows}
 
 
 def trend_periods(data: DashboardData, count: int = TREND_COUNT) -> list[Period]:
