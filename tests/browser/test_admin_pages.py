@@ -47,7 +47,6 @@ def test_admin_pages_pass_axe_and_the_csp(browser, live_server, personas, width)
         f"/admin/indicators/indicator/{indicator.pk}/change/",
     ]:
         page.goto(live_server.url + path)
-        page.wait_for_load_state("networkidle")
         csp = violations(page)  # before axe, which injects styles of its own
         found[path] = csp + axe_violations(page)
         if width == 375 and page.evaluate("document.documentElement.scrollWidth > innerWidth"):

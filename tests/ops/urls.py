@@ -64,6 +64,12 @@ def chart_script(request: HttpRequest) -> HttpResponse:
     return HttpResponse(CHART_SCRIPT, content_type="text/javascript")
 
 
+def inline_style(request: HttpRequest) -> HttpResponse:
+    """A page breaking the policy the way a careless template would: an inline style."""
+    page = '{% extends "base.html" %}{% block content %}<h1 style="color: red">Red</h1>{% endblock %}'
+    return HttpResponse(engines["django"].from_string(page).render({}, request))
+
+
 def editable_units(request: HttpRequest) -> HttpResponse:
     codes = Policy.of(request).units(EDIT).values_list("code", flat=True)
     return HttpResponse(",".join(sorted(codes)) or "-")
@@ -86,4 +92,5 @@ urlpatterns = [
     path("test/editable-units/", editable_units),
     path("test/chart/", chart),
     path("test/chart.js", chart_script),
+    path("test/inline-style/", inline_style),
 ]
