@@ -66,7 +66,8 @@ def chart_script(request: HttpRequest) -> HttpResponse:
 
 def inline_style(request: HttpRequest) -> HttpResponse:
     """A page breaking the policy the way a careless template would: an inline style."""
-    page = '{% extends "base.html" %}{% block content %}<h1 style="color: red">Red</h1>{% endblock %}'
+    content = '<h1 style="color: red">Red</h1>'
+    page = '{% extends "base.html" %}{% block content %}' + content + "{% endblock %}"
     return HttpResponse(engines["django"].from_string(page).render({}, request))
 
 
