@@ -21,10 +21,11 @@ CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 DASHBOARD_LINK = re.compile(r'href="(/dashboard/(?:area|unit)/[^"#?]*)')
 OPTION = re.compile(r'<select[^>]*name="(period|unit)"[^>]*>(.*?)</select>', re.S)
 VALUE = re.compile(r'<option value="([^"]+)"')
-ROW = re.compile(r'<tr id="row-([^"]+)"[^>]*>(.*?)</tr>', re.S)
+ROW = re.compile(r'<tr id="row-([^"]+)"([^>]*)>(.*?)</tr>', re.S)
 TAG_INPUT = re.compile(r"<input\b([^>]*)>", re.S)
 ATTRIBUTE = re.compile(r'([\w-]+)="([^"]*)"')
-HX_POST = re.compile(r'hx-post="([^"]+)"')
+# Where the grid's script posts a row (the row's `data-save-url`).
+SAVE_URL = re.compile(r'data-save-url="([^"]+)"')
 
 
 class Person(HttpUser):
@@ -127,22 +128,30 @@ class Reporter(Person):
     @task(3)
     def save_measurement(self) -> None:
         code = REPORTERS[self.username]
-        grid = self.client.get(f"/units/{code}/values/", name="/units/[code]/values/")
-        rows = ROW.findall(grid.text) if grid.status_code == 200 else []
-        rows = [(prefix, body) for prefix, body in rows if HX_POST.search(body)]
+        with self.client.get(
+            f"/units/{code}/values/", name="/units/[code]/values/", catch_response=True
+        ) as grid:
+            rows = [
+                (prefix, url.group(1), body)
+                for prefix, attributes, body in ROW.findall(grid.text)
+                if (url := SAVE_URL.search(attributes))
+            ]
+            if grid.status_code == 200 and not rows:
+                # A scenario that silently stops saving measures reads only.
+                grid.failure("the grid offers no row to save")
         if not rows:
             return
-        prefix, body = random.choice(rows)
-        # The value and comment inputs sit in the table cells (form="form-…"), the version and
-        # the CSRF token inside the row's form: send them all, as the browser does.
-        data = {}
+        prefix, url, body = random.choice(rows)
+        # The row's value, comment and version inputs and the page's CSRF token, as the grid's
+        # script sends them (with HX-Request the answer is the row).
+        data = {"csrfmiddlewaretoken": CSRF.search(grid.text).group(1)}
         for tag in TAG_INPUT.findall(body):
             attributes = dict(ATTRIBUTE.findall(tag))
             if "name" in attributes:
                 data[attributes["name"]] = unescape(attributes.get("value", ""))
         data[f"{prefix}-value"] = str(random.randint(1, 5))  # valid for every measure (scores: 1–5)
         with self.client.post(
-            unescape(HX_POST.search(body).group(1)),
+            unescape(url),
             data,
             name="/units/[code]/values/[save]",
             headers={"HX-Request": "true"},
@@ -150,5 +159,8 @@ class Reporter(Person):
         ) as response:
             # A version conflict with a colleague is an expected answer (the row with a notice);
             # a refused value (has-error) means the scenario sent something wrong.
-            if response.status_code == 200 and "has-error" in response.text:
+            answered = response.text if response.status_code == 200 else ""
+            if "has-error" in answered:
                 response.failure("the save was refused")
+            elif answered and "grid-row saved" not in answered and "has-conflict" not in answered:
+                response.failure("the answer is not the saved row")
