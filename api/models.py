@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 TOKEN_PREFIX = "vk_"  # noqa: S105 (a marker that secret scanners can spot, not a secret)
 #: last_used_at is written at most this often per token, not on every request.
@@ -85,11 +85,11 @@ class AccessToken(models.Model):
     def issue(
         cls,
         *,
-        user: AbstractBaseUser,
+        user: User,
         name: str,
         scope: str,
         expires_at,
-        by: AbstractBaseUser | None = None,
+        by: User | None = None,
     ) -> tuple[AccessToken, str]:
         """A new token and its plaintext, which is shown once and never stored."""
         plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)

@@ -243,3 +243,19 @@ def test_a_faculty_cannot_enter_values_for_a_departments_indicator(client, perso
     client.force_login(personas.ie_leader)
     response = client.post(save_url(indicator, unit="IE"), cell(indicator, value="3", version="0"))
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("persona", ["idi_reporter", "rector"])
+def test_markup_in_a_name_or_a_comment_is_shown_as_text_in_the_grid(
+    client, personas, strategy, persona
+):
+    hostile = IndicatorFactory(name_en='Reads <img src=x onerror="alert(1)"> & {more}')
+    MeasurementFactory(
+        indicator=hostile, period=period("2025"), comment='"><script>alert(2)</script>'
+    )
+    client.force_login(getattr(personas, persona))
+    page = client.get(reverse("indicators:grid", args=["IDI"])).content.decode()
+    assert "<img src=x" not in page
+    assert "<script>alert(2)" not in page
+    assert "Reads &lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; {more}" in page
+    assert "&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in page
