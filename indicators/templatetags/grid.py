@@ -41,9 +41,15 @@ def _as_format(translated: str) -> str:
     return re.sub(r"%\((\w+)\)s", r"{\1}", translated.replace("{", "{{").replace("}", "}}"))
 
 
+@lru_cache(maxsize=256)
+def _translated(msgid: str, language: str | None) -> str:
+    """`msgid` translated and made a format string (a grid asks for each 180 times)."""
+    return _as_format(gettext(msgid))
+
+
 def _says(msgid: str, **values) -> str:
     """`{% blocktranslate with … %}`: the translation as written, the values escaped."""
-    return _literal(_as_format(gettext(msgid)), **{k: _out(v) for k, v in values.items()})
+    return _literal(_translated(msgid, get_language()), **{k: _out(v) for k, v in values.items()})
 
 
 def _constant(msgid: str) -> str:
