@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.db import transaction
 from django.urls import resolve
 from django.utils import timezone
 
@@ -78,7 +79,13 @@ MEASURE = """() => {
 @pytest.fixture
 def demo(personas, units):
     """Something on every page: an indicator with a value, a submitted report with a comment, a
-    failed import job and an API token of the reporter's."""
+    failed import job and an API token of the reporter's (in one transaction: the figures are
+    settled once)."""
+    with transaction.atomic():
+        return _demo(personas, units)
+
+
+def _demo(personas, units):
     res3 = goal("RES-3")
     # Generated, so that every page shows the demo banner.
     indicator = IndicatorFactory(

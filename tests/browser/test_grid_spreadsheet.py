@@ -11,6 +11,7 @@ import time
 from decimal import Decimal
 
 import pytest
+from django.db import transaction
 
 from goals.models import ProgressReport
 from indicators.models import Measurement
@@ -22,13 +23,19 @@ GRID = "/units/IDI/values/"
 
 @pytest.fixture
 def six(personas):
-    """Six yearly IDI indicators for RES-3 (whole numbers, counts)."""
-    return [
-        IndicatorFactory(
-            goal=goal("RES-3"), name_en=f"Count {n}", measure="count", decimals=0, code=f"C-{n}"
-        )
-        for n in range(1, 7)
-    ]
+    """Six yearly IDI indicators for RES-3 (whole numbers, counts), in one transaction: the
+    figures are settled once, not after each."""
+    with transaction.atomic():
+        return [
+            IndicatorFactory(
+                goal=goal("RES-3"),
+                name_en=f"Count {n}",
+                measure="count",
+                decimals=0,
+                code=f"C-{n}",
+            )
+            for n in range(1, 7)
+        ]
 
 
 def value_of(page, indicator):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import transaction
 
 from tests.browser.conftest import assert_accessible, log_in, screenshot
 from tests.dashboards.test_exceptions import build_exceptions_dataset
@@ -32,7 +33,8 @@ class Clicks:
 
 @pytest.fixture
 def rector_page(page, live_server, personas, strategy):
-    build_exceptions_dataset()
+    with transaction.atomic():  # settled once for all of it
+        build_exceptions_dataset()
     page.set_viewport_size({"width": 1366, "height": 768})
     page.set_default_navigation_timeout(60_000)  # the board PDF is made while the job starts
     log_in(page, live_server, "rector")
