@@ -10,10 +10,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from django.conf import settings
 from django.db.models import Count, Q
 from django.http import Http404
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -65,6 +63,7 @@ from dashboards.tables import (
 )
 from goals.models import ProgressReport
 from indicators.models import Measurement
+from ops.addresses import address_pattern, reverse_once
 from strategy.policy import Policy
 
 # --- Shared pieces --------------------------------------------------------------------------
@@ -78,21 +77,15 @@ def _query(data: DashboardData, *, with_unit: bool = True) -> str:
 
 
 def _href_pattern(name: str, query: str) -> str:
-    """A dashboard address with `{}` for its one argument: reversed once for a table of
+    """A dashboard address with `{0}` for its one argument: reversed once for a table of
     hundreds (an indicator's id, a unit's quoted code)."""
-    return _url(name, "0", query=query).replace("/0/", "/{}/", 1)
+    pattern = address_pattern(f"dashboards:{name}", "0")
+    return f"{pattern}?{query}" if query else pattern
 
 
 def _url(name: str, *args: str, query: str = "") -> str:
-    url = _reversed(name, args, get_urlconf(), settings.ROOT_URLCONF, get_script_prefix())
+    url = reverse_once(f"dashboards:{name}", *args)
     return f"{url}?{query}" if query else url
-
-
-@functools.lru_cache(maxsize=8192)
-def _reversed(name: str, args: tuple[str, ...], urlconf, root: str, prefix: str) -> str:
-    """A dashboard address, reversed once per process: a national page links hundreds of
-    units and goals, and `reverse` was a tenth of it. The key holds what reversing reads."""
-    return reverse(f"dashboards:{name}", args=args, urlconf=urlconf)
 
 
 def _filters(data: DashboardData) -> dict[str, Any]:

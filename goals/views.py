@@ -95,7 +95,7 @@ def unit_detail(request: ViewRequest, code: str) -> HttpResponse:
         .select_related("goal", "owner_unit")
         .order_by("goal__area__order", "goal__order", "code")
     )
-    lacking_shown = label_indicators(lacking[: LACKING_SHOWN + 1])
+    lacking_shown, lacking_count = _first(lacking, LACKING_SHOWN)
     actions_due = list(
         Action.objects.open()
         .in_subtree(unit)
@@ -119,7 +119,7 @@ def unit_detail(request: ViewRequest, code: str) -> HttpResponse:
             .select_related("goal", "unit", "period", "submitted_by")
             .order_by("submitted_at", "pk")
         )
-    awaiting_shown = list(awaiting[: AWAITING_SHOWN + 1])
+    awaiting_shown, awaiting_count = _first(awaiting, AWAITING_SHOWN)
     return TemplateResponse(
         request,
         "goals/unit_detail.html",
@@ -129,12 +129,11 @@ def unit_detail(request: ViewRequest, code: str) -> HttpResponse:
             "open_periods": open_periods,
             "periods": ReportingPeriod.objects.filter(strategy=strategy).order_by("-start", "end"),
             "rows": [(goal, reports.get(goal.pk)) for goal in goals],
-            "lacking": lacking_shown[:LACKING_SHOWN],
-            # How many there are where the list is cut (one more query only then).
-            "lacking_count": lacking.count() if len(lacking_shown) > LACKING_SHOWN else None,
+            "lacking": label_indicators(lacking_shown),
+            "lacking_count": lacking_count,
             "owed": owed,
-            "awaiting": awaiting_shown[:AWAITING_SHOWN],
-            "awaiting_count": (awaiting.count() if len(awaiting_shown) > AWAITING_SHOWN else None),
+            "awaiting": awaiting_shown,
+            "awaiting_count": awaiting_count,
             "actions_due": actions_due[:ACTIONS_SHOWN],
             "more_actions": len(actions_due) > ACTIONS_SHOWN,
             "today": timezone.localdate(),
@@ -144,6 +143,13 @@ def unit_detail(request: ViewRequest, code: str) -> HttpResponse:
             "nav_section": "unit",
         },
     )
+
+
+def _first(queryset: QuerySet, limit: int) -> tuple[list, int | None]:
+    """The first `limit` of a list and, where that cuts it, how many there are in all (one
+    more query only then)."""
+    first = list(queryset[: limit + 1])
+    return first[:limit], (queryset.count() if len(first) > limit else None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -10,14 +10,14 @@ import re
 from functools import lru_cache
 
 from django import template
-from django.urls import get_script_prefix, reverse
+from django.template.defaultfilters import default_if_none
 from django.utils.formats import localize, time_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, gettext, ngettext
 
-from goals.templatetags.reporting import person
-from strategy import formatting
+from goals.templatetags.reporting import figure, person
+from ops.addresses import address_pattern
 
 register = template.Library()
 
@@ -62,30 +62,26 @@ def _errors(errors) -> str:
     return format_html_join(" ", "{}", ((e,) for e in errors))
 
 
-# Sample arguments of the addresses a row links to, replaced by `{0}`, `{1}`, … once reversed.
+# Sample arguments of the addresses a row links to (`address_pattern`).
 SAMPLES = {
     "indicators:measurement_save": ("zzunitzz", 987654321, "zzperiodzz"),
     "dashboards:indicator": (987654321,),
 }
 
 
-@lru_cache(maxsize=64)
-def _pattern(name: str, prefix: str, language: str | None) -> str:
-    """The address of `name` as a format string (reversed once per process, prefix and
-    language; a row's `{% url %}` tags cost a tenth of its time)."""
-    url = reverse(name, args=SAMPLES[name])
-    for n, sample in enumerate(SAMPLES[name]):
-        url = url.replace(str(sample), f"{{{n}}}")
-    return url
-
-
 def _url(name: str, *args) -> str:
-    return _pattern(name, get_script_prefix(), get_language()).format(*args)
+    return address_pattern(name, *SAMPLES[name]).format(*args)
 
 
-def _figure(value, decimals: int) -> str:
-    """`{{ value|figure:decimals }}`."""
-    return conditional_escape(formatting.number(value, decimals))
+def _state(row, form) -> str:
+    """The row's class beside `grid-row`: its last save's outcome."""
+    if form is not None and form.errors:
+        return " has-error"
+    if row.conflict:
+        return " has-conflict"
+    if row.notice:
+        return " saved"
+    return " copied" if row.copied else ""
 
 
 @register.simple_tag
@@ -94,22 +90,11 @@ def grid_row(row, unit, can_edit: bool) -> str:
     indicator, form = row.indicator, row.form
     decimals = indicator.decimals
     save_url = _url("indicators:measurement_save", unit.code, indicator.pk, row.period.code)
-    state = (
-        " has-error"
-        if form is not None and form.errors
-        else " has-conflict"
-        if row.conflict
-        else " saved"
-        if row.notice
-        else " copied"
-        if row.copied
-        else ""
-    )
     lines: list[str] = [
         format_html(
             '        <tr id="row-{}" class="grid-row{}"{}>',
             row.prefix,
-            state,
+            _state(row, form),
             format_html(' data-save-url="{}"', save_url) if can_edit else "",
         ),
         _literal('          <th scope="row">'),
@@ -126,7 +111,7 @@ def grid_row(row, unit, can_edit: bool) -> str:
             _says("Last period (%(code)s)", code=row.previous_period.code)
             if row.previous_period
             else _constant("Last period"),
-            _figure(row.previous.value, decimals) if row.previous else MUTED_DASH,
+            figure(row.previous.value, decimals) if row.previous else MUTED_DASH,
         ),
         format_html(
             '          <td class="num" data-label="{}">{}</td>',
@@ -142,7 +127,7 @@ def grid_row(row, unit, can_edit: bool) -> str:
             format_html(
                 '          <td data-label="{}">{}</td>',
                 value_label,
-                format_html("{}{}", _figure(row.current.value, decimals), _flag(row))
+                format_html("{}{}", figure(row.current.value, decimals), _flag(row))
                 if row.current
                 else MUTED_DASH,
             ),
@@ -184,7 +169,7 @@ def _by_period(indicator) -> str:
     period = indicator.target_period
     return format_html(
         '{} <span class="fine-print">({})</span>',
-        _figure(indicator.target_value, indicator.decimals),
+        figure(indicator.target_value, indicator.decimals),
         _says("by %(code)s", code=period.code if period else ""),
     )
 
@@ -195,12 +180,12 @@ def _target(row, unit) -> str:
     if row.own_target:
         return format_html(
             '{}<span class="fine-print">{}</span>',
-            _figure(row.own_target.value, decimals),
+            figure(row.own_target.value, decimals),
             _constant("your unit's target"),
         )
     if indicator.owner_unit_id != unit.pk:
         if row.milestone:
-            whole = _figure(row.milestone.value, decimals)
+            whole = figure(row.milestone.value, decimals)
         elif indicator.target_value is not None:
             whole = _by_period(indicator)
         else:
@@ -213,7 +198,7 @@ def _target(row, unit) -> str:
             )
         return format_html('<span class="whole-target">{}</span>{}', whole, owner)
     if row.milestone:
-        return _figure(row.milestone.value, decimals)
+        return figure(row.milestone.value, decimals)
     if indicator.target_value is not None:
         return _by_period(indicator)
     return MUTED_DASH
@@ -269,7 +254,7 @@ def _edit_cells(row, form, value_label: str, save_url: str) -> list[str]:
         ),
         format_html(
             '                   value="{}" size="10" autocomplete="off"{}',
-            _none_as(value.value(), ""),
+            default_if_none(value.value(), ""),
             _literal(' class="copied"') if row.copied else "",
         ),
         format_html("                   {}>", aria),
@@ -309,7 +294,7 @@ def _edit_cells(row, form, value_label: str, save_url: str) -> list[str]:
         ),
         format_html(
             '                   value="{}" maxlength="2000" autocomplete="off"',
-            _none_as(comment.value(), ""),
+            default_if_none(comment.value(), ""),
         ),
         format_html("                   {}>", comment_aria),
     ]
@@ -328,7 +313,7 @@ def _edit_cells(row, form, value_label: str, save_url: str) -> list[str]:
         format_html(
             '            <input type="hidden" name="{}" value="{}" data-cell="version">',
             version.html_name,
-            _out(_none_as(version.value(), 0)),
+            _out(default_if_none(version.value(), 0)),
         ),
         format_html(
             '            <button type="submit" id="save-{}" formaction="{}" data-row-save>{}'
@@ -348,11 +333,6 @@ def _edit_cells(row, form, value_label: str, save_url: str) -> list[str]:
     return cells
 
 
-def _none_as(value, default):
-    """`|default_if_none`."""
-    return default if value is None else value
-
-
 def _status(row, form, version) -> str:
     """What the row says of its last save."""
     if version.errors:
@@ -367,7 +347,7 @@ def _status(row, form, version) -> str:
                 "Not saved: %(who)s changed this value to %(value)s at %(when)s. Check, then "
                 "save again to replace it.",
                 who=person(row.conflict.entered_by),
-                value=formatting.number(row.conflict.value, row.indicator.decimals),
+                value=figure(row.conflict.value, row.indicator.decimals),
                 when=time_format(localtime(row.conflict.entered_at), "H:i"),
             ),
         )
