@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from config.celery import app
+from dashboards import figures
 from indicators.models import Measurement
 from jobs.models import Job, JobState
 from tests.factories import IndicatorFactory
@@ -70,6 +71,15 @@ def worker(django_db_setup, django_db_blocker, tmp_path_factory):
     process = start_worker(REDIS_URL, log)
     yield log
     stop_worker(process)
+
+
+@pytest.fixture(autouse=True)
+def _figures_settled_before_the_flush(transactional_db, worker):
+    """The worker settles the figures after a job's commit, while the test may already be at
+    its end: the database is emptied only once that settle is in (a TRUNCATE beside it
+    deadlocked, and the next test found the last one's rows)."""
+    yield
+    wait_for(lambda: not figures.pending(), timeout=30, what="the figures' settle", log=worker)
 
 
 def upload_values(client, indicator) -> Job:
