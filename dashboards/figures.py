@@ -382,7 +382,12 @@ WIDE = Context(prec=60)
 
 
 def _q(value: Decimal | None) -> Decimal | None:
-    return None if value is None else value.quantize(PLACES, context=WIDE)
+    """The stored precision, and zero without a sign: the database keeps none, and a goal's
+    progress values are stored as text (`GroupFigure.indicator_progress`)."""
+    if value is None:
+        return None
+    stored = value.quantize(PLACES, context=WIDE)
+    return stored.copy_abs() if stored.is_zero() else stored
 
 
 # --- Indicator figures --------------------------------------------------------------------------
@@ -518,6 +523,18 @@ class Scored:
     expected: int
 
 
+@dataclass(frozen=True)
+class GoalFigures:
+    """What a goal's pillars and area take of its figures (`scoring.ScoredGoal`): computed from
+    its indicators and reports, or read back from its stored row (`_refresh_unit_groups`)."""
+
+    goal_id: int
+    status: Status
+    indicator_progress: tuple[Decimal, ...]
+    report_counts: dict[Status, int]
+    coverage: tuple[int, int, int]  # values reported, carried, expected
+
+
 def group_figures(
     world: World,
     unit_id: int,
@@ -531,63 +548,84 @@ def group_figures(
 
     A group without any indicator or report in the subtree gets no row: the pages read a
     missing row as "no data"."""
+    goal_ids = [g for a in area_ids for g in world.goals_of_area.get(a, ())]
+    rows, goals = goal_figures(world, unit_id, chosen, goal_ids, scored, reports)
+    return rows + area_figures(world, unit_id, chosen, goals)
+
+
+def goal_figures(
+    world: World,
+    unit_id: int,
+    chosen: Period,
+    goal_ids: Iterable[int],
+    scored: Iterable[Scored],
+    reports: Iterable[tuple[int, str]],
+) -> tuple[list[GroupFigure], list[GoalFigures]]:
+    """The rows of the goals of `goal_ids` that have an indicator figure or a report in the
+    subtree, and what their pillars and areas take of them."""
     by_goal: dict[int, list[Scored]] = defaultdict(list)
     for s in scored:
         by_goal[s.goal_id].append(s)
     reported_by_goal: dict[int, list[str]] = defaultdict(list)
     for goal_id, status in reports:
         reported_by_goal[goal_id].append(status)
-    out: list[GroupFigure] = []
-    for area_id in area_ids:
-        results: dict[int, scoring.GoalResult] = {}
-        coverage: dict[int, tuple[int, int, int]] = {}
-        for goal_id in world.goals_of_area.get(area_id, ()):
-            members = by_goal.get(goal_id, [])
-            statuses = reported_by_goal.get(goal_id, [])
-            if not members and not statuses:
-                continue
-            scores = {
-                s.indicator_id: Score(STATUSES[s.status], progress=s.progress) for s in members
-            }
-            result = scoring.GoalResult(
-                goal_id,
-                scoring.middle_status(s.status for s in scores.values()),
-                scores,
-                scoring.reported_status(statuses),
-                scoring.status_counts(
-                    scoring.REPORTED_AS_STATUS[s]
-                    for s in statuses
-                    if s in scoring.REPORTED_AS_STATUS
-                ),
-            )
-            results[goal_id] = result
-            coverage[goal_id] = (
-                sum(s.reported for s in members),
-                sum(s.carried for s in members),
-                sum(s.expected for s in members),
-            )
-            out.append(
-                _group_row(
-                    GroupKind.GOAL,
-                    goal_id,
-                    area_id,
-                    unit_id,
-                    chosen,
-                    status=result.status,
-                    progress=result.progress,
-                    counts=scoring.status_counts(s.status for s in scores.values()),
-                    reported=result.reported,
-                    report_counts=result.report_counts,
-                    coverage=coverage[goal_id],
-                )
-            )
-        if not results:
+    rows: list[GroupFigure] = []
+    goals: list[GoalFigures] = []
+    for goal_id in goal_ids:
+        members = by_goal.get(goal_id, [])
+        statuses = reported_by_goal.get(goal_id, [])
+        if not members and not statuses:
             continue
-        groups = [(GroupKind.AREA, area_id, list(results.values()))] + [
+        scores = {s.indicator_id: Score(STATUSES[s.status], progress=s.progress) for s in members}
+        result = scoring.GoalResult(
+            goal_id,
+            scoring.middle_status(s.status for s in scores.values()),
+            scores,
+            scoring.reported_status(statuses),
+            scoring.status_counts(
+                scoring.REPORTED_AS_STATUS[s] for s in statuses if s in scoring.REPORTED_AS_STATUS
+            ),
+        )
+        progress = tuple(sorted(result.indicator_progress))
+        coverage = (
+            sum(s.reported for s in members),
+            sum(s.carried for s in members),
+            sum(s.expected for s in members),
+        )
+        goals.append(GoalFigures(goal_id, result.status, progress, result.report_counts, coverage))
+        row = _group_row(
+            GroupKind.GOAL,
+            goal_id,
+            world.area_of_goal[goal_id],
+            unit_id,
+            chosen,
+            status=result.status,
+            progress=scoring.median(progress),
+            counts=scoring.status_counts(s.status for s in scores.values()),
+            reported=result.reported,
+            report_counts=result.report_counts,
+            coverage=coverage,
+        )
+        row.indicator_progress = [str(p) for p in progress]
+        rows.append(row)
+    return rows, goals
+
+
+def area_figures(
+    world: World, unit_id: int, chosen: Period, goals: Iterable[GoalFigures]
+) -> list[GroupFigure]:
+    """The pillar and area rows over the figures of their goals in the subtree (all of them:
+    an area's progress is the median over every indicator of its goals)."""
+    by_area: dict[int, list[GoalFigures]] = defaultdict(list)
+    for g in goals:
+        by_area[world.area_of_goal[g.goal_id]].append(g)
+    out: list[GroupFigure] = []
+    for area_id, in_area in by_area.items():
+        groups = [(GroupKind.AREA, area_id, in_area)] + [
             (
                 GroupKind.PILLAR,
                 pillar_id,
-                [r for g, r in results.items() if pillar_id in world.pillars_of_goal.get(g, ())],
+                [g for g in in_area if pillar_id in world.pillars_of_goal.get(g.goal_id, ())],
             )
             for pillar_id in world.pillars_of_area.get(area_id, ())
         ]
@@ -598,7 +636,6 @@ def group_figures(
             report_counts: Counter = Counter()
             for g in members:
                 report_counts.update(g.report_counts)
-            covered = [coverage[g.goal_id] for g in members]
             out.append(
                 _group_row(
                     kind,
@@ -611,7 +648,7 @@ def group_figures(
                     counts=result.counts,
                     reported=scoring.Status.NO_DATA,
                     report_counts=report_counts,
-                    coverage=tuple(sum(c[i] for c in covered) for i in range(3)),
+                    coverage=tuple(sum(g.coverage[i] for g in members) for i in range(3)),
                 )
             )
     return out
@@ -668,9 +705,32 @@ def _scored(figure: IndicatorFigure) -> Scored:
 # --- Completeness -------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Owed:
+    """What completeness takes of an indicator (`IndicatorSpec` has the same), read without
+    its targets."""
+
+    id: int
+    owner_unit_id: int
+    frequency: str
+    aggregation: str
+
+
+def load_owed(world: World, *, owners: Iterable[int] = (), ids: Iterable[int] = ()) -> list[Owed]:
+    """The active indicators of the current strategy owned by `owners` or of `ids`."""
+    return [
+        Owed(*row)
+        for row in Indicator.objects.active()
+        .filter(Q(owner_unit_id__any=list(owners)) | Q(id__any=list(ids)))
+        .filter(goal__area__strategy=world.strategy)
+        .order_by()
+        .values_list("id", "owner_unit_id", "frequency", "aggregation")
+    ]
+
+
 def completeness_rows(
     world: World,
-    specs: Iterable[IndicatorSpec],
+    specs: Iterable[IndicatorSpec | Owed],
     present: dict[tuple[int, int], set[int]],
     period: Period,
     units: set[int] | None = None,
@@ -992,10 +1052,10 @@ def settle(*, wait: bool = True) -> bool:
                 scoped[scope].add((unit_id, period_id))
             elif scope:
                 scoped[scope].add(unit_id)
-        world = load_world()
+        world = _settling_world()
         rebased = _recompute_periods(world, scoped[ChangeScope.PERIOD])
         _apply(
-            {c[1] for c in rows if c[1] is not None} | rebased,
+            {c[1] for c in rows if c[1] is not None and c[4] is None} | rebased,
             {(c[1], c[3], c[4]) for c in rows if c[1] is not None and c[3] is not None},
             {(c[2], c[3], c[4]) for c in rows if c[2] is not None},
             world=world,
@@ -1006,6 +1066,25 @@ def settle(*, wait: bool = True) -> bool:
         )
         FigureRun.objects.update_or_create(pk=1, defaults={"finished_at": now})
     return True
+
+
+#: The world the last settle in this process used, by its structure's stamp.
+_kept_world: dict[datetime.datetime, World] = {}
+
+
+def _settling_world() -> World:
+    """The world of the current structure, kept by this process under `FigureRun.frame_at`,
+    which the settle of any change to the structure moves on (dashboards.signals `FRAME`), as
+    the pages keep theirs (`dashboards.data`): reading 600 units and their history again took
+    a fifth of a national settle of one value."""
+    stamps = FigureRun.objects.filter(pk=1).values_list("frame_at", "rebuilt_at").first()
+    key = stamps and (stamps[0] or stamps[1])
+    if key is None:
+        return load_world()
+    if key not in _kept_world:
+        _kept_world.clear()
+        _kept_world[key] = load_world()
+    return _kept_world[key]
 
 
 def _recompute_periods(world: World, period_ids: set[int]) -> set[int]:
@@ -1084,57 +1163,101 @@ def _apply(
             Indicator.objects.filter(owner_unit_id__in=above).values_list("id", flat=True)
         )
         completeness_below = completeness_below | new_units
-    dirty: dict[tuple[int, int], set[int]] = defaultdict(set)  # (unit, chosen) → areas
+    dirty: dict[tuple[int, int], set[int]] = defaultdict(set)  # (unit, chosen) → goals
 
     def touch(goal_id: int, unit_id: int, chosen_ids: Iterable[int]) -> None:
-        area_id = world.area_of_goal.get(goal_id)
-        if area_id is None:
+        if goal_id not in world.area_of_goal:
             return
         for p in chosen_ids:
             for a in world.standing_for(unit_id, world.by_id[p]):
-                dirty[(a, p)].add(area_id)
+                dirty[(a, p)].add(goal_id)
 
-    if indicator_ids:
+    if indicator_ids or values:
+        specs = load_specs(world, indicator_ids | {v[0] for v in values})
+        scope = _recomputed_periods(world, specs, values, whole=indicator_ids)
         old = {
             _key_indicator(f): f
-            for f in IndicatorFigure.objects.filter(indicator_id__in=indicator_ids)
+            for f in IndicatorFigure.objects.filter(indicator_id__in=list(scope))
+            if _in_scope(scope, f.indicator_id, f.period_id)
         }
-        specs = load_specs(world, indicator_ids)
-        measurements = load_measurements(world, indicator_ids)
+        measurements = load_measurements(world, scope)
         new = {}
         shares: list[IndicatorShare] = []
         for spec in specs:
-            for f in indicator_figures(world, spec, measurements.get(spec.id, []), shares):
+            for f in indicator_figures(
+                world, spec, measurements.get(spec.id, []), shares, only=scope[spec.id]
+            ):
                 new[_key_indicator(f)] = f
         changed = [k for k in old.keys() | new.keys() if _differs(old.get(k), new.get(k))]
         for key in changed:
             for f in (old.get(key), new.get(key)):
                 if f is not None and f.period_id in world.by_id:
                     touch(f.goal_id, f.unit_id, [p.id for p in world.chosen_for(f.period_id)])
-        IndicatorFigure.objects.filter(indicator_id__in=indicator_ids).delete()
+        IndicatorFigure.objects.filter(pk__any=[f.pk for f in old.values()]).delete()
         _copy(IndicatorFigure, list(new.values()))
-        _replace_shares(indicator_ids, shares)
+        _replace_shares(scope, shares)
         _update_completeness(world, values)
     for goal_id, unit_id, period_id in reports:
         if period_id in world.by_id:
             touch(goal_id, unit_id, [period_id])
-    every_area = set(world.goals_of_area)
+    every_goal = set(world.area_of_goal)
     for unit_id, period_id in unit_groups:
         if unit_id in world.tree.units and period_id in world.by_id:
-            dirty[(unit_id, period_id)] |= every_area
+            dirty[(unit_id, period_id)] |= every_goal
     areas = {world.area_of_goal[g] for g in areas_of_goals if g in world.area_of_goal}
     if areas:
         _store_area_groups(world, areas)
-        dirty = {key: left for key, a in dirty.items() if (left := a - areas)}
+        dirty = {
+            key: left
+            for key, goals in dirty.items()
+            if (left := {g for g in goals if world.area_of_goal[g] not in areas})
+        }
     _refresh_groups(world, dirty)
     if completeness_below:
         _recount_completeness(world, _subtrees_and_parents(world, completeness_below))
 
 
+def _recomputed_periods(
+    world: World,
+    specs: list[IndicatorSpec],
+    values: set[tuple[int, int, int]],
+    whole: set[int],
+) -> dict[int, set[int] | None]:
+    """Per indicator, the periods whose figures and shares a change can move (None: all).
+
+    A changed definition or target (`whole`) moves every period. A changed value moves its
+    period and, for a cumulative indicator, the later ones: the figures of a period are rolled
+    up from that period's values (a cumulative one's from the values up to it). Both are
+    taken as "from the earliest changed period on". A value at or before the baseline period
+    moves every period: a unit's own target starts from its value there."""
+    earliest: dict[int, Period] = {}
+    for indicator_id, _unit, period_id in values:
+        period = world.by_id.get(period_id)
+        if period is not None and (
+            indicator_id not in earliest or period.end < earliest[indicator_id].end
+        ):
+            earliest[indicator_id] = period
+    scope: dict[int, set[int] | None] = {i: None for i in whole | {v[0] for v in values}}
+    for spec in specs:
+        since = earliest.get(spec.id)
+        baseline = spec.baseline_period
+        if spec.id in whole or since is None or (baseline and baseline.end >= since.end):
+            continue
+        scope[spec.id] = {
+            p.id for p in world.periods if p.kind == spec.frequency and p.end >= since.end
+        }
+    return scope
+
+
+def _in_scope(scope: dict[int, set[int] | None], indicator_id: int, period_id: int) -> bool:
+    periods = scope[indicator_id]
+    return periods is None or period_id in periods
+
+
 def _store_area_groups(world: World, area_ids: set[int]) -> None:
     """Recompute the group figures of whole areas, every unit and period, in one pass over
-    their stored indicator figures (a goal–pillar link changed). `_refresh_groups` per
-    (unit, period) would run two queries for each of thousands of pairs."""
+    their stored indicator figures (a goal–pillar link changed). `_refresh_groups` would run
+    five queries for each of hundreds of units."""
     stored = IndicatorFigure.objects.filter(goal__area_id__in=area_ids).only(
         "indicator_id", "unit_id", "goal_id", "period_id", "at_owner", "status", "progress",
         "reported", "carried", "expected_units",
@@ -1163,15 +1286,17 @@ def _subtrees_and_parents(world: World, unit_ids: set[int]) -> dict[int, set[int
 SHARE_FIELDS = ("value", "reported", "carried", "expected_units")
 
 
-def _replace_shares(indicator_ids: set[int], shares: list[IndicatorShare]) -> None:
-    """Store the indicators' new shares, writing only the rows that changed: a value changes
-    the shares of the units above it only, out of hundreds per indicator."""
+def _replace_shares(scope: dict[int, set[int] | None], shares: list[IndicatorShare]) -> None:
+    """Store the new shares of the indicators and periods of `scope`, writing only the rows
+    that changed: a value changes the shares of the units above it only, out of hundreds per
+    indicator."""
     new = {_key_share(s): s for s in shares}
     old = {
         (unit, period, indicator): (pk, *rest)
         for pk, unit, period, indicator, *rest in IndicatorShare.objects.filter(
-            indicator_id__in=indicator_ids
+            indicator_id__in=list(scope)
         ).values_list("pk", "unit_id", "period_id", "indicator_id", *SHARE_FIELDS)
+        if _in_scope(scope, indicator, period)
     }
     stale = [
         row[0]
@@ -1196,42 +1321,91 @@ def _differs(a: IndicatorFigure | None, b: IndicatorFigure | None) -> bool:
 
 
 def _refresh_groups(world: World, dirty: dict[tuple[int, int], set[int]]) -> None:
-    for (unit_id, chosen_id), area_ids in dirty.items():
-        chosen = world.by_id[chosen_id]
-        members = world.members_at(unit_id, chosen)
-        refs = [r.id for r in world.refs(chosen).values()]
-        # The same figures as `_seen_by`: owners' in the subtree, the unit's own-target ones.
-        figures = IndicatorFigure.objects.filter(
-            Q(at_owner=True, unit_id__any=list(members)) | Q(at_owner=False, unit_id=unit_id),
-            period_id__in=refs,
-            goal__area_id__in=area_ids,
-        ).values_list(
-            "indicator_id", "goal_id", "status", "progress", "reported", "carried",
-            "expected_units",
-        )  # fmt: skip
-        reports = (
-            ProgressReport.objects.filter(
-                period_id=chosen_id,
-                unit_id__any=list(members),
-                state__in=COUNTED_STATES,
-                goal__area_id__in=area_ids,
+    """Rescore the goals of `dirty` ((unit, chosen period) → goals) from their indicator
+    figures and reports in the unit's subtree, then their pillars and areas from the goal
+    rows: the rescored ones and the others' stored rows. One pass per unit, for all its
+    periods (a value is read at several dashboard periods)."""
+    by_unit: dict[int, dict[int, set[int]]] = defaultdict(dict)
+    for (unit_id, chosen_id), goal_ids in dirty.items():
+        by_unit[unit_id][chosen_id] = goal_ids
+    for unit_id, goals_by_chosen in by_unit.items():
+        _refresh_unit_groups(world, unit_id, goals_by_chosen)
+
+
+def _refresh_unit_groups(world: World, unit_id: int, goals_by_chosen: dict[int, set[int]]) -> None:
+    chosen = {p: world.by_id[p] for p in goals_by_chosen}
+    members = {p: world.members_at(unit_id, c) for p, c in chosen.items()}
+    refs = {p: {r.id for r in world.refs(c).values()} for p, c in chosen.items()}
+    areas = {p: {world.area_of_goal[g] for g in goals} for p, goals in goals_by_chosen.items()}
+    every_member = list(set().union(*members.values()))
+    every_goal = list(set().union(*goals_by_chosen.values()))
+    # The same figures as `_seen_by`: owners' in the subtree, the unit's own-target ones.
+    figures = IndicatorFigure.objects.filter(
+        Q(at_owner=True, unit_id__any=every_member) | Q(at_owner=False, unit_id=unit_id),
+        period_id__in=set().union(*refs.values()),
+        goal_id__in=every_goal,
+    ).values_list(
+        "period_id", "unit_id", "at_owner", "indicator_id", "goal_id", "status", "progress",
+        "reported", "carried", "expected_units",
+    )  # fmt: skip
+    reports = (
+        ProgressReport.objects.filter(
+            period_id__in=list(chosen),
+            unit_id__any=every_member,
+            state__in=COUNTED_STATES,
+            goal_id__in=every_goal,
+        )
+        .order_by()
+        .values_list("period_id", "unit_id", "goal_id", "status")
+    )
+    stored = GroupFigure.objects.filter(
+        unit_id=unit_id,
+        period_id__in=list(chosen),
+        kind=GroupKind.GOAL,
+        area_id__in=set().union(*areas.values()),
+    ).values_list(
+        "period_id", "area_id", "object_id", "status", "indicator_progress", "reports_on_track",
+        "reports_at_risk", "reports_off_track", "values_reported", "values_carried",
+        "values_expected",
+    )  # fmt: skip
+    rows: list[GroupFigure] = []
+    replaced = Q(pk__in=[])
+    for p, goal_ids in goals_by_chosen.items():
+        scored = [
+            Scored(*f[3:])
+            for f in figures
+            if f[0] in refs[p]
+            and f[4] in goal_ids
+            and (f[1] in members[p] if f[2] else f[1] == unit_id)
+        ]
+        counted = [(g, status) for q, u, g, status in reports if q == p and u in members[p]]
+        counted = [(g, status) for g, status in counted if g in goal_ids]
+        goal_rows, goals = goal_figures(world, unit_id, chosen[p], goal_ids, scored, counted)
+        goals += [
+            GoalFigures(
+                goal_id,
+                STATUSES[status],
+                tuple(Decimal(v) for v in progress),
+                {Status.ON_TRACK: on, Status.AT_RISK: risk, Status.OFF_TRACK: off},
+                (reported, carried, expected),
             )
-            .order_by()
-            .values_list("goal_id", "status")
+            for q, area_id, goal_id, status, progress, on, risk, off, reported, carried, expected
+            in stored
+            if q == p and area_id in areas[p] and goal_id not in goal_ids
+        ]  # fmt: skip
+        rows += goal_rows + area_figures(world, unit_id, chosen[p], goals)
+        replaced |= Q(period_id=p) & (
+            Q(kind=GroupKind.GOAL, object_id__in=goal_ids)
+            | Q(kind__in=[GroupKind.AREA, GroupKind.PILLAR], area_id__in=areas[p])
         )
-        rows = group_figures(
-            world, unit_id, chosen, area_ids, [Scored(*f) for f in figures], list(reports)
-        )
-        GroupFigure.objects.filter(
-            unit_id=unit_id, period_id=chosen_id, area_id__in=area_ids
-        ).delete()
-        GroupFigure.objects.bulk_create(rows)
+    GroupFigure.objects.filter(replaced, unit_id=unit_id).delete()
+    GroupFigure.objects.bulk_create(rows)
 
 
 def _update_completeness(world: World, keys: set[tuple[int, int, int]]) -> None:
     """Recount, for every indicator they owe, the reporting units a changed value covers: the
     reporting units of the indicator below the unit that holds the value."""
-    specs = {s.id: s for s in load_specs(world, {k[0] for k in keys})}
+    specs = {s.id: s for s in load_owed(world, ids={k[0] for k in keys})}
     touched: dict[int, set[int]] = defaultdict(set)  # period → units
     # An import's thousands of keys share a few trees, owners and units: walk each once.
     leaves: dict[tuple[int, int], list[int]] = {}
@@ -1268,7 +1442,7 @@ def _recount_completeness(world: World, touched: dict[int, set[int]]) -> None:
         for u in units
         for a in world.ancestors_or_self(u, world.by_id[period_id])
     }
-    owed = load_specs_owned_by(world, chains)
+    owed = load_owed(world, owners=chains)
     present: dict[tuple[int, int], set[int]] = defaultdict(set)
     for indicator_id, unit_id, period_id in (
         Measurement.objects.filter(
@@ -1284,13 +1458,6 @@ def _recount_completeness(world: World, touched: dict[int, set[int]]) -> None:
         rows = completeness_rows(world, owed, present, world.by_id[period_id], unit_ids)
         UnitCompleteness.objects.filter(period_id=period_id, unit_id__in=unit_ids).delete()
         UnitCompleteness.objects.bulk_create(rows)
-
-
-def load_specs_owned_by(world: World, owner_ids: set[int]) -> list[IndicatorSpec]:
-    ids = (
-        Indicator.objects.active().filter(owner_unit_id__in=owner_ids).values_list("id", flat=True)
-    )
-    return load_specs(world, list(ids))
 
 
 # --- Checking -----------------------------------------------------------------------------------
@@ -1319,7 +1486,7 @@ INDICATOR_FIELDS = (
 GROUP_FIELDS = (
     "area_id", "status", "progress", "on_track", "at_risk", "off_track", "no_data",
     "reported_status", "reports_on_track", "reports_at_risk", "reports_off_track",
-    "values_reported", "values_carried", "values_expected",
+    "values_reported", "values_carried", "values_expected", "indicator_progress",
 )  # fmt: skip
 COMPLETENESS_FIELDS = ("expected", "entered")
 
@@ -1343,7 +1510,7 @@ def differences(progress: Progress | None = None, limit: int | None = None) -> l
          COMPLETENESS_FIELDS),
     ):  # fmt: skip
         want = {key(r): r for r in rows}
-        have = {key(r): r for r in model.objects.all().iterator(chunk_size=20000)}
+        have = {key(r): r for r in model.objects.defer(None).iterator(chunk_size=20000)}
         for k in sorted(want.keys() | have.keys(), key=repr):
             w, h = want.get(k), have.get(k)
             if h is None:

@@ -109,12 +109,21 @@ class GroupKind(models.TextChoices):
     AREA = "area", _("area")
 
 
+class GroupFigureManager(models.Manager):
+    def get_queryset(self) -> models.QuerySet:
+        # A goal's progress list is for settling its pillars and area; pages never read it.
+        return super().get_queryset().defer("indicator_progress")
+
+
 class GroupFigure(models.Model):
     """A goal, pillar or area scored for a dashboard period over the indicators owned in one
     unit's subtree (the unit a dashboard is filtered by) and the reports of that subtree.
 
     Counts are of indicator statuses for a goal and of goal statuses for a pillar or area; the
-    values are those of the indicators (reported, carried, expected units) summed.
+    values are those of the indicators (reported, carried, expected units) summed. A goal row
+    keeps its indicators' progress values, so that a change to one goal rescores its pillars
+    and area from the stored goal rows (an area's progress is the median over all its
+    indicators, not over its goals).
     """
 
     kind = models.CharField(max_length=6, choices=GroupKind)
@@ -141,6 +150,11 @@ class GroupFigure(models.Model):
     values_reported = models.PositiveIntegerField(default=0)
     values_carried = models.PositiveIntegerField(default=0)
     values_expected = models.PositiveIntegerField(default=0)
+    #: A goal's indicators' progress values, sorted, as decimal strings; empty for pillars
+    #: and areas.
+    indicator_progress = models.JSONField(default=list, blank=True)
+
+    objects = GroupFigureManager()
 
     class Meta:
         verbose_name = _("goal, pillar or area figure")

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from enum import StrEnum
+from typing import Protocol
 
 # Thresholds of docs/scoring.md. A progress ratio is actual progress / expected progress.
 ON_TRACK_RATIO = Decimal("0.95")
@@ -425,8 +426,26 @@ class GoalResult:
         return disagrees(self.status, self.reported)
 
     @property
+    def indicator_progress(self) -> list[Decimal]:
+        return [s.progress for s in self.indicator_scores.values() if s.progress is not None]
+
+    @property
     def progress(self) -> Decimal | None:
-        return median(s.progress for s in self.indicator_scores.values() if s.progress is not None)
+        return median(self.indicator_progress)
+
+
+class ScoredGoal(Protocol):
+    """What a pillar or an area takes of a goal: a `GoalResult`, or a goal's figures as stored
+    (`dashboards.figures.GoalFigures`)."""
+
+    @property
+    def goal_id(self) -> int: ...
+
+    @property
+    def status(self) -> Status: ...
+
+    @property
+    def indicator_progress(self) -> Sequence[Decimal]: ...
 
 
 @dataclass
@@ -439,16 +458,11 @@ class GroupResult:
     goal_ids: list[int]
 
 
-def group(goals: Sequence[GoalResult]) -> GroupResult:
+def group(goals: Sequence[ScoredGoal]) -> GroupResult:
     """A group's status is the middle of its goals' statuses; its progress the median progress
     of its indicators, each indicator counted once even if its goal sits in two pillars."""
     unique = {g.goal_id: g for g in goals}
-    progress = median(
-        s.progress
-        for g in unique.values()
-        for s in g.indicator_scores.values()
-        if s.progress is not None
-    )
+    progress = median(p for g in unique.values() for p in g.indicator_progress)
     return GroupResult(
         status=middle_status(g.status for g in unique.values()),
         counts=status_counts(g.status for g in unique.values()),

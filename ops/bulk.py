@@ -4,6 +4,7 @@ psycopg2, bulk_create elsewhere."""
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -66,6 +67,8 @@ def _copy_text(value: Any) -> str:
         return value.translate(_COPY_ESCAPES)
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, list | dict):  # a JSONField's value
+        return json.dumps(value).translate(_COPY_ESCAPES)
     return str(value)
 
 

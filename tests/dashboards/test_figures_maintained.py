@@ -33,8 +33,17 @@ from tests.factories import (
 )
 
 LEAVES = ["IDI", "IEL", "IBI", "IFY", "IKJ"]
-YEARS = ["2022", "2023", "2024"]
+YEARS = ["2018", "2022", "2023", "2024"]  # 2018: the indicators' baseline period
 values = st.decimals(min_value=0, max_value=500, places=1, allow_nan=False, allow_infinity=False)
+
+
+def refused_if_not_measured_then(set_unit_target, **target) -> None:
+    """A unit target for a year, where an edit made the indicator tertial, is refused (and
+    changes nothing): the next step still checks the stored figures."""
+    try:
+        set_unit_target(**target)
+    except ValidationError as error:
+        assert "period" in error.message_dict
 
 
 class Writes(RuleBasedStateMachine):
@@ -148,7 +157,9 @@ class Writes(RuleBasedStateMachine):
     def owner_sets_a_unit_target(self, i, code, year, v):
         indicator, below = self.indicators[i], unit(code)
         if below.path.startswith(indicator.owner_unit.path) and below != indicator.owner_unit:
-            indicator.set_unit_target(unit=below, period=period(year), value=v)
+            refused_if_not_measured_then(
+                indicator.set_unit_target, unit=below, period=period(year), value=v
+            )
 
     @rule(i=st.integers(0, 2), v=values)
     def every_department_of_ie_gets_a_target(self, i, v):
@@ -156,7 +167,9 @@ class Writes(RuleBasedStateMachine):
         indicator = self.indicators[i]
         for department in Unit.objects.filter(parent__code="IE"):
             if department.path.startswith(indicator.owner_unit.path):
-                indicator.set_unit_target(unit=department, period=period("2025"), value=v + 1)
+                refused_if_not_measured_then(
+                    indicator.set_unit_target, unit=department, period=period("2025"), value=v + 1
+                )
 
     @rule(i=st.integers(0, 2))
     def owner_removes_a_unit_target(self, i):
@@ -262,3 +275,129 @@ def test_check_lists_a_figure_changed_behind_its_back(strategy, dashboard_data):
     )
     found = figures.differences()
     assert any("reported stored 99" in line for line in found)
+
+
+def scored_in_2023(goal_code: str, values: dict[str, int]):
+    """An NTNU indicator of the goal, the mean of its departments' 2023 values (a mean is
+    scored with units missing, so it has a progress)."""
+    indicator = IndicatorFactory(
+        goal=goal(goal_code),
+        owner_unit=unit("NTNU"),
+        aggregation="mean",
+        baseline_value=Decimal(100),
+        target_value=Decimal(200),
+    )
+    for code, value in values.items():
+        MeasurementFactory(indicator=indicator, unit=unit(code), period=period("2023"), value=value)
+    return indicator
+
+
+def test_a_saved_value_rescores_its_goal_and_takes_the_other_goals_of_the_area_as_stored(
+    strategy, django_assert_max_num_queries
+):
+    """An area's progress is the median over all its indicators: the settle of one value
+    rescores the value's goal and reads its area's other goals from their stored rows (with
+    their indicators' progress), and the result equals a full recompute."""
+    changed = scored_in_2023("RES-3", {"IDI": 110, "IEL": 130})
+    scored_in_2023("RES-3", {"IDI": 150})
+    for n, code in enumerate(["RES-1", "RES-2", "RES-4"]):
+        scored_in_2023(code, {"IBI": 120 + 20 * n, "IFY": 140})
+    figures.rebuild()
+    ntnu, year, res3 = unit("NTNU"), period("2023"), goal("RES-3")
+    others = GroupFigure.objects.filter(
+        kind="goal", unit=ntnu, period=year, area_id=res3.area_id
+    ).exclude(object_id=res3.pk)
+    kept = {(g.object_id, g.pk) for g in others}
+    area = GroupFigure.objects.filter(kind="area", object_id=res3.area_id, unit=ntnu, period=year)
+    progress_before = area.get().progress
+    stored = Measurement.objects.get(indicator=changed, unit=unit("IDI"), period=year)
+
+    Measurement.record(
+        indicator=changed, unit=stored.unit, period=year, value=Decimal(190), comment="",
+        by=UserFactory(), based_on=stored.version,
+    )  # fmt: skip
+    with django_assert_max_num_queries(36):  # the same for one dashboard period or four
+        figures.settle()
+
+    assert len(kept) == 3 and {(g.object_id, g.pk) for g in others} == kept
+    # The median of 0.2, 0.3, 0.4, 0.5, 0.5 before; of 0.3, 0.4, 0.5, 0.5, 0.6 after.
+    assert (progress_before, area.get().progress) == (Decimal("0.4"), Decimal("0.5"))
+    assert figures.differences() == []
+
+
+def test_a_goal_row_keeps_the_sorted_progress_of_its_indicators(strategy):
+    for value in (170, 120, 150):
+        scored_in_2023("RES-3", {"IDI": value})
+    figures.rebuild()
+    row = GroupFigure.objects.defer(None).get(
+        kind="goal", object_id=goal("RES-3").pk, unit=unit("NTNU"), period=period("2023")
+    )
+    assert [Decimal(p) for p in row.indicator_progress] == [
+        Decimal("0.2"), Decimal("0.5"), Decimal("0.7")
+    ]  # fmt: skip
+    assert row.progress == Decimal("0.5")
+
+
+def test_a_value_settles_its_period_and_later_ones_and_at_the_baseline_every_period(strategy):
+    """A value moves the figures of its period (a cumulative one's of the later periods too);
+    one in the baseline period moves a unit's own target figures of every period, earlier
+    ones too, since that unit is measured from its value there."""
+    indicator = IndicatorFactory(
+        goal=goal("RES-3"),
+        owner_unit=unit("NTNU"),
+        aggregation="mean",  # scored with departments missing
+        baseline_period=period("2022"),
+        baseline_value=Decimal(50),
+        target_value=Decimal(150),
+    )
+    indicator.set_unit_target(unit=unit("IE"), period=period("2025"), value=Decimal(160))
+    for year in ("2020", "2022", "2023"):
+        for code in ("IDI", "IEL"):
+            MeasurementFactory(indicator=indicator, unit=unit(code), period=period(year), value=60)
+    figures.rebuild()
+    at_ie = IndicatorFigure.objects.filter(indicator=indicator, unit=unit("IE"), at_owner=False)
+    before = dict(at_ie.values_list("period__code", "progress"))
+    user = UserFactory()
+
+    def save(year: str, value: int) -> dict:
+        stored = Measurement.objects.get(indicator=indicator, unit=unit("IDI"), period=period(year))
+        Measurement.record(
+            indicator=indicator, unit=stored.unit, period=stored.period, value=Decimal(value),
+            comment="", by=user, based_on=stored.version,
+        )  # fmt: skip
+        figures.settle()
+        assert figures.differences() == []
+        return dict(at_ie.values_list("period__code", "progress"))
+
+    moved = save("2023", 90)  # IE's 2023 mean: 60 → 75, on its way from 60 to 160
+    assert moved["2023"] != before["2023"]
+    assert {y: p for y, p in moved.items() if y != "2023"} == {
+        y: p for y, p in before.items() if y != "2023"
+    }
+    rebased = save("2022", 30)  # IE starts from 45 instead of 60: 2020's progress moves too
+    assert rebased["2020"] != moved["2020"] and rebased["2023"] != moved["2023"]
+
+
+def test_a_progress_of_zero_is_stored_alike_whichever_way_it_was_settled(strategy):
+    """A decreasing indicator still at its baseline has progress 0 / (target − baseline): a
+    negative zero in Python, a plain zero in the database. A goal's stored progress values
+    are the same whether computed in memory (a rebuild) or from the stored figures (a link)."""
+    indicator = IndicatorFactory(
+        goal=goal("RES-3"),
+        owner_unit=unit("NTNU"),
+        aggregation="mean",
+        direction="decrease",
+        baseline_value=Decimal(100),
+        target_value=Decimal(50),
+    )
+    MeasurementFactory(indicator=indicator, unit=unit("IDI"), period=period("2023"), value=100)
+    figures.rebuild()
+    res3 = goal("RES-3")
+    res3.pillars.remove(res3.pillars.order_by("code").first())  # its area from stored figures
+    figures.settle()
+
+    row = GroupFigure.objects.defer(None).get(
+        kind="goal", object_id=res3.pk, unit=unit("NTNU"), period=period("2023")
+    )
+    assert row.indicator_progress == ["0E-20"]
+    assert figures.differences() == []

@@ -29,8 +29,11 @@ def stored_before(day: datetime.date) -> dict:
     }
     out = {}
     for model, names in fields.items():
-        for row in model.objects.filter(period__end__lt=day):
-            key = (model.__name__, row.unit_id, row.period_id, *(getattr(row, n) for n in names))
+        for row in model.objects.defer(None).filter(period__end__lt=day):
+            values = (getattr(row, n) for n in names)  # a goal's progress list as a tuple
+            key = (model.__name__, row.unit_id, row.period_id, *(
+                tuple(v) if isinstance(v, list) else v for v in values
+            ))  # fmt: skip
             out[key] = True
     return out
 
