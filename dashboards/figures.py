@@ -1333,6 +1333,8 @@ def _refresh_groups(world: World, dirty: dict[tuple[int, int], set[int]]) -> Non
 
 
 def _refresh_unit_groups(world: World, unit_id: int, goals_by_chosen: dict[int, set[int]]) -> None:
+    """`_refresh_groups` for one unit: three reads for all its periods (indicator figures,
+    reports, the areas' stored goal rows), one delete and one insert."""
     chosen = {p: world.by_id[p] for p in goals_by_chosen}
     members = {p: world.members_at(unit_id, c) for p, c in chosen.items()}
     refs = {p: {r.id for r in world.refs(c).values()} for p, c in chosen.items()}
@@ -1368,18 +1370,23 @@ def _refresh_unit_groups(world: World, unit_id: int, goals_by_chosen: dict[int, 
         "reports_at_risk", "reports_off_track", "values_reported", "values_carried",
         "values_expected",
     )  # fmt: skip
+    by_period: dict[int, list] = defaultdict(list)
+    for f in figures:
+        by_period[f[0]].append(f)
     rows: list[GroupFigure] = []
     replaced = Q(pk__in=[])
     for p, goal_ids in goals_by_chosen.items():
         scored = [
             Scored(*f[3:])
-            for f in figures
-            if f[0] in refs[p]
-            and f[4] in goal_ids
-            and (f[1] in members[p] if f[2] else f[1] == unit_id)
+            for ref in refs[p]
+            for f in by_period[ref]
+            if f[4] in goal_ids and (f[1] in members[p] if f[2] else f[1] == unit_id)
         ]
-        counted = [(g, status) for q, u, g, status in reports if q == p and u in members[p]]
-        counted = [(g, status) for g, status in counted if g in goal_ids]
+        counted = [
+            (g, status)
+            for q, u, g, status in reports
+            if q == p and g in goal_ids and u in members[p]
+        ]
         goal_rows, goals = goal_figures(world, unit_id, chosen[p], goal_ids, scored, counted)
         goals += [
             GoalFigures(

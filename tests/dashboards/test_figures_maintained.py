@@ -37,13 +37,14 @@ YEARS = ["2018", "2022", "2023", "2024"]  # 2018: the indicators' baseline perio
 values = st.decimals(min_value=0, max_value=500, places=1, allow_nan=False, allow_infinity=False)
 
 
-def refused_if_not_measured_then(set_unit_target, **target) -> None:
-    """A unit target for a year, where an edit made the indicator tertial, is refused (and
-    changes nothing): the next step still checks the stored figures."""
+def refused_if_an_edit_ruled_it_out(set_unit_target, **target) -> None:
+    """A unit target that an earlier step ruled out is refused, and changes nothing: a year's
+    where the indicator became tertial, any where its values stopped being combined. The next
+    step still checks the stored figures."""
     try:
         set_unit_target(**target)
     except ValidationError as error:
-        assert "period" in error.message_dict
+        assert error.message_dict.keys() <= {"period", "unit"}
 
 
 class Writes(RuleBasedStateMachine):
@@ -157,7 +158,7 @@ class Writes(RuleBasedStateMachine):
     def owner_sets_a_unit_target(self, i, code, year, v):
         indicator, below = self.indicators[i], unit(code)
         if below.path.startswith(indicator.owner_unit.path) and below != indicator.owner_unit:
-            refused_if_not_measured_then(
+            refused_if_an_edit_ruled_it_out(
                 indicator.set_unit_target, unit=below, period=period(year), value=v
             )
 
@@ -167,7 +168,7 @@ class Writes(RuleBasedStateMachine):
         indicator = self.indicators[i]
         for department in Unit.objects.filter(parent__code="IE"):
             if department.path.startswith(indicator.owner_unit.path):
-                refused_if_not_measured_then(
+                refused_if_an_edit_ruled_it_out(
                     indicator.set_unit_target, unit=department, period=period("2025"), value=v + 1
                 )
 
