@@ -1193,7 +1193,9 @@ def _apply(
             for f in (old.get(key), new.get(key)):
                 if f is not None and f.period_id in world.by_id:
                     touch(f.goal_id, f.unit_id, [p.id for p in world.chosen_for(f.period_id)])
-        IndicatorFigure.objects.filter(pk__any=[f.pk for f in old.values()]).delete()
+        stale = [f.pk for f in old.values()]
+        for start in range(0, len(stale), 10_000):  # SQLite takes 32,766 parameters at most
+            IndicatorFigure.objects.filter(pk__any=stale[start : start + 10_000]).delete()
         _copy(IndicatorFigure, list(new.values()))
         _replace_shares(scope, shares)
         _update_completeness(world, values)
@@ -1502,6 +1504,10 @@ def _same(a, b) -> bool:
     if isinstance(a, Decimal) and isinstance(b, Decimal):
         # Stored with 20 decimals: equal to that precision is equal.
         return round(a, 15) == round(b, 15)
+    if isinstance(a, list) and isinstance(b, list):  # a goal's progress values, as text
+        return len(a) == len(b) and all(
+            _same(Decimal(x), Decimal(y)) for x, y in zip(a, b, strict=True)
+        )
     return a == b
 
 

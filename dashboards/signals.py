@@ -73,14 +73,35 @@ def _values_changed(sender, *, keys, **kwargs) -> None:
     figures.queue(values=keys)
 
 
+#: The fields that place a target or a report: where an edit moves one (the admin), the figures
+#: of its old place change too.
+PLACED_BY = {Target: ("indicator",), ProgressReport: ("goal", "unit", "period")}
+
+
+def _remember_place(sender, instance, raw=False, update_fields=None, **kwargs) -> None:
+    """Read the stored row's place before the save (none for a new row, or where the save
+    writes none of its fields)."""
+    fields = PLACED_BY[sender]
+    if raw or instance._state.adding or (update_fields and not set(update_fields) & set(fields)):
+        return
+    instance.__dict__["_figure_place"] = (
+        sender._base_manager.filter(pk=instance.pk)
+        .values_list(*(f"{f}_id" for f in fields))
+        .first()
+    )
+
+
 def _target_changed(sender, instance, **kwargs) -> None:
     if not kwargs.get("raw"):
-        figures.queue(indicator_ids=[instance.indicator_id])
+        before = instance.__dict__.pop("_figure_place", None) or ()
+        figures.queue(indicator_ids={instance.indicator_id, *before})
 
 
 def _report_changed(sender, instance, **kwargs) -> None:
     if not kwargs.get("raw"):
-        figures.queue(reports=[(instance.goal_id, instance.unit_id, instance.period_id)])
+        before = instance.__dict__.pop("_figure_place", None)
+        here = (instance.goal_id, instance.unit_id, instance.period_id)
+        figures.queue(reports={here, before} if before else {here})
 
 
 def _report_step(sender, *, report_id, **kwargs) -> None:
@@ -178,6 +199,16 @@ def _period_created(period: ReportingPeriod) -> None:
 
 def _indicator_created(indicator: Indicator) -> None:
     figures.queue(indicator_ids=[indicator.pk], completeness_below=[indicator.owner_unit_id])
+
+
+def _indicator_deleted(indicator: Indicator) -> None:
+    """Its figures are deleted with it, so a settle cannot see which goal rows counted them:
+    its goal's area is recomputed, and the units that owed it owe less."""
+    figures.queue(
+        indicator_ids=[indicator.pk],
+        completeness_below=[indicator.owner_unit_id],
+        areas_of_goals=[indicator.goal_id],
+    )
 
 
 def _indicator_changed(indicator: Indicator, old: Inputs, changed: set[str]) -> None:
@@ -332,7 +363,7 @@ ON_DELETE: dict[type[Model], Created] = {
     ReportingPeriod: _everything,
     Unit: _everything,
     UnitParentHistory: _everything,
-    Indicator: _indicator_created,  # its figures go, and the units that owed it owe less
+    Indicator: _indicator_deleted,
 }
 
 
@@ -362,6 +393,7 @@ def connect() -> None:
     report_step_taken.connect(_report_step, dispatch_uid="dashboards-report-step")
     for model, receiver in [(Target, _target_changed), (ProgressReport, _report_changed)]:
         name = model.__name__
+        pre_save.connect(_remember_place, sender=model, dispatch_uid=f"dashboards-pre-{name}")
         post_save.connect(receiver, sender=model, dispatch_uid=f"dashboards-save-{name}")
         post_delete.connect(receiver, sender=model, dispatch_uid=f"dashboards-del-{name}")
     for model in INPUTS:

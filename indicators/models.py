@@ -633,8 +633,17 @@ class Measurement(models.Model):
         return f"{self.indicator.code} · {self.unit.code} · {self.period.code} = {self.value}"
 
     def save(self, *args, **kwargs) -> None:
+        # A value moved to another indicator, unit or period (the admin) leaves its old place.
+        before = (
+            None
+            if self._state.adding
+            else type(self)
+            ._base_manager.filter(pk=self.pk)
+            .values_list("indicator_id", "unit_id", "period_id")
+            .first()
+        )
         super().save(*args, **kwargs)
-        self.announce_changed({self.key})
+        self.announce_changed({self.key, before} if before else {self.key})
 
     def delete(self, *args, **kwargs):
         key = self.key

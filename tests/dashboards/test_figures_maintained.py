@@ -26,6 +26,7 @@ from tests.factories import (
     IndicatorFactory,
     MeasurementFactory,
     ProgressReportFactory,
+    TargetFactory,
     UserFactory,
     goal,
     period,
@@ -401,4 +402,50 @@ def test_a_progress_of_zero_is_stored_alike_whichever_way_it_was_settled(strateg
         kind="goal", object_id=res3.pk, unit=unit("NTNU"), period=period("2023")
     )
     assert row.indicator_progress == ["0E-20"]
+    assert figures.differences() == []
+
+
+def test_a_value_report_or_target_moved_in_the_admin_leaves_its_old_place_settled(strategy):
+    """The admin can give a value, a report or a target another indicator, unit, goal or
+    period: the figures of its old place change as much as those of its new one."""
+    kept = scored_in_2023("RES-3", {"IDI": 150, "IEL": 130})
+    other = scored_in_2023("RES-1", {"IDI": 120})
+    report = ProgressReportFactory(
+        goal=goal("RES-3"), unit=unit("IDI"), period=period("2023"), state="approved"
+    )
+    target = TargetFactory(indicator=kept, period=period("2021"), value=Decimal(90))
+    figures.rebuild()
+
+    value = Measurement.objects.get(indicator=kept, unit=unit("IDI"), period=period("2023"))
+    value.period = period("2024")
+    value.save()
+    figures.settle()
+    assert figures.differences() == []
+
+    report.goal = goal("RES-1")
+    report.save()
+    figures.settle()
+    assert figures.differences() == []
+
+    target.indicator = other
+    target.save()
+    figures.settle()
+    assert figures.differences() == []
+
+
+def test_a_deleted_indicator_leaves_its_goal_counted_without_it(strategy):
+    doomed = scored_in_2023("RES-3", {"IDI": 150})
+    scored_in_2023("RES-3", {"IDI": 120})
+    figures.rebuild()
+    goal_row = GroupFigure.objects.filter(
+        kind="goal", object_id=goal("RES-3").pk, unit=unit("NTNU"), period=period("2023")
+    )
+    assert goal_row.get().on_track + goal_row.get().at_risk + goal_row.get().off_track == 2
+
+    Measurement.objects.filter(indicator=doomed).delete()
+    doomed.delete()
+    figures.settle()
+
+    row = goal_row.get()
+    assert (row.on_track + row.at_risk + row.off_track + row.no_data) == 1
     assert figures.differences() == []
