@@ -405,9 +405,9 @@ def test_a_progress_of_zero_is_stored_alike_whichever_way_it_was_settled(strateg
     assert figures.differences() == []
 
 
-def test_a_value_report_or_target_moved_in_the_admin_leaves_its_old_place_settled(strategy):
-    """The admin can give a value, a report or a target another indicator, unit, goal or
-    period: the figures of its old place change as much as those of its new one."""
+@pytest.fixture
+def placed(strategy) -> dict:
+    """A value, an approved report and a target, their figures stored."""
     kept = scored_in_2023("RES-3", {"IDI": 150, "IEL": 130})
     other = scored_in_2023("RES-1", {"IDI": 120})
     report = ProgressReportFactory(
@@ -415,20 +415,31 @@ def test_a_value_report_or_target_moved_in_the_admin_leaves_its_old_place_settle
     )
     target = TargetFactory(indicator=kept, period=period("2021"), value=Decimal(90))
     figures.rebuild()
-
     value = Measurement.objects.get(indicator=kept, unit=unit("IDI"), period=period("2023"))
-    value.period = period("2024")
-    value.save()
+    return {"value": value, "report": report, "target": target, "other": other}
+
+
+# The admin can give a value, a report or a target another indicator, unit, goal or period:
+# the figures of its old place change as much as those of its new one.
+
+
+def test_a_value_moved_to_another_period_leaves_its_old_period_settled(placed):
+    placed["value"].period = period("2024")
+    placed["value"].save()
     figures.settle()
     assert figures.differences() == []
 
-    report.goal = goal("RES-1")
-    report.save()
+
+def test_a_report_moved_to_another_goal_leaves_its_old_goal_settled(placed):
+    placed["report"].goal = goal("RES-1")
+    placed["report"].save()
     figures.settle()
     assert figures.differences() == []
 
-    target.indicator = other
-    target.save()
+
+def test_a_target_moved_to_another_indicator_leaves_its_old_indicator_settled(placed):
+    placed["target"].indicator = placed["other"]
+    placed["target"].save()
     figures.settle()
     assert figures.differences() == []
 
