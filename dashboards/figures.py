@@ -17,6 +17,7 @@ rows that `rebuild()` stores and `check()` compares.
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import logging
 from collections import Counter, defaultdict
@@ -1164,6 +1165,7 @@ def _apply(
         )
         completeness_below = completeness_below | new_units
     dirty: dict[tuple[int, int], set[int]] = defaultdict(set)  # (unit, chosen) → goals
+    moved: dict[tuple[int, int], dict[int, list[Move]]] = defaultdict(lambda: defaultdict(list))
 
     def touch(goal_id: int, unit_id: int, chosen_ids: Iterable[int]) -> None:
         if goal_id not in world.area_of_goal:
@@ -1190,9 +1192,14 @@ def _apply(
                 new[_key_indicator(f)] = f
         changed = [k for k in old.keys() | new.keys() if _differs(old.get(k), new.get(k))]
         for key in changed:
-            for f in (old.get(key), new.get(key)):
-                if f is not None and f.period_id in world.by_id:
-                    touch(f.goal_id, f.unit_id, [p.id for p in world.chosen_for(f.period_id)])
+            for sign, f in ((-1, old.get(key)), (1, new.get(key))):
+                known = f is not None and f.period_id in world.by_id
+                if not known or f.goal_id not in world.area_of_goal:
+                    continue
+                scored = _scored(f)
+                for chosen in world.chosen_for(f.period_id):
+                    for a in _seen_by(world, f, chosen):
+                        moved[(a, chosen.id)][f.goal_id].append((sign, scored))
         stale = [f.pk for f in old.values()]
         for start in range(0, len(stale), 10_000):  # SQLite takes 32,766 parameters at most
             IndicatorFigure.objects.filter(pk__any=stale[start : start + 10_000]).delete()
@@ -1214,7 +1221,12 @@ def _apply(
             for key, goals in dirty.items()
             if (left := {g for g in goals if world.area_of_goal[g] not in areas})
         }
-    _refresh_groups(world, dirty)
+        moved = {
+            key: left
+            for key, goals in moved.items()
+            if (left := {g: m for g, m in goals.items() if world.area_of_goal[g] not in areas})
+        }
+    _refresh_groups(world, dirty, moved)
     if completeness_below:
         _recount_completeness(world, _subtrees_and_parents(world, completeness_below))
 
@@ -1322,31 +1334,183 @@ def _differs(a: IndicatorFigure | None, b: IndicatorFigure | None) -> bool:
     return any(getattr(a, f) != getattr(b, f) for f in fields)
 
 
-def _refresh_groups(world: World, dirty: dict[tuple[int, int], set[int]]) -> None:
-    """Rescore the goals of `dirty` ((unit, chosen period) → goals) from their indicator
-    figures and reports in the unit's subtree, then their pillars and areas from the goal
-    rows: the rescored ones and the others' stored rows. One pass per unit, for all its
-    periods (a value is read at several dashboard periods)."""
-    by_unit: dict[int, dict[int, set[int]]] = defaultdict(dict)
+def _refresh_groups(
+    world: World,
+    dirty: dict[tuple[int, int], set[int]],
+    moved: dict[tuple[int, int], dict[int, list[Move]]],
+) -> None:
+    """Bring the goals of `dirty` ((unit, chosen period) → goals: rescored) and of `moved`
+    (→ goal → the indicator figures that left it and joined it) up to date, then their pillars
+    and areas from the goal rows: the changed ones and the others' stored rows. One pass per
+    unit, for all its periods (a value is read at several dashboard periods)."""
+    by_unit: dict[int, tuple[dict, dict]] = defaultdict(lambda: ({}, {}))
     for (unit_id, chosen_id), goal_ids in dirty.items():
-        by_unit[unit_id][chosen_id] = goal_ids
-    for unit_id, goals_by_chosen in by_unit.items():
-        _refresh_unit_groups(world, unit_id, goals_by_chosen)
+        by_unit[unit_id][0][chosen_id] = goal_ids
+    for (unit_id, chosen_id), moves in moved.items():
+        by_unit[unit_id][1][chosen_id] = moves
+    for unit_id, (rescored, moved_in_unit) in by_unit.items():
+        _refresh_unit_groups(world, unit_id, rescored, moved_in_unit)
 
 
-def _refresh_unit_groups(world: World, unit_id: int, goals_by_chosen: dict[int, set[int]]) -> None:
-    """`_refresh_groups` for one unit: three reads for all its periods (indicator figures,
-    reports, the areas' stored goal rows), one delete and one insert."""
-    chosen = {p: world.by_id[p] for p in goals_by_chosen}
+#: An indicator figure that left a goal (-1) or joined it (+1).
+Move = tuple[int, Scored]
+
+
+@dataclass
+class _GoalTally:
+    """A stored goal row in a form that indicator figures can leave and join: a settle of one
+    value moves a goal of 900 indicators without reading them. Everything on the row is a
+    count, a sum or the sorted progress list, and the goal's status the middle of its counts
+    (`scoring.middle_of_counts`)."""
+
+    counts: Counter
+    progress: list[Decimal]
+    coverage: list[int]
+    reported: Status
+    report_counts: dict[Status, int]
+
+    @classmethod
+    def of(cls, row: tuple | None) -> _GoalTally:
+        """From a stored row (`STORED_GOAL`) or, for a goal without one, empty."""
+        if row is None:
+            return cls(Counter(), [], [0, 0, 0], Status.NO_DATA, {})
+        on, risk, off, none, progress, reported, r_on, r_risk, r_off, *coverage = row
+        return cls(
+            Counter({Status.ON_TRACK: on, Status.AT_RISK: risk, Status.OFF_TRACK: off,
+                     Status.NO_DATA: none}),
+            [Decimal(v) for v in progress],
+            coverage,
+            STATUSES[reported],
+            {Status.ON_TRACK: r_on, Status.AT_RISK: r_risk, Status.OFF_TRACK: r_off},
+        )  # fmt: skip
+
+    def move(self, moves: list[Move]) -> bool:
+        """Take the moves in; False if the row does not hold a figure said to leave it, or no
+        indicator is left (whether a report keeps the row only a rescoring can tell)."""
+        for sign, s in sorted(moves, key=lambda m: -m[0]):  # joins first
+            self.counts[STATUSES[s.status]] += sign
+            for i, n in enumerate((s.reported, s.carried, s.expected)):
+                self.coverage[i] += sign * n
+            if s.progress is None:
+                continue
+            if sign > 0:
+                bisect.insort(self.progress, s.progress)
+                continue
+            at = bisect.bisect_left(self.progress, s.progress)
+            if at == len(self.progress) or self.progress[at] != s.progress:
+                return False
+            del self.progress[at]
+        return min(self.counts.values()) >= 0 and sum(self.counts.values()) > 0
+
+    def figures(self, goal_id: int) -> GoalFigures:
+        return GoalFigures(
+            goal_id,
+            scoring.middle_of_counts(self.counts),
+            tuple(self.progress),
+            self.report_counts,
+            (self.coverage[0], self.coverage[1], self.coverage[2]),
+        )
+
+    def row(self, world: World, unit_id: int, chosen: Period, goal: GoalFigures) -> GroupFigure:
+        row = _group_row(
+            GroupKind.GOAL,
+            goal.goal_id,
+            world.area_of_goal[goal.goal_id],
+            unit_id,
+            chosen,
+            status=goal.status,
+            progress=scoring.median(goal.indicator_progress),
+            counts=self.counts,
+            reported=self.reported,
+            report_counts=self.report_counts,
+            coverage=goal.coverage,
+        )
+        row.indicator_progress = [str(p) for p in goal.indicator_progress]
+        return row
+
+
+#: What `_GoalTally.of` and `_refresh_unit_groups` read of a stored goal row.
+STORED_GOAL = (
+    "on_track", "at_risk", "off_track", "no_data", "indicator_progress", "reported_status",
+    "reports_on_track", "reports_at_risk", "reports_off_track", "values_reported",
+    "values_carried", "values_expected",
+)  # fmt: skip
+
+
+def _refresh_unit_groups(
+    world: World,
+    unit_id: int,
+    rescored: dict[int, set[int]],
+    moved: dict[int, dict[int, list[Move]]],
+) -> None:
+    """`_refresh_groups` for one unit: one read of the areas' stored goal rows for all its
+    periods, one delete and one insert; two more reads (indicator figures, reports) if a goal
+    is rescored."""
+    chosen = {p: world.by_id[p] for p in rescored.keys() | moved.keys()}
+    areas = {
+        p: {world.area_of_goal[g] for g in rescored.get(p, set()) | moved.get(p, {}).keys()}
+        for p in chosen
+    }
+    stored = {
+        (period_id, goal_id): (area_id, rest)
+        for period_id, goal_id, area_id, *rest in GroupFigure.objects.filter(
+            unit_id=unit_id,
+            period_id__in=list(chosen),
+            kind=GroupKind.GOAL,
+            area_id__in=set().union(*areas.values()),
+        ).values_list("period_id", "object_id", "area_id", *STORED_GOAL)
+    }
+    rows: list[GroupFigure] = []
+    goals: dict[int, list[GoalFigures]] = defaultdict(list)
+    rescore = {p: set(rescored.get(p, ())) for p in chosen}
+    for p, moves_by_goal in moved.items():
+        for goal_id, moves in moves_by_goal.items():
+            if goal_id in rescore[p]:
+                continue
+            tally = _GoalTally.of(stored.get((p, goal_id), (None, None))[1])
+            if not tally.move(moves):
+                rescore[p].add(goal_id)
+                continue
+            goal = tally.figures(goal_id)
+            goals[p].append(goal)
+            rows.append(tally.row(world, unit_id, chosen[p], goal))
+    if any(rescore.values()):
+        rows += _rescored_goals(world, unit_id, chosen, rescore, goals)
+    replaced = Q(pk__in=[])
+    for p, goal_ids in rescore.items():
+        goal_ids = goal_ids | moved.get(p, {}).keys()
+        goals[p] += [
+            _GoalTally.of(row).figures(goal_id)
+            for (q, goal_id), (area_id, row) in stored.items()
+            if q == p and area_id in areas[p] and goal_id not in goal_ids
+        ]
+        rows += area_figures(world, unit_id, chosen[p], goals[p])
+        replaced |= Q(period_id=p) & (
+            Q(kind=GroupKind.GOAL, object_id__in=goal_ids)
+            | Q(kind__in=[GroupKind.AREA, GroupKind.PILLAR], area_id__in=areas[p])
+        )
+    GroupFigure.objects.filter(replaced, unit_id=unit_id).delete()
+    GroupFigure.objects.bulk_create(rows)
+
+
+def _rescored_goals(
+    world: World,
+    unit_id: int,
+    chosen: dict[int, Period],
+    rescore: dict[int, set[int]],
+    goals: dict[int, list[GoalFigures]],
+) -> list[GroupFigure]:
+    """The rows of the goals of `rescore` (chosen period → goals), scored again from their
+    indicator figures and reports in the unit's subtree; adds what their areas take to
+    `goals`."""
     members = {p: world.members_at(unit_id, c) for p, c in chosen.items()}
     refs = {p: {r.id for r in world.refs(c).values()} for p, c in chosen.items()}
-    areas = {p: {world.area_of_goal[g] for g in goals} for p, goals in goals_by_chosen.items()}
     every_member = list(set().union(*members.values()))
-    every_goal = list(set().union(*goals_by_chosen.values()))
+    every_goal = list(set().union(*rescore.values()))
     # The same figures as `_seen_by`: owners' in the subtree, the unit's own-target ones.
     figures = IndicatorFigure.objects.filter(
         Q(at_owner=True, unit_id__any=every_member) | Q(at_owner=False, unit_id=unit_id),
-        period_id__in=set().union(*refs.values()),
+        period_id__in=set().union(*(refs[p] for p, g in rescore.items() if g)),
         goal_id__in=every_goal,
     ).values_list(
         "period_id", "unit_id", "at_owner", "indicator_id", "goal_id", "status", "progress",
@@ -1354,7 +1518,7 @@ def _refresh_unit_groups(world: World, unit_id: int, goals_by_chosen: dict[int, 
     )  # fmt: skip
     reports = (
         ProgressReport.objects.filter(
-            period_id__in=list(chosen),
+            period_id__in=[p for p, g in rescore.items() if g],
             unit_id__any=every_member,
             state__in=COUNTED_STATES,
             goal_id__in=every_goal,
@@ -1362,22 +1526,13 @@ def _refresh_unit_groups(world: World, unit_id: int, goals_by_chosen: dict[int, 
         .order_by()
         .values_list("period_id", "unit_id", "goal_id", "status")
     )
-    stored = GroupFigure.objects.filter(
-        unit_id=unit_id,
-        period_id__in=list(chosen),
-        kind=GroupKind.GOAL,
-        area_id__in=set().union(*areas.values()),
-    ).values_list(
-        "period_id", "area_id", "object_id", "status", "indicator_progress", "reports_on_track",
-        "reports_at_risk", "reports_off_track", "values_reported", "values_carried",
-        "values_expected",
-    )  # fmt: skip
     by_period: dict[int, list] = defaultdict(list)
     for f in figures:
         by_period[f[0]].append(f)
     rows: list[GroupFigure] = []
-    replaced = Q(pk__in=[])
-    for p, goal_ids in goals_by_chosen.items():
+    for p, goal_ids in rescore.items():
+        if not goal_ids:
+            continue
         scored = [
             Scored(*f[3:])
             for ref in refs[p]
@@ -1389,26 +1544,10 @@ def _refresh_unit_groups(world: World, unit_id: int, goals_by_chosen: dict[int, 
             for q, u, g, status in reports
             if q == p and g in goal_ids and u in members[p]
         ]
-        goal_rows, goals = goal_figures(world, unit_id, chosen[p], goal_ids, scored, counted)
-        goals += [
-            GoalFigures(
-                goal_id,
-                STATUSES[status],
-                tuple(Decimal(v) for v in progress),
-                {Status.ON_TRACK: on, Status.AT_RISK: risk, Status.OFF_TRACK: off},
-                (reported, carried, expected),
-            )
-            for q, area_id, goal_id, status, progress, on, risk, off, reported, carried, expected
-            in stored
-            if q == p and area_id in areas[p] and goal_id not in goal_ids
-        ]  # fmt: skip
-        rows += goal_rows + area_figures(world, unit_id, chosen[p], goals)
-        replaced |= Q(period_id=p) & (
-            Q(kind=GroupKind.GOAL, object_id__in=goal_ids)
-            | Q(kind__in=[GroupKind.AREA, GroupKind.PILLAR], area_id__in=areas[p])
-        )
-    GroupFigure.objects.filter(replaced, unit_id=unit_id).delete()
-    GroupFigure.objects.bulk_create(rows)
+        goal_rows, rescored = goal_figures(world, unit_id, chosen[p], goal_ids, scored, counted)
+        rows += goal_rows
+        goals[p] += rescored
+    return rows
 
 
 def _update_completeness(world: World, keys: set[tuple[int, int, int]]) -> None:

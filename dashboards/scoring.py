@@ -383,10 +383,20 @@ def _score_level(spec: IndicatorSpec, actual: Decimal, level: Decimal) -> Score:
 def middle_status(statuses: Iterable[Status]) -> Status:
     """Line the statuses up from worst to best and take the middle one; with an even number
     the worse of the two middle ones. Statuses without data are left out."""
-    scored = sorted((s for s in statuses if s in STATUS_RANK), key=STATUS_RANK.__getitem__)
-    if not scored:
+    return middle_of_counts(Counter(statuses))
+
+
+def middle_of_counts(counts: Mapping[Status, int]) -> Status:
+    """`middle_status` of statuses given as how many there are of each."""
+    left = (sum(counts.get(s, 0) for s in STATUS_RANK) - 1) // 2
+    if left < 0:
         return Status.NO_DATA
-    return scored[(len(scored) - 1) // 2]
+    worst_first = sorted(STATUS_RANK, key=STATUS_RANK.__getitem__)
+    for status in worst_first:
+        left -= counts.get(status, 0)
+        if left < 0:
+            return status
+    return worst_first[-1]  # not reached: `left` is less than the counts' sum
 
 
 def median(values: Iterable[Decimal]) -> Decimal | None:

@@ -294,12 +294,13 @@ def scored_in_2023(goal_code: str, values: dict[str, int]):
     return indicator
 
 
-def test_a_saved_value_rescores_its_goal_and_takes_the_other_goals_of_the_area_as_stored(
+def test_a_saved_value_moves_its_goal_row_and_takes_the_other_goals_of_the_area_as_stored(
     strategy, django_assert_max_num_queries
 ):
     """An area's progress is the median over all its indicators: the settle of one value
-    rescores the value's goal and reads its area's other goals from their stored rows (with
-    their indicators' progress), and the result equals a full recompute."""
+    moves its goal's stored row by the changed indicator figure (without reading the goal's
+    other figures), reads its area's other goals from their stored rows (with their
+    indicators' progress), and the result equals a full recompute."""
     changed = scored_in_2023("RES-3", {"IDI": 110, "IEL": 130})
     scored_in_2023("RES-3", {"IDI": 150})
     for n, code in enumerate(["RES-1", "RES-2", "RES-4"]):
@@ -318,7 +319,7 @@ def test_a_saved_value_rescores_its_goal_and_takes_the_other_goals_of_the_area_a
         indicator=changed, unit=stored.unit, period=year, value=Decimal(190), comment="",
         by=UserFactory(), based_on=stored.version,
     )  # fmt: skip
-    with django_assert_max_num_queries(36):  # the same for one dashboard period or four
+    with django_assert_max_num_queries(34):  # the same for one dashboard period or four
         figures.settle()
 
     assert len(kept) == 3 and {(g.object_id, g.pk) for g in others} == kept
@@ -459,4 +460,57 @@ def test_a_deleted_indicator_leaves_its_goal_counted_without_it(strategy):
 
     row = goal_row.get()
     assert (row.on_track + row.at_risk + row.off_track + row.no_data) == 1
+    assert figures.differences() == []
+
+
+def test_a_goal_row_that_does_not_hold_a_changed_figure_is_scored_again(strategy):
+    """A settle moves a goal's row by the figures that left and joined it; a row that does
+    not hold the figure said to leave it (changed behind the settle's back) is scored again
+    from the goal's figures, not moved further off."""
+    changed = scored_in_2023("RES-3", {"IDI": 150})
+    scored_in_2023("RES-3", {"IDI": 170})
+    figures.rebuild()
+    goal_row = GroupFigure.objects.defer(None).filter(
+        kind="goal", object_id=goal("RES-3").pk, unit=unit("NTNU"), period=period("2023")
+    )
+    goal_row.update(indicator_progress=["0.6", "0.7"])  # 0.5 is gone
+    stored = Measurement.objects.get(indicator=changed, unit=unit("IDI"), period=period("2023"))
+
+    Measurement.record(
+        indicator=changed, unit=stored.unit, period=stored.period, value=Decimal(130),
+        comment="", by=UserFactory(), based_on=stored.version,
+    )  # fmt: skip
+    figures.settle()
+
+    assert [Decimal(p) for p in goal_row.get().indicator_progress] == [
+        Decimal("0.3"), Decimal("0.7")
+    ]  # fmt: skip
+    assert figures.differences() == []
+
+
+@pytest.mark.parametrize("reported", [False, True], ids=["no report", "a report"])
+def test_the_last_indicator_leaving_a_goal_leaves_its_row_to_the_goals_reports(strategy, reported):
+    """A goal's row counts its indicators and its reports: when its last indicator moves to
+    another goal, the row goes, or stays with the reports alone."""
+    moving = scored_in_2023("RES-3", {"IDI": 150})
+    scored_in_2023("RES-1", {"IDI": 120})
+    if reported:
+        ProgressReportFactory(
+            goal=goal("RES-3"), unit=unit("IDI"), period=period("2023"), state="approved"
+        )
+    figures.rebuild()
+    rows = GroupFigure.objects.filter(kind="goal", unit=unit("NTNU"), period=period("2023"))
+
+    moving.goal = goal("RES-1")
+    moving.save()
+    figures.settle()
+
+    res3 = rows.filter(object_id=goal("RES-3").pk).first()
+    res1 = rows.get(object_id=goal("RES-1").pk)
+    assert res1.on_track + res1.at_risk + res1.off_track + res1.no_data == 2
+    if reported:
+        assert (res3.on_track, res3.at_risk, res3.off_track, res3.no_data) == (0, 0, 0, 0)
+        assert res3.reports_on_track + res3.reports_at_risk + res3.reports_off_track == 1
+    else:
+        assert res3 is None
     assert figures.differences() == []

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections import Counter
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dashboards import scoring
 from dashboards.scoring import (
@@ -319,6 +322,14 @@ ON, RISK, OFF, NONE = Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK, Status.
 )
 def test_goal_status_is_the_middle_of_its_indicators(statuses, expected):
     assert scoring.middle_status(statuses) == expected
+
+
+@given(st.lists(st.sampled_from(list(Status)), max_size=40))
+def test_the_middle_of_status_counts_is_the_middle_of_the_statuses_lined_up(statuses):
+    """A settle moves a goal's status from its stored counts (dashboards.figures)."""
+    lined_up = sorted((s for s in statuses if s is not NONE), key=[OFF, RISK, ON].index)
+    middle = lined_up[(len(lined_up) - 1) // 2] if lined_up else NONE
+    assert scoring.middle_of_counts(Counter(statuses)) == middle
 
 
 def goal_result(goal_id, status, progresses=()):
