@@ -745,19 +745,24 @@ def completeness_rows(
     tree = world.tree_at(period)
     expected: Counter = Counter()
     entered: Counter = Counter()
-    leaves: dict[int, list[int]] = {}  # hundreds of indicators share a few owners
+    # Hundreds of indicators share a few owners: their reporting units (of `units`) once each.
+    leaves: dict[int, list[int]] = {}
+
+    def counted(reporters: list[int]) -> list[int]:
+        return reporters if units is None else [u for u in reporters if u in units]
+
     for spec in specs:
         owner = spec.owner_unit_id
         if spec.frequency != period.kind or owner not in tree.units:
             continue
         if spec.aggregation == scoring.NONE:
-            reporters = [owner]
+            reporters = counted([owner])
+        elif owner in leaves:
+            reporters = leaves[owner]
         else:
-            reporters = leaves.get(owner) or leaves.setdefault(owner, tree.leaves(owner))
+            reporters = leaves[owner] = counted(tree.leaves(owner))
         have = present.get((spec.id, period.id), set())
         for u in reporters:
-            if units is not None and u not in units:
-                continue
             expected[u] += 1
             if u in have:
                 entered[u] += 1
@@ -1205,7 +1210,7 @@ def _apply(
             IndicatorFigure.objects.filter(pk__any=stale[start : start + 10_000]).delete()
         _copy(IndicatorFigure, list(new.values()))
         _replace_shares(scope, shares)
-        _update_completeness(world, values)
+        _update_completeness(world, values, specs)
     for goal_id, unit_id, period_id in reports:
         if period_id in world.by_id:
             touch(goal_id, unit_id, [period_id])
@@ -1550,16 +1555,19 @@ def _rescored_goals(
     return rows
 
 
-def _update_completeness(world: World, keys: set[tuple[int, int, int]]) -> None:
+def _update_completeness(
+    world: World, keys: set[tuple[int, int, int]], specs: Iterable[IndicatorSpec]
+) -> None:
     """Recount, for every indicator they owe, the reporting units a changed value covers: the
-    reporting units of the indicator below the unit that holds the value."""
-    specs = {s.id: s for s in load_owed(world, ids={k[0] for k in keys})}
+    reporting units of the indicator below the unit that holds the value (`specs`: the active
+    indicators of the values, as the settle loaded them)."""
+    by_id = {s.id: s for s in specs}
     touched: dict[int, set[int]] = defaultdict(set)  # period → units
     # An import's thousands of keys share a few trees, owners and units: walk each once.
     leaves: dict[tuple[int, int], list[int]] = {}
     below: dict[tuple[int, int], set[int]] = {}
     for indicator_id, unit_id, period_id in keys:
-        spec = specs.get(indicator_id)
+        spec = by_id.get(indicator_id)
         if spec is None or period_id not in world.by_id:
             continue
         tree = world.tree_at(world.by_id[period_id])
