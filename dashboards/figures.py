@@ -359,14 +359,19 @@ def load_specs(world: World, indicator_ids: Iterable[int] | None = None) -> list
 
 
 def load_measurements(
-    world: World, indicator_ids: Iterable[int] | None = None
+    world: World,
+    indicator_ids: Iterable[int] | None = None,
+    period_ids: Iterable[int] | None = None,
 ) -> dict[int, list[tuple[int, Decimal, Period]]]:
-    """(unit, value, period) per indicator, of the indicator's own frequency only."""
+    """(unit, value, period) per indicator (of `indicator_ids` and in `period_ids`, or all), of
+    the indicator's own frequency only."""
     rows = Measurement.objects.order_by()
     if indicator_ids is not None:
         rows = rows.filter(indicator_id__in=list(indicator_ids))
     else:
         rows = rows.filter(period__strategy=world.strategy)
+    if period_ids is not None:
+        rows = rows.filter(period_id__in=list(period_ids))
     out: dict[int, list[tuple[int, Decimal, Period]]] = defaultdict(list)
     by_id = world.by_id
     for indicator_id, unit_id, period_id, value in rows.values_list(
@@ -1187,7 +1192,7 @@ def _apply(
             for f in IndicatorFigure.objects.filter(indicator_id__in=list(scope))
             if _in_scope(scope, f.indicator_id, f.period_id)
         }
-        measurements = load_measurements(world, scope)
+        measurements = load_measurements(world, scope, _periods_read(specs, scope))
         new = {}
         shares: list[IndicatorShare] = []
         for spec in specs:
@@ -1266,6 +1271,22 @@ def _recomputed_periods(
             p.id for p in world.periods if p.kind == spec.frequency and p.end >= since.end
         }
     return scope
+
+
+def _periods_read(specs: list[IndicatorSpec], scope: dict[int, set[int] | None]) -> set[int] | None:
+    """The periods whose values the recomputation of `scope` reads: its periods and the
+    baseline period (a unit's own target starts from its value there); None, all of them, when
+    an indicator is recomputed for every period or is cumulative (a period adds up the values
+    of those before it)."""
+    read: set[int] = set()
+    for spec in specs:
+        periods = scope.get(spec.id)
+        if periods is None or spec.accumulation == scoring.CUMULATIVE:
+            return None
+        read |= periods
+        if spec.baseline_period is not None:
+            read.add(spec.baseline_period.id)
+    return read
 
 
 def _in_scope(scope: dict[int, set[int] | None], indicator_id: int, period_id: int) -> bool:

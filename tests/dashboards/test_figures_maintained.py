@@ -381,6 +381,36 @@ def test_a_value_settles_its_period_and_later_ones_and_at_the_baseline_every_per
     assert rebased["2020"] != moved["2020"] and rebased["2023"] != moved["2023"]
 
 
+def test_a_cumulative_value_is_settled_with_the_values_before_it(strategy):
+    """A settle reads only the values of the periods it recomputes (and the baseline's), but
+    a cumulative indicator's value is a running total: a unit without a value in a period
+    counts with its last one before it (docs/scoring.md, "Cumulative indicators")."""
+    indicator = IndicatorFactory(
+        goal=goal("RES-3"),
+        owner_unit=unit("NTNU"),
+        accumulation="cumulative",
+        aggregation="sum",
+        baseline_value=Decimal(0),
+        target_value=Decimal(100),
+    )
+    for code, year, value in (("IDI", "2023", 10), ("IDI", "2024", 15), ("IEL", "2023", 20)):
+        MeasurementFactory(indicator=indicator, unit=unit(code), period=period(year), value=value)
+    figures.rebuild()
+    stored = Measurement.objects.get(indicator=indicator, unit=unit("IDI"), period=period("2024"))
+
+    Measurement.record(
+        indicator=indicator, unit=stored.unit, period=stored.period, value=Decimal(17),
+        comment="", by=UserFactory(), based_on=stored.version,
+    )  # fmt: skip
+    figures.settle()
+
+    at_ntnu = IndicatorFigure.objects.get(
+        indicator=indicator, unit=unit("NTNU"), period=period("2024"), at_owner=True
+    )
+    assert (at_ntnu.value, at_ntnu.carried) == (Decimal(37), 1)  # IDI's 17, IEL's 20 carried
+    assert figures.differences() == []
+
+
 def test_a_progress_of_zero_is_stored_alike_whichever_way_it_was_settled(strategy):
     """A decreasing indicator still at its baseline has progress 0 / (target − baseline): a
     negative zero in Python, a plain zero in the database. A goal's stored progress values
