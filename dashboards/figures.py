@@ -1668,10 +1668,15 @@ GROUP_FIELDS = (
 COMPLETENESS_FIELDS = ("expected", "entered")
 
 
+#: Figures are stored with 20 decimals, but SQLite (`make run`) keeps about 15 significant
+#: digits of them (Django reads its decimals through a float): a difference within this share
+#: of the figure is none. A real one (a value, a target, a rule) is larger by many orders.
+SAME_WITHIN = Decimal("1e-14")
+
+
 def _same(a, b) -> bool:
     if isinstance(a, Decimal) and isinstance(b, Decimal):
-        # Stored with 20 decimals: equal to that precision is equal.
-        return round(a, 15) == round(b, 15)
+        return abs(a - b) <= SAME_WITHIN * max(Decimal(1), abs(a), abs(b))
     if isinstance(a, list) and isinstance(b, list):  # a goal's progress values, as text
         return len(a) == len(b) and all(
             _same(Decimal(x), Decimal(y)) for x, y in zip(a, b, strict=True)

@@ -279,6 +279,26 @@ def test_check_lists_a_figure_changed_behind_its_back(strategy, dashboard_data):
     assert any("reported stored 99" in line for line in found)
 
 
+def test_check_takes_a_figure_as_sqlite_keeps_it_but_lists_a_changed_one(strategy):
+    """SQLite keeps about 15 significant digits of a figure stored with 20 decimals: `figures
+    check` on `make run`'s database listed 1,594 such figures as differences."""
+    indicator = scored_in_2023("RES-3", {"IDI": 155, "IEL": 130})  # their mean: 142.5
+    figures.rebuild()
+    figure = IndicatorFigure.objects.get(
+        indicator=indicator, unit=unit("NTNU"), period=period("2023")
+    )
+    figure.value = Decimal("142.5000000000003")  # 15 significant digits, as SQLite may read it
+    figure.save()
+    assert figures.differences() == []
+
+    figure.value = Decimal("142.50001")
+    figure.save()
+    assert figures.differences() == [
+        f"indicator {(indicator.pk, unit('NTNU').pk, period('2023').pk)}: value stored "
+        "Decimal('142.50001000000000000000'), computed Decimal('142.50000000000000000000')"
+    ]
+
+
 def scored_in_2023(goal_code: str, values: dict[str, int]):
     """An NTNU indicator of the goal, the mean of its departments' 2023 values (a mean is
     scored with units missing, so it has a progress)."""
