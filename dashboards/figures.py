@@ -1064,7 +1064,7 @@ def settle(*, wait: bool = True) -> bool:
             elif scope:
                 scoped[scope].add(unit_id)
         world = _settling_world()
-        rebased = _recompute_periods(world, scoped[ChangeScope.PERIOD])
+        rebased, rebuilt = _recompute_periods(world, scoped[ChangeScope.PERIOD])
         _apply(
             {c[1] for c in rows if c[1] is not None and c[4] is None} | rebased,
             {(c[1], c[3], c[4]) for c in rows if c[1] is not None and c[3] is not None},
@@ -1074,6 +1074,7 @@ def settle(*, wait: bool = True) -> bool:
             unit_groups=scoped[ChangeScope.GROUPS],
             completeness_below=scoped[ChangeScope.COMPLETENESS],
             new_units=scoped[ChangeScope.NEW_UNIT],
+            rebuilt=rebuilt,
         )
         FigureRun.objects.update_or_create(pk=1, defaults={"finished_at": now})
     return True
@@ -1098,18 +1099,19 @@ def _settling_world() -> World:
     return _kept_world[key]
 
 
-def _recompute_periods(world: World, period_ids: set[int]) -> set[int]:
+def _recompute_periods(world: World, period_ids: set[int]) -> tuple[set[int], set[int]]:
     """Recompute and store every figure of the periods whose unit tree changed (a unit moved,
     merged, closed, its validity edited; a period added): their indicator figures and shares,
     the group figures of the dashboards showing them and their completeness. The periods
     before such a change keep their figures ("history is history") and are not read.
 
-    Returns the indicators with units' own targets whose baseline is one of these periods:
-    a unit's starting point is its value in the baseline period's tree, so all their periods
-    change (`_apply` recomputes them)."""
+    Returns the indicators with units' own targets whose baseline is one of these periods (a
+    unit's starting point is its value in the baseline period's tree, so all their periods
+    change: `_apply` recomputes them), and the dashboard periods whose group figures it stored,
+    from the figures of the periods they read as they are now."""
     ids = {p.id for p in world.periods if p.id in period_ids}
     if not ids:
-        return set()
+        return set(), set()
     # The dashboards showing a later period read these periods' indicators too, and a
     # period's dashboards read indicators of other kinds at periods not recomputed here.
     shown = ids | {c.id for p in ids for c in world.chosen_for(p)}
@@ -1142,11 +1144,12 @@ def _recompute_periods(world: World, period_ids: set[int]) -> set[int]:
     _copy(IndicatorShare, [s for s in shares if s.period_id in ids])
     _copy(GroupFigure, groups)
     _copy(UnitCompleteness, completeness)
-    return {
+    rebased = {
         s.id
         for s in specs
         if s.unit_targets and s.baseline_period is not None and s.baseline_period.id in ids
     }
+    return rebased, shown
 
 
 def _apply(
@@ -1159,7 +1162,12 @@ def _apply(
     unit_groups: set[tuple[int, int]] = frozenset(),  # type: ignore[assignment]
     completeness_below: set[int] = frozenset(),  # type: ignore[assignment]
     new_units: set[int] = frozenset(),  # type: ignore[assignment]
+    rebuilt: set[int] = frozenset(),  # type: ignore[assignment]
 ) -> None:
+    """Settle the changed indicators (`indicator_ids`: every period), values and reports, and
+    the structure edits' scopes. `rebuilt`: the dashboard periods whose goal rows
+    `_recompute_periods` has just stored with the new figures; a changed figure read there
+    rescores its goal instead of moving a row that holds it already."""
     world = world or load_world()
     if new_units:
         # A new unit changes the roll-ups of the indicators owned above it (the units they
@@ -1209,7 +1217,10 @@ def _apply(
                 scored = _scored(f)
                 for chosen in world.chosen_for(f.period_id):
                     for a in _seen_by(world, f, chosen):
-                        moved[(a, chosen.id)][f.goal_id].append((sign, scored))
+                        if chosen.id in rebuilt:
+                            dirty[(a, chosen.id)].add(f.goal_id)
+                        else:
+                            moved[(a, chosen.id)][f.goal_id].append((sign, scored))
         stale = [f.pk for f in old.values()]
         for start in range(0, len(stale), 10_000):  # SQLite takes 32,766 parameters at most
             IndicatorFigure.objects.filter(pk__any=stale[start : start + 10_000]).delete()
@@ -1356,7 +1367,10 @@ def _replace_shares(scope: dict[int, set[int] | None], shares: list[IndicatorSha
 def _differs(a: IndicatorFigure | None, b: IndicatorFigure | None) -> bool:
     if a is None or b is None:
         return a is not b
-    fields = ("goal_id", "status", "progress", "reported", "carried", "expected_units")
+    # `at_owner` decides who counts the figure (`_seen_by`): an owner's for the units above it.
+    fields = (
+        "at_owner", "goal_id", "status", "progress", "reported", "carried", "expected_units",
+    )  # fmt: skip
     return any(getattr(a, f) != getattr(b, f) for f in fields)
 
 
@@ -1668,18 +1682,24 @@ GROUP_FIELDS = (
 COMPLETENESS_FIELDS = ("expected", "entered")
 
 
-#: Figures are stored with 20 decimals, but SQLite (`make run`) keeps about 15 significant
-#: digits of them (Django reads its decimals through a float): a difference within this share
-#: of the figure is none. A real one (a value, a target, a rule) is larger by many orders.
-SAME_WITHIN = Decimal("1e-14")
+#: SQLite (`make run`) keeps about 15 significant digits of a figure stored with 20 decimals
+#: (Django reads its decimals through a float): there, a difference within this share of the
+#: figure is none. PostgreSQL keeps all 20: equal to 15 decimals is equal there.
+SQLITE_WITHIN = Decimal("1e-14")
 
 
-def _same(a, b) -> bool:
+def _loses_digits() -> bool:
+    return connection.vendor == "sqlite"
+
+
+def _same(a, b, lossy: bool = False) -> bool:
     if isinstance(a, Decimal) and isinstance(b, Decimal):
-        return abs(a - b) <= SAME_WITHIN * max(Decimal(1), abs(a), abs(b))
+        if lossy:
+            return abs(a - b) <= SQLITE_WITHIN * max(Decimal(1), abs(a), abs(b))
+        return round(a, 15) == round(b, 15)
     if isinstance(a, list) and isinstance(b, list):  # a goal's progress values, as text
         return len(a) == len(b) and all(
-            _same(Decimal(x), Decimal(y)) for x, y in zip(a, b, strict=True)
+            _same(Decimal(x), Decimal(y), lossy) for x, y in zip(a, b, strict=True)
         )
     return a == b
 
@@ -1687,6 +1707,7 @@ def _same(a, b) -> bool:
 def differences(progress: Progress | None = None, limit: int | None = None) -> list[str]:
     """Every stored figure that differs from a full recomputation from the raw rows."""
     computed = compute_all(progress=progress)
+    lossy = _loses_digits()
     out: list[str] = []
     for name, model, rows, key, fields in (
         ("indicator", IndicatorFigure, computed.indicators, _key_indicator, INDICATOR_FIELDS),
@@ -1705,7 +1726,7 @@ def differences(progress: Progress | None = None, limit: int | None = None) -> l
                 out.append(f"{name} {k}: stored but not computed")
             else:
                 for f in fields:
-                    if not _same(getattr(w, f), getattr(h, f)):
+                    if not _same(getattr(w, f), getattr(h, f), lossy):
                         out.append(
                             f"{name} {k}: {f} stored {getattr(h, f)!r}, computed {getattr(w, f)!r}"
                         )

@@ -279,23 +279,36 @@ def test_check_lists_a_figure_changed_behind_its_back(strategy, dashboard_data):
     assert any("reported stored 99" in line for line in found)
 
 
-def test_check_takes_a_figure_as_sqlite_keeps_it_but_lists_a_changed_one(strategy):
-    """SQLite keeps about 15 significant digits of a figure stored with 20 decimals: `figures
-    check` on `make run`'s database listed 1,594 such figures as differences."""
+@pytest.mark.parametrize("sqlite", [False, True], ids=["postgresql", "sqlite"])
+def test_check_takes_a_figure_as_its_database_keeps_it_and_lists_a_changed_one(
+    strategy, monkeypatch, sqlite
+):
+    """SQLite keeps about 15 significant digits of a figure stored with 20 decimals (`figures
+    check` on `make run`'s database listed 1,594 such figures as differences); PostgreSQL keeps
+    them all, and there a change in the 13th decimal is one."""
     indicator = scored_in_2023("RES-3", {"IDI": 155, "IEL": 130})  # their mean: 142.5
     figures.rebuild()
+    monkeypatch.setattr(figures, "_loses_digits", lambda: sqlite)
     figure = IndicatorFigure.objects.get(
         indicator=indicator, unit=unit("NTNU"), period=period("2023")
     )
+    key = (indicator.pk, unit("NTNU").pk, period("2023").pk)
     figure.value = Decimal("142.5000000000003")  # 15 significant digits, as SQLite may read it
     figure.save()
-    assert figures.differences() == []
+    assert figures.differences() == (
+        []
+        if sqlite
+        else [
+            f"indicator {key}: value stored Decimal('142.50000000000030000000'), "
+            "computed Decimal('142.50000000000000000000')"
+        ]
+    )
 
     figure.value = Decimal("142.50001")
     figure.save()
     assert figures.differences() == [
-        f"indicator {(indicator.pk, unit('NTNU').pk, period('2023').pk)}: value stored "
-        "Decimal('142.50001000000000000000'), computed Decimal('142.50000000000000000000')"
+        f"indicator {key}: value stored Decimal('142.50001000000000000000'), "
+        "computed Decimal('142.50000000000000000000')"
     ]
 
 
@@ -563,4 +576,27 @@ def test_the_last_indicator_leaving_a_goal_leaves_its_row_to_the_goals_reports(s
         assert res3.reports_on_track + res3.reports_at_risk + res3.reports_off_track == 1
     else:
         assert res3 is None
+    assert figures.differences() == []
+
+
+def test_an_indicator_given_to_a_unit_with_a_target_of_its_own_counts_once_above_it(strategy):
+    """NV's figure of an NTNU indicator with a target of NV's own counts for NV alone; once NV
+    owns the indicator, the same figure counts for NTNU too, even where none of its numbers
+    changed (NV's sum lacks two departments: no data either way)."""
+    indicator = IndicatorFactory(
+        goal=goal("RES-3"),
+        owner_unit=unit("NTNU"),
+        aggregation="sum",
+        baseline_value=Decimal(100),
+        target_value=Decimal(600),
+    )
+    indicator.set_unit_target(unit=unit("NV"), period=period("2025"), value=Decimal(300))
+    MeasurementFactory(indicator=indicator, unit=unit("IBI"), period=period("2023"), value=50)
+    scored_in_2023("RES-3", {"IDI": 150})
+    figures.rebuild()
+
+    indicator.owner_unit = unit("NV")
+    indicator.save()
+    figures.settle()
+
     assert figures.differences() == []

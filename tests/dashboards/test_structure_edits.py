@@ -383,3 +383,24 @@ def test_after_a_move_the_pages_list_the_unit_under_its_new_parent(client, perso
     figures.settle()
 
     assert label("IDI") in completeness_rows(client, unit="NV", period="2025")
+
+
+def test_a_value_of_the_year_before_a_move_settled_with_the_move_counts_once(
+    stored, no_full_recompute
+):
+    """A move on 1 January 2025 recomputes the periods of 2025, whose tertials read a yearly
+    indicator at 2024; a 2024 value settled in the same pass counts there once (IEL's value is
+    missing, so the figure has no progress to tell the two apart: one more unit reported)."""
+    indicator = IndicatorFactory(
+        goal=goal("RES-3"),
+        owner_unit=unit("IE"),
+        aggregation="sum",
+        baseline_value=Decimal(0),
+        target_value=Decimal(100),
+    )
+    figures.settle()
+    MeasurementFactory(indicator=indicator, unit=unit("IDI"), period=period("2024"), value=5)
+    unit("IFY").move(to=unit("IE"), on=MOVED_ON)
+    figures.settle()
+
+    assert figures.differences() == []
