@@ -197,6 +197,18 @@ class Writes(RuleBasedStateMachine):
         with contextlib.suppress(ValidationError):
             unit("IBI").move(to=unit(to), on=datetime.date(year, 1, 1), by=self.user)
 
+    @rule(
+        i=st.integers(0, 2),
+        leaf=st.sampled_from(LEAVES),
+        year=st.sampled_from([2024, 2025]),
+        v=values,
+    )
+    def a_move_and_a_value_of_the_year_before_are_settled_together(self, i, leaf, year, v):
+        # One settle for both, as when the first one's task found another settler at work: the
+        # move recomputes its periods, whose tertials read yearly indicators at the year before.
+        self.a_department_moves(to="NV" if unit("IBI").parent.code == "IE" else "IE", year=year)
+        self.grid_save(i=i, leaf=leaf, year=str(year - 1), v=v)
+
     @rule(into_new=st.booleans(), year=st.sampled_from([2023, 2024, 2025]))
     def a_department_is_merged(self, into_new, year):
         into = self.successor if into_new else unit("IFY")
