@@ -598,23 +598,38 @@ def goal_figures(
             sum(s.carried for s in members),
             sum(s.expected for s in members),
         )
-        goals.append(GoalFigures(goal_id, result.status, progress, result.report_counts, coverage))
-        row = _group_row(
-            GroupKind.GOAL,
-            goal_id,
-            world.area_of_goal[goal_id],
-            unit_id,
-            chosen,
-            status=result.status,
-            progress=scoring.median(progress),
-            counts=scoring.status_counts(s.status for s in scores.values()),
-            reported=result.reported,
-            report_counts=result.report_counts,
-            coverage=coverage,
-        )
-        row.indicator_progress = [str(p) for p in progress]
-        rows.append(row)
+        goal = GoalFigures(goal_id, result.status, progress, result.report_counts, coverage)
+        goals.append(goal)
+        counts = scoring.status_counts(s.status for s in scores.values())
+        rows.append(_goal_row(world, unit_id, chosen, goal, counts, result.reported))
     return rows, goals
+
+
+def _goal_row(
+    world: World,
+    unit_id: int,
+    chosen: Period,
+    goal: GoalFigures,
+    counts: dict[Status, int],
+    reported: Status,
+) -> GroupFigure:
+    """A goal's stored row, with its indicators' progress values (`goal.indicator_progress`,
+    sorted) as text."""
+    row = _group_row(
+        GroupKind.GOAL,
+        goal.goal_id,
+        world.area_of_goal[goal.goal_id],
+        unit_id,
+        chosen,
+        status=goal.status,
+        progress=scoring.median(goal.indicator_progress),
+        counts=counts,
+        reported=reported,
+        report_counts=goal.report_counts,
+        coverage=goal.coverage,
+    )
+    row.indicator_progress = [str(p) for p in goal.indicator_progress]
+    return row
 
 
 def area_figures(
@@ -1452,21 +1467,7 @@ class _GoalTally:
         )
 
     def row(self, world: World, unit_id: int, chosen: Period, goal: GoalFigures) -> GroupFigure:
-        row = _group_row(
-            GroupKind.GOAL,
-            goal.goal_id,
-            world.area_of_goal[goal.goal_id],
-            unit_id,
-            chosen,
-            status=goal.status,
-            progress=scoring.median(goal.indicator_progress),
-            counts=self.counts,
-            reported=self.reported,
-            report_counts=self.report_counts,
-            coverage=goal.coverage,
-        )
-        row.indicator_progress = [str(p) for p in goal.indicator_progress]
-        return row
+        return _goal_row(world, unit_id, chosen, goal, self.counts, self.reported)
 
 
 #: What `_GoalTally.of` and `_refresh_unit_groups` read of a stored goal row.
@@ -1507,7 +1508,8 @@ def _refresh_unit_groups(
         for goal_id, moves in moves_by_goal.items():
             if goal_id in rescore[p]:
                 continue
-            tally = _GoalTally.of(stored.get((p, goal_id), (None, None))[1])
+            row = stored.get((p, goal_id))
+            tally = _GoalTally.of(row[1] if row else None)
             if not tally.move(moves):
                 rescore[p].add(goal_id)
                 continue

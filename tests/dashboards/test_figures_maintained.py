@@ -339,6 +339,15 @@ def scored_in_2023(goal_code: str, values: dict[str, int]):
     return indicator
 
 
+def grid_saves(indicator, code: str, year: str, value, by=None) -> None:
+    """A reporter's grid save over the stored value of the unit and year."""
+    stored = Measurement.objects.get(indicator=indicator, unit=unit(code), period=period(year))
+    Measurement.record(
+        indicator=indicator, unit=stored.unit, period=stored.period, value=Decimal(value),
+        comment="", by=by or UserFactory(), based_on=stored.version,
+    )  # fmt: skip
+
+
 def test_a_saved_value_moves_its_goal_row_and_takes_the_other_goals_of_the_area_as_stored(
     strategy, django_assert_max_num_queries
 ):
@@ -358,12 +367,8 @@ def test_a_saved_value_moves_its_goal_row_and_takes_the_other_goals_of_the_area_
     kept = {(g.object_id, g.pk) for g in others}
     area = GroupFigure.objects.filter(kind="area", object_id=res3.area_id, unit=ntnu, period=year)
     progress_before = area.get().progress
-    stored = Measurement.objects.get(indicator=changed, unit=unit("IDI"), period=year)
 
-    Measurement.record(
-        indicator=changed, unit=stored.unit, period=year, value=Decimal(190), comment="",
-        by=UserFactory(), based_on=stored.version,
-    )  # fmt: skip
+    grid_saves(changed, "IDI", "2023", 190)
     with django_assert_max_num_queries(34):  # the same for one dashboard period or four
         figures.settle()
 
@@ -408,11 +413,7 @@ def test_a_value_settles_its_period_and_later_ones_and_at_the_baseline_every_per
     user = UserFactory()
 
     def save(year: str, value: int) -> dict:
-        stored = Measurement.objects.get(indicator=indicator, unit=unit("IDI"), period=period(year))
-        Measurement.record(
-            indicator=indicator, unit=stored.unit, period=stored.period, value=Decimal(value),
-            comment="", by=user, based_on=stored.version,
-        )  # fmt: skip
+        grid_saves(indicator, "IDI", year, value, by=user)
         figures.settle()
         assert figures.differences() == []
         return dict(at_ie.values_list("period__code", "progress"))
@@ -441,12 +442,8 @@ def test_a_cumulative_value_is_settled_with_the_values_before_it(strategy):
     for code, year, value in (("IDI", "2023", 10), ("IDI", "2024", 15), ("IEL", "2023", 20)):
         MeasurementFactory(indicator=indicator, unit=unit(code), period=period(year), value=value)
     figures.rebuild()
-    stored = Measurement.objects.get(indicator=indicator, unit=unit("IDI"), period=period("2024"))
 
-    Measurement.record(
-        indicator=indicator, unit=stored.unit, period=stored.period, value=Decimal(17),
-        comment="", by=UserFactory(), based_on=stored.version,
-    )  # fmt: skip
+    grid_saves(indicator, "IDI", "2024", 17)
     figures.settle()
 
     at_ntnu = IndicatorFigure.objects.get(
@@ -549,12 +546,8 @@ def test_a_goal_row_that_does_not_hold_a_changed_figure_is_scored_again(strategy
         kind="goal", object_id=goal("RES-3").pk, unit=unit("NTNU"), period=period("2023")
     )
     goal_row.update(indicator_progress=["0.6", "0.7"])  # 0.5 is gone
-    stored = Measurement.objects.get(indicator=changed, unit=unit("IDI"), period=period("2023"))
 
-    Measurement.record(
-        indicator=changed, unit=stored.unit, period=stored.period, value=Decimal(130),
-        comment="", by=UserFactory(), based_on=stored.version,
-    )  # fmt: skip
+    grid_saves(changed, "IDI", "2023", 130)
     figures.settle()
 
     assert [Decimal(p) for p in goal_row.get().indicator_progress] == [
