@@ -628,15 +628,20 @@ def _goal_row(
         report_counts=goal.report_counts,
         coverage=goal.coverage,
     )
-    row.indicator_progress = [str(p) for p in goal.indicator_progress]
+    row.indicator_progress = GroupFigure.progress_text(goal.indicator_progress)
     return row
 
 
 def area_figures(
-    world: World, unit_id: int, chosen: Period, goals: Iterable[GoalFigures]
+    world: World,
+    unit_id: int,
+    chosen: Period,
+    goals: Iterable[GoalFigures],
+    pillars: set[int] | None = None,
 ) -> list[GroupFigure]:
-    """The pillar and area rows over the figures of their goals in the subtree (all of them:
-    an area's progress is the median over every indicator of its goals)."""
+    """The area rows, and the rows of their pillars (of `pillars`, or all), over the figures
+    of their goals in the subtree (all of them: an area's progress is the median over every
+    indicator of its goals)."""
     by_area: dict[int, list[GoalFigures]] = defaultdict(list)
     for g in goals:
         by_area[world.area_of_goal[g.goal_id]].append(g)
@@ -649,6 +654,7 @@ def area_figures(
                 [g for g in in_area if pillar_id in world.pillars_of_goal.get(g.goal_id, ())],
             )
             for pillar_id in world.pillars_of_area.get(area_id, ())
+            if pillars is None or pillar_id in pillars
         ]
         for kind, object_id, members in groups:
             if not members:
@@ -939,6 +945,7 @@ def queue(
     *,
     indicator_ids: Iterable[int] = (),
     values: Iterable[tuple[int, int, int]] = (),
+    values_in_place: Iterable[tuple[int, int, int]] = (),
     reports: Iterable[tuple[int, int, int]] = (),
     areas_of_goals: Iterable[int] = (),
     periods: Iterable[int] = (),
@@ -951,7 +958,8 @@ def queue(
     """Note what a write changed, in the writer's transaction, and settle after it commits.
 
     `indicator_ids`: indicators whose definition or targets changed; `values`: (indicator,
-    unit, period) of changed measurements; `reports`: (goal, unit, period) of progress reports.
+    unit, period) of changed measurements, of which `values_in_place` were stored before and
+    still are (no completeness changes); `reports`: (goal, unit, period) of progress reports.
     Structure edits (dashboards.signals): `areas_of_goals`, goals whose area's group figures
     change (a goal–pillar link); `periods`, periods whose unit tree changed (every figure of
     them); `unit_groups`, (unit, period) whose group figures change (a successor's standing);
@@ -960,7 +968,16 @@ def queue(
     structure as the pages cache it (names, periods, links) changed.
     """
     rows = [FigureChange(indicator_id=i) for i in set(indicator_ids)]
-    rows += [FigureChange(indicator_id=i, unit_id=u, period_id=p) for i, u, p in set(values)]
+    in_place = set(values_in_place)
+    rows += [
+        FigureChange(
+            indicator_id=i,
+            unit_id=u,
+            period_id=p,
+            scope=ChangeScope.IN_PLACE if (i, u, p) in in_place else ChangeScope.ROWS,
+        )
+        for i, u, p in set(values)
+    ]
     rows += [FigureChange(goal_id=g, unit_id=u, period_id=p) for g, u, p in set(reports)]
     rows += [FigureChange(scope=ChangeScope.AREA, goal_id=g) for g in set(areas_of_goals)]
     rows += [FigureChange(scope=ChangeScope.PERIOD, period_id=p) for p in set(periods)]
@@ -1067,9 +1084,12 @@ def settle(*, wait: bool = True) -> bool:
             changes = [c for c in changes if c[6] != ChangeScope.FRAME]
             if not changes:
                 return True
-        rows = [c for c in changes if c[6] == ChangeScope.ROWS]
+        rows = [c for c in changes if c[6] in (ChangeScope.ROWS, ChangeScope.IN_PLACE)]
+        values = [c for c in rows if c[1] is not None and c[3] is not None]
         scoped: dict[str, set] = defaultdict(set)
         for _pk, _indicator, goal_id, unit_id, period_id, _all, scope in changes:
+            if scope in (ChangeScope.ROWS, ChangeScope.IN_PLACE):
+                continue
             if scope == ChangeScope.AREA:
                 scoped[scope].add(goal_id)
             elif scope == ChangeScope.PERIOD:
@@ -1082,9 +1102,11 @@ def settle(*, wait: bool = True) -> bool:
         rebased, rebuilt = _recompute_periods(world, scoped[ChangeScope.PERIOD])
         _apply(
             {c[1] for c in rows if c[1] is not None and c[4] is None} | rebased,
-            {(c[1], c[3], c[4]) for c in rows if c[1] is not None and c[3] is not None},
+            {(c[1], c[3], c[4]) for c in values},
             {(c[2], c[3], c[4]) for c in rows if c[2] is not None},
             world=world,
+            # A value added or deleted, also if changed in place as well before this settle.
+            added_or_removed={(c[1], c[3], c[4]) for c in values if c[6] == ChangeScope.ROWS},
             areas_of_goals=scoped[ChangeScope.AREA],
             unit_groups=scoped[ChangeScope.GROUPS],
             completeness_below=scoped[ChangeScope.COMPLETENESS],
@@ -1178,11 +1200,14 @@ def _apply(
     completeness_below: set[int] = frozenset(),  # type: ignore[assignment]
     new_units: set[int] = frozenset(),  # type: ignore[assignment]
     rebuilt: set[int] = frozenset(),  # type: ignore[assignment]
+    added_or_removed: set[tuple[int, int, int]] | None = None,
 ) -> None:
     """Settle the changed indicators (`indicator_ids`: every period), values and reports, and
-    the structure edits' scopes. `rebuilt`: the dashboard periods whose goal rows
-    `_recompute_periods` has just stored with the new figures; a changed figure read there
-    rescores its goal instead of moving a row that holds it already."""
+    the structure edits' scopes. `added_or_removed`: the values whose units' completeness is
+    recounted (None: all of `values`; the others changed in place). `rebuilt`: the dashboard
+    periods whose goal rows `_recompute_periods` has just stored with the new figures; a
+    changed figure read there rescores its goal instead of moving a row that holds it
+    already."""
     world = world or load_world()
     if new_units:
         # A new unit changes the roll-ups of the indicators owned above it (the units they
@@ -1241,7 +1266,7 @@ def _apply(
             IndicatorFigure.objects.filter(pk__any=stale[start : start + 10_000]).delete()
         _copy(IndicatorFigure, list(new.values()))
         _replace_shares(scope, shares)
-        _update_completeness(world, values, specs)
+        _update_completeness(world, values if added_or_removed is None else added_or_removed, specs)
     for goal_id, unit_id, period_id in reports:
         if period_id in world.by_id:
             touch(goal_id, unit_id, [period_id])
@@ -1433,7 +1458,7 @@ class _GoalTally:
         return cls(
             Counter({Status.ON_TRACK: on, Status.AT_RISK: risk, Status.OFF_TRACK: off,
                      Status.NO_DATA: none}),
-            [Decimal(v) for v in progress],
+            GroupFigure.progress_values(progress),
             coverage,
             STATUSES[reported],
             {Status.ON_TRACK: r_on, Status.AT_RISK: r_risk, Status.OFF_TRACK: r_off},
@@ -1526,10 +1551,13 @@ def _refresh_unit_groups(
             for (q, goal_id), (area_id, row) in stored.items()
             if q == p and area_id in areas[p] and goal_id not in goal_ids
         ]
-        rows += area_figures(world, unit_id, chosen[p], goals[p])
+        # A pillar none of whose goals changed keeps its row.
+        pillars = {pillar for g in goal_ids for pillar in world.pillars_of_goal.get(g, ())}
+        rows += area_figures(world, unit_id, chosen[p], goals[p], pillars)
         replaced |= Q(period_id=p) & (
             Q(kind=GroupKind.GOAL, object_id__in=goal_ids)
-            | Q(kind__in=[GroupKind.AREA, GroupKind.PILLAR], area_id__in=areas[p])
+            | Q(kind=GroupKind.AREA, object_id__in=areas[p])
+            | Q(kind=GroupKind.PILLAR, object_id__in=pillars)
         )
     GroupFigure.objects.filter(replaced, unit_id=unit_id).delete()
     GroupFigure.objects.bulk_create(rows)
@@ -1699,11 +1727,14 @@ def _same(a, b, lossy: bool = False) -> bool:
         if lossy:
             return abs(a - b) <= SQLITE_WITHIN * max(Decimal(1), abs(a), abs(b))
         return round(a, 15) == round(b, 15)
-    if isinstance(a, list) and isinstance(b, list):  # a goal's progress values, as text
-        return len(a) == len(b) and all(
-            _same(Decimal(x), Decimal(y), lossy) for x, y in zip(a, b, strict=True)
-        )
+    if isinstance(a, list) and isinstance(b, list):  # a goal's progress values
+        return len(a) == len(b) and all(_same(x, y, lossy) for x, y in zip(a, b, strict=True))
     return a == b
+
+
+def _compared(row, field: str):
+    value = getattr(row, field)
+    return GroupFigure.progress_values(value) if field == "indicator_progress" else value
 
 
 def differences(progress: Progress | None = None, limit: int | None = None) -> list[str]:
@@ -1728,7 +1759,7 @@ def differences(progress: Progress | None = None, limit: int | None = None) -> l
                 out.append(f"{name} {k}: stored but not computed")
             else:
                 for f in fields:
-                    if not _same(getattr(w, f), getattr(h, f), lossy):
+                    if not _same(_compared(w, f), _compared(h, f), lossy):
                         out.append(
                             f"{name} {k}: {f} stored {getattr(h, f)!r}, computed {getattr(w, f)!r}"
                         )

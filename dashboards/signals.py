@@ -69,8 +69,8 @@ OWED_BY = ("goal_id", "owner_unit_id", "active", "aggregation", "frequency")
 Inputs = dict[str, object]
 
 
-def _values_changed(sender, *, keys, **kwargs) -> None:
-    figures.queue(values=keys)
+def _values_changed(sender, *, keys, kept=(), **kwargs) -> None:
+    figures.queue(values=keys, values_in_place=kept)
 
 
 #: The fields that place a target or a report: where an edit moves one (the admin), the figures

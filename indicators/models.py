@@ -643,7 +643,12 @@ class Measurement(models.Model):
             .first()
         )
         super().save(*args, **kwargs)
-        self.announce_changed({self.key, before} if before else {self.key})
+        if before is None:
+            self.announce_changed({self.key})
+        elif before == self.key:
+            self.announce_changed({self.key}, kept={self.key})
+        else:
+            self.announce_changed({self.key, before})
 
     def delete(self, *args, **kwargs):
         key = self.key
@@ -660,10 +665,13 @@ class Measurement(models.Model):
         return self.indicator.is_implausible(self.value)
 
     @classmethod
-    def announce_changed(cls, keys: set[tuple[int, int, int]]) -> None:
-        """Tell the features which values changed; every write path calls this."""
+    def announce_changed(
+        cls, keys: set[tuple[int, int, int]], *, kept: Iterable[tuple[int, int, int]] = ()
+    ) -> None:
+        """Tell the features which values changed; every write path calls this. `kept`: the
+        keys whose value was stored before and still is (indicators.signals)."""
         if keys:
-            measurements_changed.send(sender=cls, keys=keys)
+            measurements_changed.send(sender=cls, keys=keys, kept=keys.intersection(kept))
 
     def clean(self) -> None:
         if self.indicator_id and self.value is not None:
@@ -750,7 +758,10 @@ class Measurement(models.Model):
                     if not raced:
                         raise
                     raise WriteConflict(raced) from None
-            cls.announce_changed({write.key for write, _current, _comment in changes})
+            cls.announce_changed(
+                {write.key for write, _pk, _comment in changes},
+                kept={write.key for write, pk, _comment in changes if pk is not None},
+            )
         return {
             "created": len(created),
             "updated": len(changes) - len(created),
