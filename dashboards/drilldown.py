@@ -185,7 +185,9 @@ def _unit_lines(
         (unit_id, value, by_id[period_id])
         for unit_id, value, period_id in Measurement.objects.filter(
             read_at, indicator_id=spec.id, unit_id__in=subtree
-        ).values_list("unit_id", "value", "period_id")
+        )
+        .order_by()  # the default ordering joins periods and units
+        .values_list("unit_id", "value", "period_id")
         if period_id in by_id
     ]
     observations = scoring.observations_for(values, accumulation=spec.accumulation, reference=ref)
@@ -253,9 +255,11 @@ def _contribution_targets(row: IndicatorRow, ref: Period) -> dict[int, Decimal]:
     target_period = row.spec.target_period
     wanted = [ref.id] + ([target_period.id] if target_period else [])
     out: dict[int, Decimal] = {}
-    for unit_id, period_id, value in Target.objects.filter(
-        indicator_id=row.spec.id, unit__isnull=False, period_id__in=wanted
-    ).values_list("unit_id", "period_id", "value"):
+    for unit_id, period_id, value in (
+        Target.objects.filter(indicator_id=row.spec.id, unit__isnull=False, period_id__in=wanted)
+        .order_by()  # the default ordering joins periods
+        .values_list("unit_id", "period_id", "value")
+    ):
         if period_id == ref.id or unit_id not in out:
             out[unit_id] = value
     return out

@@ -1071,9 +1071,11 @@ def _own_observations(
         return {}
     by_id = {p.id: p for p in data.periods}
     values: dict[int, list] = {r.spec.id: [] for r in rows}
-    for indicator_id, period_id, value in Measurement.objects.filter(
-        read_at, unit_id=data.scope.id
-    ).values_list("indicator_id", "period_id", "value"):
+    for indicator_id, period_id, value in (
+        Measurement.objects.filter(read_at, unit_id=data.scope.id)
+        .order_by()  # the default ordering joins periods and units
+        .values_list("indicator_id", "period_id", "value")
+    ):
         values[indicator_id].append((data.scope.id, value, by_id[period_id]))
     return {
         r.spec.id: scoring.observations_for(
@@ -1150,6 +1152,7 @@ def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
     drafts: Counter = Counter()
     for unit_id, n_counted, n_other in (
         ProgressReport.objects.filter(period_id=period.id, unit_id__any=list(listed))
+        .order_by()  # the default ordering would join periods, goals, areas and units
         .values("unit_id")
         .annotate(
             # Counting `state` (never null), not `id`: the count reads the index alone.
