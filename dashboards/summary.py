@@ -123,6 +123,15 @@ def _coverage(row: GroupFigure | None) -> Coverage:
     return Coverage(row.values_reported, row.values_carried, row.values_expected)
 
 
+#: What `summaries` reads of a stored group row: named rows, not instances (the overview's trend
+#: reads 270 of them).
+SUMMARY_FIELDS = (
+    "period_id", "kind", "object_id", "status", "progress", "reported_status", "on_track",
+    "at_risk", "off_track", "no_data", "reports_on_track", "reports_at_risk",
+    "reports_off_track", "values_reported", "values_carried", "values_expected",
+)  # fmt: skip
+
+
 def summaries(
     data: DashboardData, periods: Iterable[Period], *, area_ids: Iterable[int] | None = None
 ) -> dict[int, Summary]:
@@ -131,8 +140,9 @@ def summaries(
     rows = GroupFigure.objects.filter(unit_id=data.scope.id, period_id__in=[p.id for p in periods])
     if area_ids is not None:
         rows = rows.filter(area_id__in=list(area_ids))
-    stored: dict[tuple[int, str, int], GroupFigure] = {
-        (r.period_id, r.kind, r.object_id): r for r in rows
+    stored: dict[tuple[int, str, int], Any] = {  # rows of SUMMARY_FIELDS
+        (r.period_id, r.kind, r.object_id): r
+        for r in rows.order_by().values_list(*SUMMARY_FIELDS, named=True)
     }
     goals_of: dict[int, list[int]] = {a.id: [] for a in data.areas}
     goals_of_pillar: dict[int, list[int]] = {p.id: [] for p in data.pillars}
