@@ -12,8 +12,6 @@
 
 from django.db import migrations, models
 
-TABLE = "dashboards_groupfigure"
-
 
 def queue_rebuild(apps, schema_editor):
     if apps.get_model("dashboards", "GroupFigure").objects.exists():
@@ -23,7 +21,7 @@ def queue_rebuild(apps, schema_editor):
 def store_uncompressed(apps, schema_editor):
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(
-            f"ALTER TABLE {TABLE} ALTER COLUMN indicator_progress SET STORAGE EXTERNAL"
+            "ALTER TABLE dashboards_groupfigure ALTER COLUMN indicator_progress SET STORAGE EXTERNAL"
         )
 
 

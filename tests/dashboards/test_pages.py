@@ -174,6 +174,17 @@ def test_a_new_measurement_shows_on_the_next_request(client, personas, dashboard
     assert row.endswith(",2,6")  # ITK now counts as reported
 
 
+@pytest.mark.parametrize("url", ["/dashboard/area/RES/goal/RES-3/", "/dashboard/unit/IE/"])
+def test_a_name_with_markup_shows_as_text_in_a_table(client, personas, dashboard_data, url):
+    made = dashboard_data(1)["indicators"]
+    cumulative = next(i for i in made if i.accumulation == "cumulative")  # owned at IE
+    Indicator.objects.filter(pk=cumulative.pk).update(name='<img src=x onerror="alert(1)">')
+    client.force_login(personas.rector)
+    page = get(client, url).content.decode()
+    assert "<img src=x" not in page
+    assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in page
+
+
 # --- Exports --------------------------------------------------------------------------------
 
 
