@@ -12,7 +12,7 @@ import pghistory
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -831,24 +831,43 @@ def label_indicators(
     need their `owner_unit` loaded.
     """
     indicators = list(indicators)
-    names = {indicator.name for indicator in indicators}
-    if among is None:
-        # Plain rows: at national scale a name is shared by hundreds of indicators.
+    unique = {i.pk: i for i in indicators}.values()
+    shown = [(i.pk, i.name, i.owner_unit.code, i.code) for i in unique]
+    if among is not None:
+        labels = indicator_labels(shown, among=[(o.pk, o.name, o.owner_unit.code) for o in among])
+    else:
+        # Counted in SQL: at national scale a name is shared by hundreds of indicators, and
+        # reading them all (10,000 rows for a department's grid) took a fifth of its page.
+        # The owner matters only for the owners shown; the shown ones count as they are here.
+        names = {name for _pk, name, _owner, _code in shown}
+        owners_shown = {owner for _pk, _name, owner, _code in shown}
+        namesakes: Counter[str] = Counter(name for _pk, name, _owner, _code in shown)
+        same_owner: Counter[tuple[str, str]] = Counter((n, o) for _pk, n, o, _code in shown)
+        columns = translated_columns("name")
         rows = (
             plain_indicators()
             .active()
             .filter(Q(name_en__in=names) | Q(name_nb__in=names))
+            .exclude(pk__in=[i.pk for i in unique])
+            .annotate(
+                shown_owner=Case(
+                    When(owner_unit__code__in=owners_shown, then=F("owner_unit__code")),
+                    default=Value(""),
+                )
+            )
             .order_by()
-            .values_list("pk", "owner_unit__code", *translated_columns("name"))
+            .values(*columns, "shown_owner")
+            .annotate(n=Count("pk"))
+            .values_list(*columns, "shown_owner", "n")
             if names
             else []
         )
-        others = [(pk, first_translation(cols), owner) for pk, owner, *cols in rows]
-    else:
-        others = [(o.pk, o.name, o.owner_unit.code) for o in among]
-    labels = indicator_labels(
-        [(i.pk, i.name, i.owner_unit.code, i.code) for i in indicators], among=others
-    )
+        for *translations, owner, n in rows:
+            name = first_translation(translations)
+            namesakes[name] += n
+            if owner:
+                same_owner[name, owner] += n
+        labels = _labels(shown, namesakes, same_owner)
     for indicator in indicators:
         indicator.__dict__["_label"] = labels[indicator.pk]
     return indicators
@@ -867,21 +886,24 @@ def indicator_labels(
     """The rule of `label_indicators` over plain rows, for pages that read indicators as
     values (hundreds at national scale): (id, name, owner code, code) of the indicators shown
     → their labels; namesakes are looked for among them and `among` (id, name, owner code)."""
-    names = {name for _pk, name, _owner, _code in shown}
-    namesakes: dict[str, set[int]] = {}
-    owners: Counter[tuple[str, str]] = Counter()
     seen = {pk: (name, owner) for pk, name, owner in among}
     seen.update({pk: (name, owner) for pk, name, owner, _code in shown})
-    for pk, (name, owner) in seen.items():
-        if name in names:
-            namesakes.setdefault(name, set()).add(pk)
-            owners[name, owner] += 1
+    return _labels(shown, Counter(n for n, _o in seen.values()), Counter(seen.values()))
+
+
+def _labels(
+    shown: Sequence[tuple[int, str, str, str]],
+    namesakes: Counter[str],
+    same_owner: Counter[tuple[str, str]],
+) -> dict[int, str]:
+    """The labels of `shown` given how many indicators bear each name (`namesakes`) and each
+    name at each owner (`same_owner`), the shown ones included."""
     labels = {}
     for pk, name, owner, code in shown:
         label = name
-        if len(namesakes.get(name, ())) > 1:
+        if namesakes[name] > 1:
             label += OWNER_SEPARATOR + owner
-            if owners[name, owner] > 1:
+            if same_owner[name, owner] > 1:
                 label += f" ({code})"
         labels[pk] = label
     return labels
