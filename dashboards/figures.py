@@ -1059,6 +1059,10 @@ def state() -> State:
     return State(*row)
 
 
+#: The scopes of an indicator's, a value's or a report's change (not a structure edit's).
+ROW_SCOPES = (ChangeScope.ROWS, ChangeScope.IN_PLACE)
+
+
 def settle(*, wait: bool = True) -> bool:
     """Turn the pending changes into stored figures, in one transaction (a settler that dies
     leaves them pending). False if another process is at it and `wait` is False; that one
@@ -1084,11 +1088,11 @@ def settle(*, wait: bool = True) -> bool:
             changes = [c for c in changes if c[6] != ChangeScope.FRAME]
             if not changes:
                 return True
-        rows = [c for c in changes if c[6] in (ChangeScope.ROWS, ChangeScope.IN_PLACE)]
+        rows = [c for c in changes if c[6] in ROW_SCOPES]
         values = [c for c in rows if c[1] is not None and c[3] is not None]
         scoped: dict[str, set] = defaultdict(set)
         for _pk, _indicator, goal_id, unit_id, period_id, _all, scope in changes:
-            if scope in (ChangeScope.ROWS, ChangeScope.IN_PLACE):
+            if scope in ROW_SCOPES:
                 continue
             if scope == ChangeScope.AREA:
                 scoped[scope].add(goal_id)
@@ -1105,7 +1109,7 @@ def settle(*, wait: bool = True) -> bool:
             {(c[1], c[3], c[4]) for c in values},
             {(c[2], c[3], c[4]) for c in rows if c[2] is not None},
             world=world,
-            # A value added or deleted, also if changed in place as well before this settle.
+            # Recounted: values added, deleted or moved (also if changed in place afterwards).
             added_or_removed={(c[1], c[3], c[4]) for c in values if c[6] == ChangeScope.ROWS},
             areas_of_goals=scoped[ChangeScope.AREA],
             unit_groups=scoped[ChangeScope.GROUPS],
@@ -1551,8 +1555,14 @@ def _refresh_unit_groups(
             for (q, goal_id), (area_id, row) in stored.items()
             if q == p and area_id in areas[p] and goal_id not in goal_ids
         ]
-        # A pillar none of whose goals changed keeps its row.
-        pillars = {pillar for g in goal_ids for pillar in world.pillars_of_goal.get(g, ())}
+        # A pillar none of whose goals changed keeps its row. A goal's link to a pillar of
+        # another area (a pillar moved in the admin) counts there for none of the two areas.
+        pillars = {
+            pillar
+            for g in goal_ids
+            for pillar in world.pillars_of_goal.get(g, ())
+            if pillar in world.pillars_of_area.get(world.area_of_goal[g], ())
+        }
         rows += area_figures(world, unit_id, chosen[p], goals[p], pillars)
         replaced |= Q(period_id=p) & (
             Q(kind=GroupKind.GOAL, object_id__in=goal_ids)
@@ -1732,7 +1742,7 @@ def _same(a, b, lossy: bool = False) -> bool:
     return a == b
 
 
-def _compared(row, field: str):
+def _comparable(row, field: str):
     value = getattr(row, field)
     return GroupFigure.progress_values(value) if field == "indicator_progress" else value
 
@@ -1759,7 +1769,7 @@ def differences(progress: Progress | None = None, limit: int | None = None) -> l
                 out.append(f"{name} {k}: stored but not computed")
             else:
                 for f in fields:
-                    if not _same(_compared(w, f), _compared(h, f), lossy):
+                    if not _same(_comparable(w, f), _comparable(h, f), lossy):
                         out.append(
                             f"{name} {k}: {f} stored {getattr(h, f)!r}, computed {getattr(w, f)!r}"
                         )

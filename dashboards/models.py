@@ -206,7 +206,8 @@ class UnitCompleteness(models.Model):
 
 
 class ChangeScope(models.TextChoices):
-    """What a `FigureChange` of a structure edit asks `settle()` to recompute."""
+    """What a `FigureChange` asks `settle()` to recompute: an indicator, a value or a report
+    (`ROWS`; `IN_PLACE` for a value changed in place), or a structure edit's scope."""
 
     ROWS = "", _("indicator, value or report")  # told by which ids are set (FigureChange)
     IN_PLACE = "in_place", _("a value changed in place: which values exist did not")

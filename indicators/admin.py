@@ -78,6 +78,13 @@ class MeasurementAdmin(PolicyAdminMixin, HistoryAdminMixin, admin.ModelAdmin):
     list_per_page = 50
     show_full_result_count = False
 
+    def delete_queryset(self, request, queryset) -> None:
+        """ "Delete selected" deletes in bulk, past `Measurement.delete`: announce the values
+        (the dashboards' figures and completeness follow them)."""
+        keys = set(queryset.values_list("indicator_id", "unit_id", "period_id"))
+        super().delete_queryset(request, queryset)
+        Measurement.announce_changed(keys)
+
     def save_model(self, request, obj, form, change) -> None:
         """Through the one write path, so the version moves on and an editor of the grid
         holding the old one is told. Moving a value to another indicator, unit or period is a

@@ -643,12 +643,9 @@ class Measurement(models.Model):
             .first()
         )
         super().save(*args, **kwargs)
-        if before is None:
-            self.announce_changed({self.key})
-        elif before == self.key:
-            self.announce_changed({self.key}, kept={self.key})
-        else:
-            self.announce_changed({self.key, before})
+        # Never `kept`: `before` is read unlocked, and the row may have gone since (an edit in
+        # place goes through `write`, which locks it).
+        self.announce_changed({self.key, before} if before else {self.key})
 
     def delete(self, *args, **kwargs):
         key = self.key

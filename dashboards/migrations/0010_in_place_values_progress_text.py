@@ -7,7 +7,8 @@
   four goal rows of about 900 values, and compressing them took three of the four milliseconds
   of that write. The stored lists are not converted: a full rebuild is queued, which the next
   settle (the worker, the sweep within a minute, or a dashboard request) carries out, as in
-  0009. Pages never read these lists.
+  0009; so does the way back. Pages never read these lists. Stop the Celery workers before
+  migrating: an older worker would store the lists as JSON in the text column.
 """
 
 from django.db import migrations, models
@@ -55,5 +56,5 @@ class Migration(migrations.Migration):
             field=models.TextField(blank=True, default=""),
         ),
         migrations.RunPython(store_uncompressed, migrations.RunPython.noop),
-        migrations.RunPython(queue_rebuild, migrations.RunPython.noop),
+        migrations.RunPython(queue_rebuild, queue_rebuild),
     ]

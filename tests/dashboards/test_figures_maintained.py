@@ -426,6 +426,43 @@ def test_a_value_added_deleted_or_moved_recounts_completeness(strategy):
     assert figures.differences() == []
 
 
+def test_values_deleted_together_in_the_admin_leave_their_figures_settled(
+    client, strategy, personas
+):
+    indicator = scored_in_2023("RES-3", {"IDI": 110, "IEL": 130, "IBI": 150})
+    figures.rebuild()
+    chosen = Measurement.objects.filter(indicator=indicator, unit__code__in=["IDI", "IEL"])
+    client.force_login(personas.administrator)
+    response = client.post(
+        "/admin/indicators/measurement/",
+        {
+            "action": "delete_selected",
+            "post": "yes",
+            "_selected_action": list(chosen.values_list("pk", flat=True)),
+        },
+    )
+    assert response.status_code == 302
+    assert not chosen.exists()
+    figures.settle()
+    assert (completeness_of("IDI"), completeness_of("IBI")) == ((0, 1), (1, 1))
+    assert figures.differences() == []
+
+
+def test_a_goal_linked_to_a_pillar_moved_to_another_area_keeps_that_pillar_settled(strategy):
+    """The admin can move a pillar to another area while goals of the first stay linked to
+    it; a value of such a goal does not leave the pillar's rows deleted."""
+    indicator = scored_in_2023("RES-3", {"IDI": 110, "IEL": 130})
+    scored_in_2023("EDU-1", {"IDI": 140})
+    pillar = goal("RES-3").pillars.order_by("code").first()
+    pillar.area = goal("EDU-1").area
+    pillar.save()
+    goal("EDU-1").pillars.add(pillar)  # the pillar's row now counts EDU-1
+    figures.settle()  # a pillar's area: a full rebuild
+    grid_saves(indicator, "IDI", "2023", 190)
+    figures.settle()
+    assert figures.differences() == []
+
+
 def test_a_value_added_and_changed_again_before_its_settle_is_counted(strategy):
     indicator = scored_in_2023("RES-3", {"IDI": 110})
     figures.rebuild()
