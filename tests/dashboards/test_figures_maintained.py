@@ -409,7 +409,7 @@ def test_a_value_added_deleted_or_moved_recounts_completeness(strategy):
     assert (completeness_of("IDI"), completeness_of("IBI")) == ((1, 1), (0, 1))
     Measurement.record(
         indicator=indicator, unit=unit("IBI"), period=period("2023"), value=Decimal(120),
-        comment="", by=UserFactory(), based_on=None,
+        comment="", by=UserFactory(), based_on=0,
     )  # fmt: skip
     figures.settle()
     assert completeness_of("IBI") == (1, 1)
@@ -466,7 +466,7 @@ def test_a_goal_linked_to_a_pillar_moved_to_another_area_keeps_that_pillar_settl
 def test_a_value_added_and_changed_again_before_its_settle_is_counted(strategy):
     indicator = scored_in_2023("RES-3", {"IDI": 110})
     figures.rebuild()
-    for value, based_on in ((120, None), (125, 1)):
+    for value, based_on in ((120, 0), (125, 1)):
         Measurement.record(
             indicator=indicator, unit=unit("IBI"), period=period("2023"), value=Decimal(value),
             comment="", by=UserFactory(), based_on=based_on,
