@@ -123,6 +123,13 @@ def prepare(scale: str, national_from: str | None) -> str:
     return url
 
 
+def spread(times: list[float]) -> str:
+    return (
+        f"p50 {statistics.median(times):.1f} ms, p95 {percentile(times, 0.95):.1f} ms "
+        f"over {len(times)}"
+    )
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -260,36 +267,25 @@ def measure(requests: int, pages: list[str] | None = None) -> None:
         figures.settle()
         settles.append((time.perf_counter() - start) * 1000)
 
-    saves.clear()
-    for m in sample[: max(requests, 20)]:
-        reporter_saves(m)
-    eager = list(saves)
-    saves.clear()
-    for m in sample[: max(requests, 20)]:
-        queued(lambda m=m: reporter_saves(m))
-    print(
-        f"grid save, settle queued (a worker): p50 {statistics.median(saves):.1f} ms, "
-        f"p95 {percentile(saves, 0.95):.1f} ms over {len(saves)} saves; the worker's settle of "
-        f"each: p50 {statistics.median(settles):.1f} ms, p95 {percentile(settles, 0.95):.1f} ms"
-    )
-    print(
-        f"grid save, settled eagerly in the save: p50 {statistics.median(eager):.1f} ms, "
-        f"p95 {percentile(eager, 0.95):.1f} ms over {len(eager)} saves"
-    )
-    saves.clear()
-    for m in sample[: max(requests, 20)]:
-        reporter_enters(m)
-    eager = list(saves)
-    saves.clear()
-    settles.clear()
-    for m in sample[: max(requests, 20)]:
-        queued(lambda m=m: reporter_enters(m))
-    print(
-        f"grid save of a new value, settle queued: p50 {statistics.median(saves):.1f} ms, "
-        f"p95 {percentile(saves, 0.95):.1f} ms; the worker's settle: p50 "
-        f"{statistics.median(settles):.1f} ms, p95 {percentile(settles, 0.95):.1f} ms; settled "
-        f"eagerly: p50 {statistics.median(eager):.1f} ms, p95 {percentile(eager, 0.95):.1f} ms"
-    )
+    def both_ways(save) -> tuple[str, str, str]:
+        """`save` of every sample value settled in the save, then again with a worker: the
+        spread of the eager saves, of the requests and of the worker's settles."""
+        saves.clear()
+        for m in sample[: max(requests, 20)]:
+            save(m)
+        eager = list(saves)
+        saves.clear()
+        settles.clear()
+        for m in sample[: max(requests, 20)]:
+            queued(lambda m=m: save(m))
+        return spread(eager), spread(saves), spread(settles)
+
+    eager, request, settle = both_ways(reporter_saves)
+    print(f"grid save, settle queued (a worker): {request}; the worker's settle: {settle}")
+    print(f"grid save, settled eagerly in the save: {eager}")
+    eager, request, settle = both_ways(reporter_enters)
+    print(f"grid save of a new value, settle queued: {request}; the worker's settle: {settle}")
+    print(f"grid save of a new value, settled eagerly in the save: {eager}")
     rows = list(
         Measurement.objects.select_related("indicator", "unit", "period").order_by("pk")[:10_000]
     )
