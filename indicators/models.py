@@ -833,41 +833,50 @@ def label_indicators(
     if among is not None:
         labels = indicator_labels(shown, among=[(o.pk, o.name, o.owner_unit.code) for o in among])
     else:
-        # Counted in SQL: at national scale a name is shared by hundreds of indicators, and
-        # reading them all (10,000 rows for a department's grid) took a fifth of its page.
-        # The owner matters only for the owners shown; the shown ones count as they are here.
-        names = {name for _pk, name, _owner, _code in shown}
-        owners_shown = {owner for _pk, _name, owner, _code in shown}
-        namesakes: Counter[str] = Counter(name for _pk, name, _owner, _code in shown)
-        same_owner: Counter[tuple[str, str]] = Counter((n, o) for _pk, n, o, _code in shown)
-        columns = translated_columns("name")
-        rows = (
-            plain_indicators()
-            .active()
-            .filter(Q(name_en__in=names) | Q(name_nb__in=names))
-            .exclude(pk__in=[i.pk for i in unique])
-            .annotate(
-                shown_owner=Case(
-                    When(owner_unit__code__in=owners_shown, then=F("owner_unit__code")),
-                    default=Value(""),
-                )
-            )
-            .order_by()
-            .values(*columns, "shown_owner")
-            .annotate(n=Count("pk"))
-            .values_list(*columns, "shown_owner", "n")
-            if names
-            else []
-        )
-        for *translations, owner, n in rows:
-            name = first_translation(translations)
-            namesakes[name] += n
-            if owner:
-                same_owner[name, owner] += n
-        labels = _labels(shown, namesakes, same_owner)
+        labels = _labels(shown, *_namesakes_counted(shown))
     for indicator in indicators:
         indicator.__dict__["_label"] = labels[indicator.pk]
     return indicators
+
+
+def _namesakes_counted(
+    shown: Sequence[tuple[int, str, str, str]],
+) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+    """How many active indicators bear each name shown, and each name at each owner shown, the
+    shown ones (id, name, owner code, code) counted as they are here. Counted in SQL: at
+    national scale a name is shared by hundreds of indicators, and reading them all (10,000
+    rows for a department's grid) took a fifth of its page."""
+    names = {name for _pk, name, _owner, _code in shown}
+    namesakes: Counter[str] = Counter(name for _pk, name, _owner, _code in shown)
+    same_owner: Counter[tuple[str, str]] = Counter((n, o) for _pk, n, o, _code in shown)
+    if not names:
+        return namesakes, same_owner
+    columns = translated_columns("name")
+    rows = (
+        plain_indicators()
+        .active()
+        .filter(Q(name_en__in=names) | Q(name_nb__in=names))
+        .exclude(pk__in=[pk for pk, _name, _owner, _code in shown])
+        .annotate(
+            shown_owner=Case(
+                When(
+                    owner_unit__code__in={owner for _pk, _n, owner, _code in shown},
+                    then=F("owner_unit__code"),
+                ),
+                default=Value(""),
+            )
+        )
+        .order_by()
+        .values(*columns, "shown_owner")
+        .annotate(n=Count("pk"))
+        .values_list(*columns, "shown_owner", "n")
+    )
+    for *translations, owner, n in rows:
+        name = first_translation(translations)
+        namesakes[name] += n
+        if owner:
+            same_owner[name, owner] += n
+    return namesakes, same_owner
 
 
 def plain_indicators() -> IndicatorQuerySet:
