@@ -183,11 +183,11 @@ def _unit_lines(
     by_id = {p.id: p for p in data.periods}
     values = [
         (unit_id, value, by_id[period_id])
-        for unit_id, value, period_id in Measurement.objects.filter(
-            read_at, indicator_id=spec.id, unit_id__in=subtree
+        for unit_id, value, period_id in (
+            Measurement.objects.filter(read_at, indicator_id=spec.id, unit_id__in=subtree)
+            .order_by()  # the default ordering joins periods and units
+            .values_list("unit_id", "value", "period_id")
         )
-        .order_by()  # the default ordering joins periods and units
-        .values_list("unit_id", "value", "period_id")
         if period_id in by_id
     ]
     observations = scoring.observations_for(values, accumulation=spec.accumulation, reference=ref)
