@@ -52,7 +52,7 @@ class Row:
     own_target: Target | None = None  # the unit's contribution target, if the owner gave one
     notice: str = ""
     conflict: Measurement | None = None
-    copied: bool = False
+    prefill: bool = False  # "Copy from last period": an empty cell shows last period's value
 
     @property
     def prefix(self) -> str:
@@ -72,14 +72,26 @@ class Row:
             return bool(value.strip() or comment)
         return value != shown(self.current.value) or comment != self.current.comment
 
-    def make_form(self, data=None, *, prefill: bool = False) -> MeasurementForm:
+    @property
+    def copied(self) -> bool:
+        """Whether the cell shows last period's value, not saved yet."""
+        return self.prefill and self.current is None and self.previous is not None
+
+    def initial(self) -> dict[str, Any]:
+        """What the row's inputs hold before anything is typed: the stored value, or the
+        copied one."""
         initial: dict[str, Any] = {"version": self.current.version if self.current else 0}
         if self.current:
             initial |= {"value": shown(self.current.value), "comment": self.current.comment}
-        elif prefill and self.previous:
-            initial["value"] = shown(self.previous.value)
-            self.copied = True
-        return MeasurementForm(data, indicator=self.indicator, prefix=self.prefix, initial=initial)
+        elif self.copied:
+            initial["value"] = shown(cast(Measurement, self.previous).value)
+        return initial
+
+    def make_form(self, data=None) -> MeasurementForm:
+        """The row's form, for a save (a row shown as stored needs none: `Inputs.of`)."""
+        return MeasurementForm(
+            data, indicator=self.indicator, prefix=self.prefix, initial=self.initial()
+        )
 
 
 @dataclass
@@ -102,7 +114,7 @@ def measurement_grid(request: ViewRequest, code: str) -> HttpResponse:
     sections = _sections(unit)
     for section in sections:
         for row in section.rows:
-            row.form = row.make_form(prefill=prefill)
+            row.prefill = prefill
     return _render_grid(request, unit, sections, prefill=prefill)
 
 
@@ -142,9 +154,6 @@ def measurement_save(
     sections = _sections(unit)
     for section in sections:
         section.rows = [row if other.prefix == row.prefix else other for other in section.rows]
-        for other in section.rows:
-            if other is not row:
-                other.form = other.make_form()
     return _render_grid(request, unit, sections)
 
 
@@ -164,7 +173,6 @@ def measurement_grid_save(request: ViewRequest, code: str) -> HttpResponse:
         writable = section.period.is_writable_by(request.user)
         for row in section.rows:
             if not (writable and row.submitted(request.POST)):
-                row.form = row.make_form()
                 continue
             _save_row(request, unit, row)
             if row.notice:

@@ -1,38 +1,30 @@
 from __future__ import annotations
 
-from html import escape as escape_text
-
 from django import template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from dashboards.scoring import Status
 from dashboards.tables import STATUS_ICONS, STATUS_LABELS
+from ops.markup import escaped, marked
 
 register = template.Library()
 
 
-# The markup is built as plain strings and marked safe once (the `mark_safe` below, each with
-# every value in it passed through `_escaped`, which is `conditional_escape`): `table_rows`
-# writes a few thousand cells on a unit page at national scale, and `format_html` for each of
-# their pieces took a fifth of the page's time.
-def _escaped(value) -> str:
-    """What `conditional_escape` returns: safe text as it is, anything else escaped."""
-    return value.__html__() if hasattr(value, "__html__") else escape_text(str(value))
-
-
+# Built as plain strings and marked safe once (ops.markup): a unit page at national scale has a
+# few thousand cells.
 def _badge(status: Status | str, text: str = "") -> str:
     status = Status(status)
     return (
-        f'<span class="status status-{_escaped(status.value)}"><span aria-hidden="true">'
-        f"{_escaped(STATUS_ICONS[status])}</span> {_escaped(text or STATUS_LABELS[status])}</span>"
+        f'<span class="status status-{escaped(status.value)}"><span aria-hidden="true">'
+        f"{escaped(STATUS_ICONS[status])}</span> {escaped(text or STATUS_LABELS[status])}</span>"
     )
 
 
 def _named(name: str, code: str = "") -> str:
     if not code:
-        return _escaped(name)
-    return f'{_escaped(name)} <span class="code code-after">{_escaped(code)}</span>'
+        return escaped(name)
+    return f'{escaped(name)} <span class="code code-after">{escaped(code)}</span>'
 
 
 @register.simple_tag
@@ -40,7 +32,7 @@ def status_badge(status: Status | str | None, text: str = ""):
     """A status as icon and words, coloured as well but never by colour alone."""
     if status is None:
         return text
-    return mark_safe(_badge(status, text))  # noqa: S308  # nosec B308 B703  # nosemgrep: veikart-no-mark-safe-on-data
+    return marked(_badge(status, text))
 
 
 @register.simple_tag
@@ -48,11 +40,11 @@ def status_count(status: Status | str, n: int):
     """A compact count: icon and number, with the status in words for screen readers and as a
     tooltip (the icon's shape already tells the statuses apart without colour)."""
     status = Status(status)
-    label, icon = _escaped(STATUS_LABELS[status]), _escaped(STATUS_ICONS[status])
-    return mark_safe(  # noqa: S308  # nosec B308 B703  # nosemgrep: veikart-no-mark-safe-on-data
-        f'<span class="status status-{_escaped(status.value)}" title="{label}"><span '
+    label, icon = escaped(STATUS_LABELS[status]), escaped(STATUS_ICONS[status])
+    return marked(
+        f'<span class="status status-{escaped(status.value)}" title="{label}"><span '
         f'aria-hidden="true">{icon}</span><span class="visually-hidden">{label}:</span> '
-        f"{_escaped(n)}</span>"
+        f"{escaped(n)}</span>"
     )
 
 
@@ -60,7 +52,7 @@ def status_count(status: Status | str, n: int):
 def named(name: str, code: str = ""):
     """A name with its internal code after it, small and muted: the one way dashboards show a
     code (`dashboards.tables.named_text` is the same for plain text)."""
-    return mark_safe(_named(name, code))  # noqa: S308  # nosec B308 B703  # nosemgrep: veikart-no-mark-safe-on-data
+    return marked(_named(name, code))
 
 
 @register.simple_tag
@@ -68,13 +60,13 @@ def table_rows(table) -> SafeString:
     """The body rows of a dashboard table (dashboards/_table.html), built here rather than in
     a template loop: a unit page at national scale shows two tables of a hundred rows, and
     the loop's dozen tags per cell were a third of the page's time."""
-    unusual = _escaped(_("unusual"))
+    unusual = escaped(_("unusual"))
     rows = []
     for row in table.screen_rows:
         cells = []
         for n, cell in enumerate(row):
             if cell.svg:
-                inner = _escaped(cell.svg)
+                inner = escaped(cell.svg)
             elif cell.status:
                 inner = _badge(cell.status, cell.text)
             elif cell.muted:
@@ -82,10 +74,10 @@ def table_rows(table) -> SafeString:
             else:
                 inner = _named(cell.text, cell.code)
             if cell.href:
-                inner = f'<a href="{_escaped(cell.href)}">{inner}</a>'
+                inner = f'<a href="{escaped(cell.href)}">{inner}</a>'
             if cell.flag:
                 inner = (
-                    f'{inner} <span class="flag" title="{_escaped(cell.flag)}"><span '
+                    f'{inner} <span class="flag" title="{escaped(cell.flag)}"><span '
                     f'aria-hidden="true">⚠</span> {unusual}</span>'
                 )
             if n == 0:
@@ -95,4 +87,4 @@ def table_rows(table) -> SafeString:
             else:
                 cells.append(f"<td>{inner}</td>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
-    return mark_safe("\n".join(rows))  # noqa: S308  # nosec B308 B703  # nosemgrep: veikart-no-mark-safe-on-data
+    return marked("\n".join(rows))

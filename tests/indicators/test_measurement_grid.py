@@ -259,3 +259,18 @@ def test_markup_in_a_name_or_a_comment_is_shown_as_text_in_the_grid(
     assert "<script>alert(2)" not in page
     assert "Reads &lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; {more}" in page
     assert "&quot;&gt;&lt;script&gt;alert(2)&lt;/script&gt;" in page
+
+
+def test_markup_typed_into_a_refused_cell_comes_back_as_text(reporter_client, indicator):
+    """The row answered after a refused save holds what was typed, escaped in its inputs."""
+    response = reporter_client.post(
+        save_url(indicator),
+        cell(indicator, value='1"><script>alert(3)</script>', comment="<b>bold</b>", version="0"),
+        **HTMX,
+    )
+    row = response.content.decode()
+    assert 'aria-invalid="true"' in row
+    assert "<script>" not in row and "<b>bold" not in row
+    assert 'value="1&quot;&gt;&lt;script&gt;alert(3)&lt;/script&gt;"' in row
+    assert 'value="&lt;b&gt;bold&lt;/b&gt;"' in row
+    assert not Measurement.objects.filter(indicator=indicator).exists()
