@@ -283,6 +283,13 @@ class Indicator(models.Model):
                 condition=Q(active=True),
                 name="indicator_active_names",
             ),
+            # The active indicators of some owners and their goals, read from this index
+            # alone: what a unit reports on (its goals, its grid) and the dashboards' lists.
+            models.Index(
+                fields=["owner_unit", "goal"],
+                condition=Q(active=True),
+                name="indicator_active_owner_goal",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -592,7 +599,11 @@ class Measurement(models.Model):
         verbose_name=_("indicator"),
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="measurements", verbose_name=_("unit")
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="measurements",
+        verbose_name=_("unit"),
+        db_index=False,  # measurement_unit_period below starts with it
     )
     period = models.ForeignKey(
         ReportingPeriod,
@@ -630,6 +641,10 @@ class Measurement(models.Model):
         ]
         indexes = [
             models.Index(fields=["period", "indicator"], name="measurement_period_ind"),
+            # A unit's values in some periods (its grid, its completeness): with the unit's
+            # index alone PostgreSQL intersected it with the period's, 144,000 entries at
+            # national scale (8 → 1 ms for a department's grid).
+            models.Index(fields=["unit", "period"], name="measurement_unit_period"),
             # The goal page lists the comments on the values it reads: a few per cent of the
             # values have one (40,000 of 1.4 million at national scale).
             models.Index(
