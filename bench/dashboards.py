@@ -150,9 +150,11 @@ def measure(requests: int, pages: list[str] | None = None) -> None:
     from config.celery import app
     from dashboards import figures
     from indicators.models import Measurement
+    from ops.memory import freeze_loaded
     from spreadsheets.imports import Change, apply_changes
 
     settings.ROOT_URLCONF = "bench.urls"
+    freeze_loaded()  # what a web or worker process does once it has loaded (config.wsgi)
     client = Client()
     client.force_login(get_user_model().objects.get(username="rector"))
     counts = {

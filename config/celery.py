@@ -6,6 +6,9 @@ import logging
 import os
 
 from celery import Celery, bootsteps
+from celery.signals import worker_process_init
+
+from ops.memory import freeze_loaded
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -33,3 +36,10 @@ class SweepOnConnect(bootsteps.StartStopStep):
 
 
 app.steps["consumer"].add(SweepOnConnect)
+
+
+@worker_process_init.connect
+def _freeze_loaded(**kwargs) -> None:
+    """A worker process starts with the project loaded: keep that out of the collector's walks
+    (ops.memory), as the web server does."""
+    freeze_loaded()
