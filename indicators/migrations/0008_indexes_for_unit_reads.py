@@ -4,28 +4,57 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+# The index Django created for `Measurement.unit` (its name is derived from the table and the
+# column, the same on every database).
+UNIT_INDEX = "indicators_measurement_unit_id_4a1772f1"
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('goals', '0008_progressreport_period_goal_state_index'),
-        ('indicators', '0007_indicator_active_names'),
-        ('strategy', '0003_unit_successor_parent_history'),
+        ("goals", "0008_progressreport_period_goal_state_index"),
+        ("indicators", "0007_indicator_active_names"),
+        ("strategy", "0003_unit_successor_parent_history"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name='measurement',
-            name='unit',
-            field=models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='measurements', to='strategy.unit', verbose_name='unit'),
+        migrations.AddIndex(
+            model_name="indicator",
+            index=models.Index(
+                condition=models.Q(("active", True)),
+                fields=["owner_unit", "goal"],
+                name="indicator_active_owner_goal",
+            ),
         ),
         migrations.AddIndex(
-            model_name='indicator',
-            index=models.Index(condition=models.Q(('active', True)), fields=['owner_unit', 'goal'], name='indicator_active_owner_goal'),
+            model_name="measurement",
+            index=models.Index(fields=["unit", "period"], name="measurement_unit_period"),
         ),
-        migrations.AddIndex(
-            model_name='measurement',
-            index=models.Index(fields=['unit', 'period'], name='measurement_unit_period'),
+        # The unit's own index gives way to (unit, period), built above. Only the field's state
+        # changes, and the old index is dropped by name: altering the field would make
+        # PostgreSQL drop and re-check the foreign key of every value, the table locked for
+        # seconds at national scale.
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="measurement",
+                    name="unit",
+                    field=models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="measurements",
+                        to="strategy.unit",
+                        verbose_name="unit",
+                    ),
+                ),
+            ],
+            database_operations=[
+                migrations.RunSQL(
+                    f'DROP INDEX IF EXISTS "{UNIT_INDEX}"',
+                    reverse_sql=(
+                        f'CREATE INDEX "{UNIT_INDEX}" ON "indicators_measurement" ("unit_id")'
+                    ),
+                ),
+            ],
         ),
     ]
