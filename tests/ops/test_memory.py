@@ -21,6 +21,7 @@ def frozen_after(code: str) -> int:
     "process, code",
     [
         ("web server", "import config.wsgi"),
+        ("ASGI server", "import config.asgi"),
         (
             "Celery worker",
             "import django; django.setup(); from config.celery import app; "
