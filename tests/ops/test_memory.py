@@ -7,7 +7,7 @@ import pytest
 
 from tests.ops.test_settings import PRODUCTION, run_django
 
-# Django, the apps and the URL configuration: about 110,000 objects.
+# Django, the apps, the models and the middleware: about 110,000 objects.
 LOADED = 50_000
 
 
