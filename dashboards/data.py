@@ -15,7 +15,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, Window
+from django.db.models import Count, Q, Window
 from django.http import Http404, QueryDict
 from django.utils import timezone, translation
 
@@ -26,7 +26,7 @@ from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingP
 from indicators.models import Indicator, Target, indicator_labels, plain_indicators
 from ops.text import first_translation, translated_columns
 from strategy.models import Area, Pillar, Strategy, Unit
-from strategy.policy import READ, Policy
+from strategy.policy import Policy
 
 COUNTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 TREND_COUNT = 8  # periods in the overview's sparklines and the area and pillar trends
@@ -356,30 +356,20 @@ def load(
     else:
         period = default_period(periods, today)
 
-    # Plain rows: model instances (and their translated-name descriptors) for hundreds of
-    # units took more than a third of a national-scale page; names by `translated_columns`.
+    # The units come from the frame's world (every unit, read once per change to the
+    # structure): reading the user's 600 units per request was a third of a national page.
     policy = policy or Policy.for_user(user)
-    names = translated_columns("name")
-    end = 3 + len(names)
-    rows = [
-        (*row[:3], first_translation(row[3:end]), *row[end:])
-        for row in (
-            policy.units(READ)
-            .active()
-            .annotate(succeeds=Exists(Unit.objects.filter(successor=OuterRef("pk"))))
-            .values_list("id", "code", "parent_id", *names, "kind", "depth", "path", "succeeds")
-        )
-    ]
-    units = [UnitNode(*row[:7]) for row in rows]
-    if not units:
+    tree = world.readable(policy)
+    if not tree.units:
         raise Http404
-    ids = {u.id for u in units}
     # A unit whose parent the user cannot see is the root of one of their subtrees.
-    tree = Tree(units)
-    roots = sorted((u for u in units if u.parent_id not in ids), key=lambda u: (u.depth, u.code))
+    roots = sorted(
+        (u for u in tree.units.values() if u.parent_id not in tree.units),
+        key=lambda u: (u.depth, u.code),
+    )
     unit_code = unit_code or params.get("unit")
     if unit_code:
-        scope = next((u for u in units if u.code == unit_code), None)
+        scope = next((u for u in tree.units.values() if u.code == unit_code), None)
         if scope is None:
             raise Http404
     else:
@@ -400,7 +390,7 @@ def load(
         policy=policy,
         updating=updating,
         last_complete=state.finished_at if updating else None,
-        successors=frozenset(row[0] for row in rows if row[7]),
+        successors=frozenset(world.successor.values()) & tree.units.keys(),
     )
 
 

@@ -95,6 +95,7 @@ class World:
     _standing: dict[int, dict[int, list[int]]] = field(default_factory=dict)
     _members: dict[int, dict[int, set[int]]] = field(default_factory=dict)
     _chosen: dict[int, list[Period]] = field(default_factory=dict)
+    _readable: dict[str, Tree] = field(default_factory=dict)
 
     # The one rule of which tree a period rolls up over (docs/architecture.md, "Which units
     # count in a period"): the units that existed during the period, each under the parent it
@@ -180,11 +181,21 @@ class World:
         the predecessors a successor stands for), of those `policy` lets the reader see (by
         their place today, as everywhere)."""
         units = self.tree.units
-        return frozenset(
-            u
-            for u in self.members_at(unit_id, period)
-            if policy.can(READ, units[u])  # type: ignore[arg-type]  # a UnitNode has the path too
-        )
+        return frozenset(u for u in self.members_at(unit_id, period) if policy.can(READ, units[u]))
+
+    def readable(self, policy: Policy) -> Tree:
+        """The open units `policy` lets the reader see, under their parents today: the units
+        of the dashboards' filters (kept per reach: the rectorate's is every unit)."""
+        tree = self._readable.get(policy.cache_key)
+        if tree is None:
+            if len(self._readable) >= 64:
+                self._readable.clear()
+            tree = self._readable[policy.cache_key] = Tree(
+                node
+                for node in self.tree.units.values()
+                if self.validity[node.id].active and policy.can(READ, node)
+            )
+        return tree
 
     def refs(self, chosen: Period) -> dict[str, Period]:
         """The period each frequency is read at when a dashboard shows `chosen`."""

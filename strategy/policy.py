@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from django.db.models import Model, Q, QuerySet
 
@@ -28,6 +28,13 @@ if TYPE_CHECKING:
     from django.http import HttpRequest
 
 _Q = TypeVar("_Q", bound=QuerySet[Any])
+
+
+class Placed(Protocol):
+    """A unit, or a plain row of one: what "may this user ...?" needs of it."""
+
+    @property
+    def path(self) -> str: ...
 
 
 class Action(enum.Enum):
@@ -86,13 +93,13 @@ class Policy:
 
     # "May this user ...?" ------------------------------------------------------------------
 
-    def roles_on(self, unit: Unit) -> set[str]:
+    def roles_on(self, unit: Placed) -> set[str]:
         return {role for path, role in self.memberships if unit.path.startswith(path)}
 
-    def can(self, action: Action, unit: Unit) -> bool:
+    def can(self, action: Action, unit: Placed) -> bool:
         return self.is_superuser or bool(self.roles_on(unit) & action.roles)
 
-    def can_view(self, unit: Unit) -> bool:
+    def can_view(self, unit: Placed) -> bool:
         return self.can(READ, unit)
 
     def can_edit(self, unit: Unit) -> bool:
