@@ -89,20 +89,20 @@ def _url(name: str, *args: str, query: str = "") -> str:
 
 
 def _filters(data: DashboardData) -> dict[str, Any]:
+    """The period and unit choices of the filter form, as (value, label) pairs."""
     top = min(r.depth for r in data.visible_roots)
     units = [
         u
         for u in sorted(data.tree.units.values(), key=lambda u: u.path)
         if u.depth <= top + 1 or u.id == data.scope.id
     ]
+    periods = sorted(data.periods, key=lambda p: -p.end.toordinal())
     return {
-        "periods": sorted(data.periods, key=lambda p: (p.kind != "year", -p.end.toordinal())),
-        "units": [
-            {"unit": u, "label": "\u2003" * (u.depth - top) + named_text(u.name, u.code)}
-            for u in units
-        ],
-        "period": data.period,
-        "scope": data.scope,
+        "years": [(p.code, p.code) for p in periods if p.kind == "year"],
+        "tertials": [(p.code, p.code) for p in periods if p.kind != "year"],
+        "units": [(u.code, "\u2003" * (u.depth - top) + named_text(u.name, u.code)) for u in units],
+        "period": data.period.code,
+        "scope": data.scope.code,
     }
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from dashboards.scoring import Status
 from dashboards.tables import STATUS_ICONS, STATUS_LABELS
@@ -35,13 +36,10 @@ def status_badge(status: Status | str | None, text: str = ""):
     return marked(_badge(status, text))
 
 
-@register.simple_tag
-def status_count(status: Status | str, n: int):
-    """A compact count: icon and number, with the status in words for screen readers and as a
-    tooltip (the icon's shape already tells the statuses apart without colour)."""
+def _count(status: Status | str, n: int) -> str:
     status = Status(status)
     label, icon = escaped(STATUS_LABELS[status]), escaped(STATUS_ICONS[status])
-    return marked(
+    return (
         f'<span class="status status-{escaped(status.value)}" title="{label}"><span '
         f'aria-hidden="true">{icon}</span><span class="visually-hidden">{label}:</span> '
         f"{escaped(n)}</span>"
@@ -49,10 +47,78 @@ def status_count(status: Status | str, n: int):
 
 
 @register.simple_tag
+def status_count(status: Status | str, n: int):
+    """A compact count: icon and number, with the status in words for screen readers and as a
+    tooltip (the icon's shape already tells the statuses apart without colour)."""
+    return marked(_count(status, n))
+
+
+@register.simple_tag
+def status_counts(counts: dict, skip_no_data: bool = False):
+    """A list of `status_count`s, one per status of `counts` (status → number), the "no data"
+    one left out with `skip_no_data`."""
+    items = "".join(
+        f"<li>{_count(status, n)}</li>"
+        for status, n in counts.items()
+        if not skip_no_data or status != Status.NO_DATA
+    )
+    return marked(f'<ul class="counts">{items}</ul>')
+
+
+@register.simple_tag
+def goal_list(goals: list[dict], shared: int = 0):
+    """The overview's goals of a pillar (dicts of `goal`, `href`, `result`, `progress` and the
+    other pillars it is `also` in): built here, not in a template loop, as the overview lists
+    every goal of the strategy."""
+    parts = []
+    if goals:
+        progress, also_in = escaped(_("progress")), escaped(_("also in"))
+        items = []
+        for item in goals:
+            goal, status = item["goal"], item["result"].status
+            line = f"{_badge(status) if status is not None else ''} "
+            line += f'<a href="{escaped(item["href"])}">{_named(goal.title, goal.code)}</a>'
+            if item["progress"].text:
+                line += (
+                    ' <span class="goal-progress" aria-describedby="progress-note">· '
+                    f"{progress} {escaped(item['progress'].text)}</span>"
+                )
+            if item["also"]:
+                pillars = ", ".join(_named(p.name, p.code) for p in item["also"])
+                line += f' <span class="muted">({also_in} {pillars})</span>'
+            items.append(f"  <li>{line}</li>")
+        parts.append('<ul class="goal-list">\n' + "\n".join(items) + "\n</ul>")
+    elif not shared:
+        parts.append(f'<p class="muted">{escaped(_("No goals."))}</p>')
+    if shared:
+        more = ngettext(
+            "%(counter)s more goal of this pillar is listed under its first pillar (“also in”).",
+            "%(counter)s more goals of this pillar are listed under their first pillar "
+            "(“also in”).",
+            shared,
+        ) % {"counter": shared}
+        parts.append(f'<p class="muted">{escaped(more)}</p>')
+    return marked("\n".join(parts))
+
+
+@register.simple_tag
 def named(name: str, code: str = ""):
     """A name with its internal code after it, small and muted: the one way dashboards show a
     code (`dashboards.tables.named_text` is the same for plain text)."""
     return marked(_named(name, code))
+
+
+@register.simple_tag
+def select_options(options: list[tuple[str, str]], chosen: str):
+    """The `<option>`s of (value, label) pairs, `chosen` selected: the unit filter lists a
+    university's faculties on every dashboard page."""
+    return marked(
+        "".join(
+            f'<option value="{escaped(value)}"{" selected" if value == chosen else ""}>'
+            f"{escaped(label)}</option>"
+            for value, label in options
+        )
+    )
 
 
 @register.simple_tag
