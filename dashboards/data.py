@@ -210,7 +210,7 @@ class DashboardData:
     def owned(self) -> Q:
         """The units (a filter on Unit) whose indicators count in the scope's figures of the
         chosen period: those of `units_in`."""
-        return Q(pk__any=list(self.units_in()))
+        return Q(pk__any=self.units_in())
 
     def node(self, unit_id: int) -> UnitNode:
         """Any unit, closed ones too, with its name and code."""
@@ -581,7 +581,7 @@ def report_rows(data: DashboardData, **filters) -> list[ReportRow]:
         # Plain rows: a goal has hundreds of reports at national scale.
         for goal_id, unit_id, status, state, narrative, next_steps, risks, return_comment in (
             ProgressReport.objects.filter(
-                period_id=data.period.id, unit_id__any=list(data.units_in()), **filters
+                period_id=data.period.id, unit_id__any=data.units_in(), **filters
             )
             .order_by()  # the default ordering joins periods, goals, areas and units
             .values_list(*fields, "return_comment")

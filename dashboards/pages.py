@@ -700,7 +700,7 @@ def goal(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     read_at = Q()
     for period_id, ids in by_reference.items():
         in_scope = data.units_in(data.world.by_id[period_id])
-        read_at |= Q(period_id=period_id, indicator_id__any=ids, unit_id__any=list(in_scope))
+        read_at |= Q(period_id=period_id, indicator_id__any=ids, unit_id__any=in_scope)
     names = {key.id: key.name for key in keys}
     codes = {p.id: p.code for p in data.periods}
     comments = sorted(
@@ -1144,14 +1144,14 @@ def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
     expected: Counter = Counter()
     entered: Counter = Counter()
     for unit_id, owed, done in UnitCompleteness.objects.filter(
-        period_id=period.id, unit_id__any=list(listed)
+        period_id=period.id, unit_id__any=listed
     ).values_list("unit_id", "expected", "entered"):
         expected[unit_id] = owed
         entered[unit_id] = done
     submitted: Counter = Counter()
     drafts: Counter = Counter()
     for unit_id, n_counted, n_other in (
-        ProgressReport.objects.filter(period_id=period.id, unit_id__any=list(listed))
+        ProgressReport.objects.filter(period_id=period.id, unit_id__any=listed)
         .order_by()  # the default ordering would join periods, goals, areas and units
         .values("unit_id")
         .annotate(
@@ -1178,17 +1178,18 @@ def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
             _("State"),
         ],
     )
+    states = (_("Not started"), _("Incomplete"), _("Complete"))  # by rank
     rows = []
     for uid in unit_ids:
         u = data.node(uid)
         missing = expected[uid] - entered[uid]
         if missing == 0 and submitted[uid]:
-            state, rank = _("Complete"), 2
+            rank = 2
         elif entered[uid] or submitted[uid] or drafts[uid]:
-            state, rank = _("Incomplete"), 1
+            rank = 1
         else:
-            state, rank = _("Not started"), 0
-        rows.append((rank, u.path, u, state))
+            rank = 0
+        rows.append((rank, u.path, u, states[rank]))
     rows.sort(key=lambda r: (r[0], r[1]))
     unit_href = _unit_href(_query(data, with_unit=False))
 
