@@ -96,6 +96,7 @@ class World:
     _members: dict[int, dict[int, set[int]]] = field(default_factory=dict)
     _chosen: dict[int, list[Period]] = field(default_factory=dict)
     _readable: dict[str, Tree] = field(default_factory=dict)
+    _listed: dict[tuple[int, int, str], frozenset[int]] = field(default_factory=dict)
 
     # The one rule of which tree a period rolls up over (docs/architecture.md, "Which units
     # count in a period"): the units that existed during the period, each under the parent it
@@ -180,8 +181,16 @@ class World:
         its figures of the period (`members_at`: its subtree then, closed units included, and
         the predecessors a successor stands for), of those `policy` lets the reader see (by
         their place today, as everywhere)."""
-        units = self.tree.units
-        return frozenset(u for u in self.members_at(unit_id, period) if policy.can(READ, units[u]))
+        key = (unit_id, period.id, policy.cache_key)
+        listed = self._listed.get(key)
+        if listed is None:  # kept: a national page asked about 600 units every request
+            if len(self._listed) >= 256:
+                self._listed.clear()
+            units = self.tree.units
+            listed = self._listed[key] = frozenset(
+                u for u in self.members_at(unit_id, period) if policy.can(READ, units[u])
+            )
+        return listed
 
     def readable(self, policy: Policy) -> Tree:
         """The open units `policy` lets the reader see, under their parents today: the units
