@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 
 from api.figures import dashboard_figures
-from dashboards import figures
+from dashboards import figures, pages
 from dashboards.board import board_report
 from dashboards.exceptions import exceptions, open_actions
 from dashboards.models import UnitCompleteness
@@ -123,6 +123,24 @@ def test_the_successors_completeness_before_it_existed_lists_its_predecessor(
     assert label("IDI", "IDI (merged into IDX)") in completeness_rows(
         client, unit="IDX", period="2024"
     )
+
+
+def test_completeness_lists_the_same_rows_whether_it_names_the_units_or_reads_the_period(
+    client, personas, moved, monkeypatch
+):
+    """A small subtree's rows are read by naming its units, a large one's by reading the
+    period's and keeping the listed (`pages._of_units`): the same rows either way."""
+    client.force_login(personas.rector)
+    scopes = [("IE", "2024"), ("NV", "2024"), ("NV", "2025"), ("NTNU", "2024")]
+
+    def tables() -> list[dict[str, list[str]]]:
+        return [completeness_rows(client, unit=u, period=p) for u, p in scopes]
+
+    named = tables()
+    monkeypatch.setattr(pages, "NAMED_UNITS_AT_MOST", 0)
+    assert tables() == named
+    assert label("IDI") in named[0] and label("IDI") not in named[1]
+    assert named[0][label("IDI")][2] == str(submitted_by_idi())
 
 
 # --- Goal page ------------------------------------------------------------------------------
