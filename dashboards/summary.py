@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.db.models import Q
@@ -76,18 +77,74 @@ class GoalFigure:
         return self.indicator_count - (self.counts or {}).get(Status.NO_DATA, 0)
 
 
-@dataclass
 class Summary:
-    period: Period
-    indicators: dict[int, IndicatorResult]
-    goals: dict[int, GoalFigure]
-    areas: dict[int, GroupResult]
-    pillars: dict[int, GroupResult]
-    area_coverage: dict[int, Coverage]
-    area_reported: dict[int, dict[Status, int]]
+    """The goal, pillar and area figures of the scope for one period, from its stored rows
+    (`summaries`). Each kind is built on first use: the overview's trend reads only the
+    areas' progress of the seven periods before the chosen one."""
+
+    def __init__(self, period: Period, stored: dict[tuple[str, int], Any], frame: _Frame) -> None:
+        self.period = period
+        self.indicators: dict[int, IndicatorResult] = {}
+        self._stored = stored  # (kind, object id) → a row of SUMMARY_FIELDS
+        self._frame = frame
 
     def goal_indicators(self, goal_id: int) -> list[IndicatorResult]:
         return [r for r in self.indicators.values() if r.row.spec.goal_id == goal_id]
+
+    @cached_property
+    def goals(self) -> dict[int, GoalFigure]:
+        goals = {}
+        for goal_id in self._frame.goal_ids:
+            row = self._stored.get((GroupKind.GOAL, goal_id))
+            goals[goal_id] = GoalFigure(
+                goal_id,
+                _STATUS[row.status] if row else _NONE,
+                row.progress if row else None,
+                _STATUS[row.reported_status] if row else _NONE,
+                _report_counts(row),
+                _counts(row),
+                _coverage(row),
+            )
+        return goals
+
+    def _group(self, kind: str, object_id: int, goal_ids: list[int]) -> GroupResult:
+        row = self._stored.get((kind, object_id))
+        return GroupResult(
+            status=_STATUS[row.status] if row else _NONE,
+            counts=_counts(row, len(goal_ids)),
+            progress=row.progress if row else None,
+            goal_ids=goal_ids,
+        )
+
+    @cached_property
+    def areas(self) -> dict[int, GroupResult]:
+        return {a: self._group(GroupKind.AREA, a, g) for a, g in self._frame.goals_of_area.items()}
+
+    @cached_property
+    def pillars(self) -> dict[int, GroupResult]:
+        return {
+            p: self._group(GroupKind.PILLAR, p, g) for p, g in self._frame.goals_of_pillar.items()
+        }
+
+    @cached_property
+    def area_coverage(self) -> dict[int, Coverage]:
+        return {a: _coverage(self._stored.get((GroupKind.AREA, a))) for a in self._frame.area_ids}
+
+    @cached_property
+    def area_reported(self) -> dict[int, dict[Status, int]]:
+        return {
+            a: _report_counts(self._stored.get((GroupKind.AREA, a))) for a in self._frame.area_ids
+        }
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The strategy's goals, areas and pillars as a `Summary` walks them."""
+
+    goal_ids: list[int]
+    area_ids: list[int]
+    goals_of_area: dict[int, list[int]]  # every area, in order
+    goals_of_pillar: dict[int, list[int]]  # every pillar, in order
 
 
 #: A stored status (its value) → the Status: a dict lookup, where `Status(value)` costs an
@@ -141,53 +198,22 @@ def summaries(
     rows = GroupFigure.objects.filter(unit_id=data.scope.id, period_id__in=[p.id for p in periods])
     if area_ids is not None:
         rows = rows.filter(area_id__in=list(area_ids))
-    stored: dict[tuple[int, str, int], Any] = {  # rows of SUMMARY_FIELDS
-        (r.period_id, r.kind, r.object_id): r
-        for r in rows.order_by().values_list(*SUMMARY_FIELDS, named=True)
-    }
+    stored: dict[int, dict[tuple[str, int], Any]] = {p.id: {} for p in periods}
+    for r in rows.order_by().values_list(*SUMMARY_FIELDS, named=True):
+        stored[r.period_id][(r.kind, r.object_id)] = r
     goals_of: dict[int, list[int]] = {a.id: [] for a in data.areas}
     goals_of_pillar: dict[int, list[int]] = {p.id: [] for p in data.pillars}
     for g in data.goals:
         goals_of.setdefault(g.area_id, []).append(g.id)
         for p in g.pillar_ids:
             goals_of_pillar.setdefault(p, []).append(g.id)
-    out = {}
-    for period in periods:
-        goals = {}
-        for g in data.goals:
-            row = stored.get((period.id, GroupKind.GOAL, g.id))
-            goals[g.id] = GoalFigure(
-                g.id,
-                _STATUS[row.status] if row else _NONE,
-                row.progress if row else None,
-                _STATUS[row.reported_status] if row else _NONE,
-                _report_counts(row),
-                _counts(row),
-                _coverage(row),
-            )
-
-        def group(kind: str, object_id: int, goal_ids: list[int], period=period) -> GroupResult:
-            row = stored.get((period.id, kind, object_id))
-            return GroupResult(
-                status=_STATUS[row.status] if row else _NONE,
-                counts=_counts(row, len(goal_ids)),
-                progress=row.progress if row else None,
-                goal_ids=goal_ids,
-            )
-
-        areas = {a.id: group(GroupKind.AREA, a.id, goals_of[a.id]) for a in data.areas}
-        pillars = {p.id: group(GroupKind.PILLAR, p.id, goals_of_pillar[p.id]) for p in data.pillars}
-        area_rows = {a.id: stored.get((period.id, GroupKind.AREA, a.id)) for a in data.areas}
-        out[period.id] = Summary(
-            period,
-            {},
-            goals,
-            areas,
-            pillars,
-            {a: _coverage(r) for a, r in area_rows.items()},
-            {a: _report_counts(r) for a, r in area_rows.items()},
-        )
-    return out
+    frame = _Frame(
+        [g.id for g in data.goals],
+        [a.id for a in data.areas],
+        {a.id: goals_of[a.id] for a in data.areas},
+        {p.id: goals_of_pillar[p.id] for p in data.pillars},
+    )
+    return {period.id: Summary(period, stored[period.id], frame) for period in periods}
 
 
 def summarise(data: DashboardData, period: Period | None = None, **kwargs) -> Summary:
