@@ -26,7 +26,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Context, Decimal
 
 from django.db import connection, transaction
-from django.db.models import Exists, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from dashboards import scoring
@@ -1059,24 +1059,35 @@ WORKER_GRACE = datetime.timedelta(seconds=10)
 
 def state() -> State:
     """Whether changes are pending, and when the figures were last complete and last rebuilt,
-    in one query."""
-    row = (
-        FigureRun.objects.filter(pk=1)
-        .annotate(
-            pending=Exists(FigureChange.objects.all()),
-            rebuild_pending=Exists(FigureChange.objects.filter(everything=True)),
-            waiting_since=Subquery(
-                FigureChange.objects.order_by("queued_at").values("queued_at")[:1]
-            ),
-        )
-        .values_list(
-            "pending", "finished_at", "rebuilt_at", "rebuild_pending", "waiting_since", "frame_at"
-        )
-        .first()
+    in one query. Every dashboard page asks first: written as SQL, as compiling the ORM's
+    three subqueries took five times as long as running them (1 → 0.2 ms)."""
+    run, change = (connection.ops.quote_name(m._meta.db_table) for m in (FigureRun, FigureChange))
+    # The table names are the models'; there are no values.
+    sql = (
+        "SELECT c.waiting_since, c.rebuilds, r.finished_at, r.rebuilt_at, r.frame_at "  # noqa: S608
+        "FROM (SELECT MIN(queued_at) AS waiting_since, "
+        f"SUM(CASE WHEN everything THEN 1 ELSE 0 END) AS rebuilds FROM {change}) c "  # nosec B608
+        f"LEFT JOIN {run} r ON r.id = 1"
     )
-    if row is None:
-        return State(pending(), None, None, pending())
-    return State(*row)
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        waiting_since, rebuilds, *run_at = cursor.fetchone()
+    waiting_since, *run_at = (_moment(t) for t in (waiting_since, *run_at))
+    pending = waiting_since is not None
+    if run_at[0] is None:  # never settled: all that is pending is a rebuild
+        return State(pending, None, None, pending)
+    finished_at, rebuilt_at, frame_at = run_at
+    return State(pending, finished_at, rebuilt_at, bool(rebuilds), waiting_since, frame_at)
+
+
+def _moment(value: datetime.datetime | str | None) -> datetime.datetime | None:
+    """A timestamp as SQL hands it back: aware from PostgreSQL; from SQLite text (an aggregate)
+    or a naive datetime, both in UTC (as Django stores them there)."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    if value is not None and timezone.is_naive(value):
+        value = value.replace(tzinfo=datetime.UTC)
+    return value
 
 
 #: The scopes of an indicator's, a value's or a report's change (not a structure edit's).

@@ -8,7 +8,7 @@ import pytest
 from django.db.models import F
 
 from dashboards import figures
-from dashboards.models import FigureChange
+from dashboards.models import FigureChange, FigureRun
 from goals.models import ProgressReport
 from indicators.models import Measurement
 from strategy.models import Unit
@@ -88,6 +88,30 @@ def test_a_write_that_changes_nothing_queues_no_figure_work(strategy):
     figures.settle()
     ProgressReport.objects.filter(narrative="no such report").update(narrative="x")
     assert not figures.pending()
+
+
+def test_the_figures_state_tells_what_is_pending_since_when_and_when_they_were_complete(strategy):
+    FigureRun.objects.all().delete()
+    FigureChange.objects.all().delete()
+    assert figures.state() == figures.State(False, None, None, False)
+
+    MeasurementFactory(indicator=IndicatorFactory())
+    assert figures.state() == figures.State(True, None, None, True)  # never settled: a rebuild
+
+    figures.rebuild()
+    run = FigureRun.objects.get(pk=1)
+    assert figures.state() == figures.State(
+        False, run.finished_at, run.rebuilt_at, False, None, run.frame_at
+    )
+
+    MeasurementFactory(indicator=IndicatorFactory())
+    queued = FigureChange.objects.earliest("queued_at").queued_at
+    state = figures.state()
+    assert (state.pending, state.rebuild_pending, state.waiting_since) == (True, False, queued)
+    assert state.finished_at == run.finished_at and state.finished_at.tzinfo is not None
+
+    figures.queue(everything=True)
+    assert figures.state().rebuild_pending
 
 
 def test_a_value_written_queues_work_and_settling_clears_it(strategy):
