@@ -65,11 +65,7 @@ def status_counts(counts: dict, skip_no_data: bool = False):
     return marked(f'<ul class="counts">{items}</ul>')
 
 
-@register.simple_tag
-def goal_list(goals: list[dict], shared: int = 0):
-    """The overview's goals of a pillar (dicts of `goal`, `href`, `result`, `progress` and the
-    other pillars it is `also` in): built here, not in a template loop, as the overview lists
-    every goal of the strategy."""
+def _goal_list(goals: list[dict], shared: int = 0) -> str:
     parts = []
     if goals:
         progress, also_in = escaped(_("progress")), escaped(_("also in"))
@@ -98,7 +94,38 @@ def goal_list(goals: list[dict], shared: int = 0):
             shared,
         ) % {"counter": shared}
         parts.append(f'<p class="muted">{escaped(more)}</p>')
-    return marked("\n".join(parts))
+    return "\n".join(parts)
+
+
+def _headed(href: str, name: str, code: str, status: Status | None) -> str:
+    badge = _badge(status) if status is not None else ""
+    return f'<a href="{escaped(href)}">{_named(name, code)}</a> {badge}'
+
+
+@register.simple_tag
+def goal_tree(nodes: list[dict]):
+    """The overview's areas → pillars → goals (`pages._goal_tree`), each goal with its status:
+    built here, not in template loops, as it lists every goal of the strategy."""
+    areas = []
+    for node in nodes:
+        area = node["area"]
+        pillars = [
+            f'<li class="goal-tree-pillar">\n<h4>'
+            f"{_headed(p['href'], p['pillar'].name, p['pillar'].code, p['result'].status)}</h4>\n"
+            f"{_goal_list(p['goals'], p['shared'])}\n</li>"
+            for p in node["pillars"]
+        ]
+        if node["goals"]:
+            pillars.append(
+                f'<li class="goal-tree-pillar">\n<h4>{escaped(_("Goals in no pillar"))}</h4>\n'
+                f"{_goal_list(node['goals'])}\n</li>"
+            )
+        heading = _headed(node["href"], area.name, area.code, node["result"].status)
+        areas.append(
+            f'<li class="goal-tree-area" data-colour="{escaped(area.colour)}">\n'
+            f"<h3>{heading}</h3>\n<ul>\n" + "\n".join(pillars) + "\n</ul>\n</li>"
+        )
+    return marked('<ul class="goal-tree">\n' + "\n".join(areas) + "\n</ul>")
 
 
 @register.simple_tag
