@@ -390,7 +390,7 @@ def load(
         policy=policy,
         updating=updating,
         last_complete=state.finished_at if updating else None,
-        successors=frozenset(world.successor.values()) & tree.units.keys(),
+        successors=frozenset(u for u in world.successor.values() if u in tree.units),
     )
 
 
