@@ -8,9 +8,11 @@ the user read; a page shows the stored figures of the chosen unit's subtree only
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
@@ -19,7 +21,7 @@ from django.db.models import Count, Q, Window
 from django.http import Http404, QueryDict
 from django.utils import timezone, translation
 
-from dashboards import figures
+from dashboards import figures, scoring
 from dashboards.models import IndicatorFigure, PeriodSnapshot
 from dashboards.scoring import IndicatorSpec, Period, Tree, UnitNode
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
@@ -257,6 +259,20 @@ def default_period(periods: list[Period], today) -> Period:
     return max(due, key=lambda p: p.end) if due else min(years, key=lambda p: p.end)
 
 
+#: The code of the classes a cached frame is pickled from, part of its key in the shared
+#: cache: a process running other code (during a deploy, or a worker not yet restarted) must
+#: not unpickle a frame whose classes had other fields. One did, in a load test after `World`
+#: gained one: every dashboard page answered 500 until the structure next changed.
+FRAME_CODE = hashlib.sha256(
+    b"".join(Path(m).read_bytes() for m in (__file__, figures.__file__, scoring.__file__))
+).hexdigest()[:16]
+
+
+def frame_key(stamp: datetime.datetime | None, language: str) -> str:
+    """The shared cache's key of the frame of a structure stamp, in a language."""
+    return f"dashboards:frame:{FRAME_CODE}:{stamp.isoformat() if stamp else ''}:{language}"
+
+
 def _strategy_frame(stamp) -> tuple:
     """The current strategy, its periods, areas, pillars and goals (with their pillars), and
     the `figures.World` over them (every unit and its earlier parents).
@@ -266,7 +282,7 @@ def _strategy_frame(stamp) -> tuple:
     agree on that time, so no process serves a frame older than the figures it shows.
     Without a rebuild yet, not cached.
     """
-    key = f"dashboards:frame:{stamp.isoformat() if stamp else ''}:{translation.get_language()}"
+    key = frame_key(stamp, translation.get_language())
     frame = (_frames.get(key) or cache.get(key)) if stamp else None
     if frame is not None:
         _keep(key, frame)

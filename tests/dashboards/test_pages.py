@@ -4,13 +4,15 @@ import csv
 import io
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
-from dashboards import figures
+from dashboards import data, figures
 from dashboards.tables import Cell, Table, csv_value, to_csv, to_xlsx
 from indicators.models import Indicator
+from strategy.models import Strategy
 from tests.factories import ProgressReportFactory, goal, period, unit
 
 PAGES = [
@@ -127,10 +129,10 @@ def test_dashboards_need_login(client):
 
 
 # Session, user, demo banner, the figures' state (pending changes, last rebuild), memberships,
-# units, the period's latest "as reported" snapshot (overview and goal), then the page's stored
+# the period's latest "as reported" snapshot (overview and goal), then the page's stored
 # figures and what it lists (one to six queries). The strategy's structure (periods, areas,
-# pillars, goals) comes from the cache, keyed by the last rebuild. No page reads more as the
-# data grows.
+# pillars, goals, every unit) comes from the cache, keyed by its last change. No page reads more
+# as the data grows.
 QUERIES = 15
 
 
@@ -156,6 +158,23 @@ def test_dashboard_pages_use_the_same_few_queries_at_two_data_sizes(
     large = count_queries(client, url)
     assert small <= QUERIES
     assert large == small
+
+
+def test_a_frame_cached_by_a_process_running_other_code_is_never_read(
+    client, personas, dashboard_data, monkeypatch
+):
+    """During a deploy, processes of two releases share the cache: each reads only the frames
+    pickled by its own code (a `World` of other fields answered every page with 500)."""
+    dashboard_data(1)
+    figures.rebuild()
+    stamp = figures.state().frame_stamp
+    with monkeypatch.context() as other_release:
+        other_release.setattr(data, "FRAME_CODE", "another-release")
+        cache.set(data.frame_key(stamp, "en"), ("a frame", "of other classes"))
+    data._frames.clear()
+    client.force_login(personas.rector)
+    assert get(client, "/dashboard/", period="2024").status_code == 200
+    assert isinstance(cache.get(data.frame_key(stamp, "en"))[0], Strategy)  # its own, cached
 
 
 def test_a_new_measurement_shows_on_the_next_request(client, personas, dashboard_data):
