@@ -1039,6 +1039,9 @@ class State:
     rebuild_pending: bool = False
     waiting_since: datetime.datetime | None = None  # the oldest pending change
     frame_at: datetime.datetime | None = None  # `FigureRun.frame_at`
+    # A change to the structure (`frame_at` will move on) or a rebuild is pending: the frame
+    # cached under `frame_at` is older than the units and periods in the database.
+    frame_pending: bool = False
 
     @property
     def frame_stamp(self) -> datetime.datetime | None:
@@ -1064,29 +1067,33 @@ def state() -> State:
     run, change = (connection.ops.quote_name(m._meta.db_table) for m in (FigureRun, FigureChange))
     # The table names are the models'; there are no values.
     sql = (
-        "SELECT c.waiting_since, c.rebuilds, r.finished_at, r.rebuilt_at, r.frame_at "  # noqa: S608
+        "SELECT c.waiting_since, c.rebuilds, c.reframes, "  # noqa: S608
+        "r.finished_at, r.rebuilt_at, r.frame_at "
         "FROM (SELECT MIN(queued_at) AS waiting_since, "
-        f"SUM(CASE WHEN everything THEN 1 ELSE 0 END) AS rebuilds FROM {change}) c "  # nosec B608
-        f"LEFT JOIN {run} r ON r.id = 1"
+        "SUM(CASE WHEN everything THEN 1 ELSE 0 END) AS rebuilds, "
+        "SUM(CASE WHEN everything OR scope = %s THEN 1 ELSE 0 END) AS reframes "
+        f"FROM {change}) c LEFT JOIN {run} r ON r.id = 1"  # nosec B608
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql)
-        waiting_since, rebuilds, *run_at = cursor.fetchone()
+        cursor.execute(sql, [ChangeScope.FRAME.value])
+        waiting_since, rebuilds, reframes, *run_at = cursor.fetchone()
     waiting_since, *run_at = (_moment(t) for t in (waiting_since, *run_at))
     pending = waiting_since is not None
     if run_at[0] is None:  # never settled: all that is pending is a rebuild
-        return State(pending, None, None, pending)
+        return State(pending, None, None, pending, frame_pending=pending)
     finished_at, rebuilt_at, frame_at = run_at
-    return State(pending, finished_at, rebuilt_at, bool(rebuilds), waiting_since, frame_at)
+    return State(
+        pending, finished_at, rebuilt_at, bool(rebuilds), waiting_since, frame_at, bool(reframes)
+    )
 
 
 def _moment(value: datetime.datetime | str | None) -> datetime.datetime | None:
     """A timestamp as SQL hands it back: aware from PostgreSQL; from SQLite text (an aggregate)
-    or a naive datetime, both in UTC (as Django stores them there)."""
+    or a naive datetime, both in the connection's time zone (as Django stores them there)."""
     if isinstance(value, str):
         value = datetime.datetime.fromisoformat(value)
     if value is not None and timezone.is_naive(value):
-        value = value.replace(tzinfo=datetime.UTC)
+        value = timezone.make_aware(value, connection.timezone)
     return value
 
 

@@ -96,7 +96,8 @@ def test_the_figures_state_tells_what_is_pending_since_when_and_when_they_were_c
     assert figures.state() == figures.State(False, None, None, False)
 
     MeasurementFactory(indicator=IndicatorFactory())
-    assert figures.state() == figures.State(True, None, None, True)  # never settled: a rebuild
+    never_settled = figures.State(True, None, None, True, frame_pending=True)  # a rebuild
+    assert figures.state() == never_settled
 
     figures.rebuild()
     run = FigureRun.objects.get(pk=1)
@@ -108,10 +109,15 @@ def test_the_figures_state_tells_what_is_pending_since_when_and_when_they_were_c
     queued = FigureChange.objects.earliest("queued_at").queued_at
     state = figures.state()
     assert (state.pending, state.rebuild_pending, state.waiting_since) == (True, False, queued)
+    assert not state.frame_pending  # a value: the structure the pages cache is as it was
     assert state.finished_at == run.finished_at and state.finished_at.tzinfo is not None
 
+    Unit.objects.filter(code="IDI").get().save()  # any unit save changes the cached structure
+    assert figures.state().frame_pending and not figures.state().rebuild_pending
+
+    figures.settle()
     figures.queue(everything=True)
-    assert figures.state().rebuild_pending
+    assert figures.state().rebuild_pending and figures.state().frame_pending
 
 
 def test_a_value_written_queues_work_and_settling_clears_it(strategy):
