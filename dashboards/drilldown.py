@@ -216,7 +216,7 @@ def _unit_lines(
     lines = []
     for unit_id in subtree:
         unit = tree.units[unit_id]
-        if not data.policy.can(READ, unit):  # type: ignore[arg-type]  # a UnitNode has the path too
+        if not data.policy.can(READ, unit):
             continue
         rolled = scoring.rollup(
             tree, unit_id, observations, aggregation=spec.aggregation, reference=ref

@@ -257,7 +257,7 @@ def open_actions(
     """Every action on any goal raised in `unit`'s subtree (as it was in `period`) and not
     closed by the end of `period`, by due date (one query, with the request's `world`).
     Http404 when `policy` may not read `unit`."""
-    if not policy.can(READ, unit):  # type: ignore[arg-type]  # a UnitNode has the path too
+    if not policy.can(READ, unit):
         raise Http404
     world = world or figures.load_world()
     chosen = world.by_id.get(period.id) or _as_period(period)
@@ -288,7 +288,7 @@ def exceptions(
     first (see the module's docstring). Http404 when `policy` may not read `unit`.
 
     `world`: the request's (a dashboard page's frame holds one); loaded here without it."""
-    if not policy.can(READ, unit):  # type: ignore[arg-type]  # a UnitNode has the path too
+    if not policy.can(READ, unit):
         raise Http404
     today = today or timezone.localdate()
     world = world or figures.load_world()
