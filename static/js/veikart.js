@@ -23,6 +23,27 @@
   document.addEventListener("DOMContentLoaded", function () { applyColours(document); });
   // Content swapped in by htmx.
   document.addEventListener("htmx:load", function (event) { applyColours(event.target); });
+
+  // A dashboard's filters (templates/dashboards/_filters.html) ask for a page on every change,
+  // and htmx drops a change made while a request is in flight or its answer is swapped in
+  // (arrow keys held down on a select): the page then showed another period than the select.
+  // The selects keep what the user chose across swaps (hx-preserve); once a swap has settled,
+  // a form whose choices are not those the page shows (data-period, data-unit) asks for them.
+  var asked = null;
+  document.addEventListener("htmx:afterSettle", function () {
+    var form = document.querySelector("form.filters[data-period]");
+    if (!form || !window.htmx) return;
+    var period = form.elements.period, unit = form.elements.unit;
+    var chosen = (period ? period.value : "") + "|" + (unit ? unit.value : "");
+    var stale = (period && period.value !== form.getAttribute("data-period")) ||
+      (unit && unit.value !== form.getAttribute("data-unit"));
+    if (stale && chosen !== asked) {
+      asked = chosen;
+      window.htmx.trigger(form, "submit");
+    } else if (!stale) {
+      asked = null;
+    }
+  });
 })();
 
 // The measurement grid (templates/indicators/measurement_grid.html) as fast as a spreadsheet.

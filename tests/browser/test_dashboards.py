@@ -3,6 +3,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import assert_accessible, log_in, screenshot
 from tests.dashboards.conftest import build
 
@@ -14,6 +16,26 @@ def wait_for_charts(page) -> None:
         return
     page.locator("[data-figure][data-drawn]").first.wait_for(state="attached")
     page.locator("[data-figure]:not([data-drawn])").first.wait_for(state="detached")
+
+
+def test_holding_down_an_arrow_key_on_the_period_filter_shows_the_period_it_ends_on(
+    page, live_server, personas, strategy
+):
+    """Each arrow key press swaps in a new page (filters included): presses made while one is
+    swapped in were lost, and the select said 2021 while the page showed 2022."""
+    build(1)
+    log_in(page, live_server, "rector")
+    for gap in (10, 20, 30, 40, 50, 60, 70):  # milliseconds between presses
+        page.goto(f"{live_server.url}/dashboard/?period=2024")
+        years = page.locator("#filter-period optgroup").first.locator("option").all_inner_texts()
+        expected = years[years.index("2024") + 3]
+        page.get_by_label("Period", exact=True).focus()
+        for _ in range(3):
+            page.keyboard.press("ArrowDown")
+            page.wait_for_timeout(gap)
+        expect(page.locator("h1 .period")).to_have_text(expected)
+        expect(page.get_by_label("Period", exact=True)).to_have_value(expected)
+        expect(page.locator("h1 .period")).to_have_text(expected)  # and nothing came after
 
 
 def test_rector_drills_down_from_the_overview_to_a_unit(page, live_server, personas, strategy):
