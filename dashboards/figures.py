@@ -24,6 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Context, Decimal
+from typing import TypeVar
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -181,30 +182,29 @@ class World:
         its figures of the period (`members_at`: its subtree then, closed units included, and
         the predecessors a successor stands for), of those `policy` lets the reader see (by
         their place today, as everywhere)."""
-        key = (unit_id, period.id, policy.cache_key)
-        listed = self._listed.get(key)
-        if listed is None:  # kept: a national page asked about 600 units every request
-            if len(self._listed) >= 256:
-                self._listed.clear()
-            units = self.tree.units
-            listed = self._listed[key] = frozenset(
+        units = self.tree.units
+        return _kept(
+            self._listed,
+            (unit_id, period.id, policy.cache_key),
+            lambda: frozenset(
                 u for u in self.members_at(unit_id, period) if policy.can(READ, units[u])
-            )
-        return listed
+            ),
+            limit=256,  # a national page asked about 600 units every request
+        )
 
     def readable(self, policy: Policy) -> Tree:
         """The open units `policy` lets the reader see, under their parents today: the units
         of the dashboards' filters (kept per reach: the rectorate's is every unit)."""
-        tree = self._readable.get(policy.cache_key)
-        if tree is None:
-            if len(self._readable) >= 64:
-                self._readable.clear()
-            tree = self._readable[policy.cache_key] = Tree(
+        return _kept(
+            self._readable,
+            policy.cache_key,
+            lambda: Tree(
                 node
                 for node in self.tree.units.values()
                 if self.validity[node.id].active and policy.can(READ, node)
-            )
-        return tree
+            ),
+            limit=64,
+        )
 
     def refs(self, chosen: Period) -> dict[str, Period]:
         """The period each frequency is read at when a dashboard shows `chosen`."""
@@ -224,6 +224,21 @@ class World:
                 p for p in self.periods if self.refs(p).get(ref.kind) == ref
             ]
         return chosen
+
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _kept(store: dict[_K, _V], key: _K, make: Callable[[], _V], *, limit: int) -> _V:
+    """`store[key]`, made the first time it is asked for; a store of `limit` entries starts
+    afresh (a world lives until the structure changes, its readers' reaches are many)."""
+    found = store.get(key)
+    if found is None:
+        if len(store) >= limit:
+            store.clear()
+        found = store[key] = make()
+    return found
 
 
 def current_strategy() -> Strategy | None:
