@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Exists, OuterRef, Q, Window
+from django.db.models import Count, Q, Window
 from django.http import Http404, QueryDict
 from django.utils import timezone, translation
 
@@ -28,7 +28,7 @@ from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingP
 from indicators.models import Indicator, Target, indicator_labels, plain_indicators
 from ops.text import first_translation, translated_columns
 from strategy.models import Area, Pillar, Strategy, Unit
-from strategy.policy import READ, Policy
+from strategy.policy import Policy
 
 COUNTED_STATES = (ReportState.SUBMITTED, ReportState.APPROVED)
 TREND_COUNT = 8  # periods in the overview's sparklines and the area and pillar trends
@@ -376,11 +376,8 @@ def load(
     # structure): reading the user's 600 units per request was a third of a national page.
     # While a change to the units waits to be settled, the world is older: read them now.
     policy = policy or Policy.for_user(user)
-    if state.frame_pending:
-        tree, successors = _readable_now(policy)
-    else:
-        tree = world.readable(policy)
-        successors = frozenset(u for u in world.successor.values() if u in tree.units)
+    units_world = figures.load_world() if state.frame_pending else world
+    tree = units_world.readable(policy)
     if not tree.units:
         raise Http404
     # A unit whose parent the user cannot see is the root of one of their subtrees.
@@ -411,25 +408,8 @@ def load(
         policy=policy,
         updating=updating,
         last_complete=state.finished_at if updating else None,
-        successors=successors,
+        successors=frozenset(u for u in units_world.successor.values() if u in tree.units),
     )
-
-
-def _readable_now(policy: Policy) -> tuple[Tree, frozenset[int]]:
-    """The open units `policy` lets the reader see, as the database has them, and those of them
-    that some unit was merged into: `World.readable` while the world is behind."""
-    names = translated_columns("name")
-    end = 3 + len(names)
-    rows = [
-        (*row[:3], first_translation(row[3:end]), *row[end:])
-        for row in (
-            policy.units(READ)
-            .active()
-            .annotate(succeeds=Exists(Unit.objects.filter(successor=OuterRef("pk"))))
-            .values_list("id", "code", "parent_id", *names, "kind", "depth", "path", "succeeds")
-        )
-    ]
-    return Tree(UnitNode(*row[:7]) for row in rows), frozenset(row[0] for row in rows if row[7])
 
 
 def _indicators(
