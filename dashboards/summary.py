@@ -82,11 +82,11 @@ class Summary:
     (`summaries`). Each kind is built on first use: the overview's trend reads only the
     areas' progress of the seven periods before the chosen one."""
 
-    def __init__(self, period: Period, stored: dict[tuple[str, int], Any], frame: _Frame) -> None:
+    def __init__(self, period: Period, stored: dict[tuple[str, int], Any], groups: _Groups) -> None:
         self.period = period
         self.indicators: dict[int, IndicatorResult] = {}
         self._stored = stored  # (kind, object id) → a row of SUMMARY_FIELDS
-        self._frame = frame
+        self._groups = groups
 
     def goal_indicators(self, goal_id: int) -> list[IndicatorResult]:
         return [r for r in self.indicators.values() if r.row.spec.goal_id == goal_id]
@@ -94,7 +94,7 @@ class Summary:
     @cached_property
     def goals(self) -> dict[int, GoalFigure]:
         goals = {}
-        for goal_id in self._frame.goal_ids:
+        for goal_id in self._groups.goal_ids:
             row = self._stored.get((GroupKind.GOAL, goal_id))
             goals[goal_id] = GoalFigure(
                 goal_id,
@@ -118,33 +118,30 @@ class Summary:
 
     @cached_property
     def areas(self) -> dict[int, GroupResult]:
-        return {a: self._group(GroupKind.AREA, a, g) for a, g in self._frame.goals_of_area.items()}
+        return {a: self._group(GroupKind.AREA, a, g) for a, g in self._groups.of_area.items()}
 
     @cached_property
     def pillars(self) -> dict[int, GroupResult]:
-        return {
-            p: self._group(GroupKind.PILLAR, p, g) for p, g in self._frame.goals_of_pillar.items()
-        }
+        return {p: self._group(GroupKind.PILLAR, p, g) for p, g in self._groups.of_pillar.items()}
 
     @cached_property
     def area_coverage(self) -> dict[int, Coverage]:
-        return {a: _coverage(self._stored.get((GroupKind.AREA, a))) for a in self._frame.area_ids}
+        return {a: _coverage(self._stored.get((GroupKind.AREA, a))) for a in self._groups.of_area}
 
     @cached_property
     def area_reported(self) -> dict[int, dict[Status, int]]:
         return {
-            a: _report_counts(self._stored.get((GroupKind.AREA, a))) for a in self._frame.area_ids
+            a: _report_counts(self._stored.get((GroupKind.AREA, a))) for a in self._groups.of_area
         }
 
 
 @dataclass(frozen=True)
-class _Frame:
-    """The strategy's goals, areas and pillars as a `Summary` walks them."""
+class _Groups:
+    """The strategy's goals, and the goals of each area and pillar, in order."""
 
     goal_ids: list[int]
-    area_ids: list[int]
-    goals_of_area: dict[int, list[int]]  # every area, in order
-    goals_of_pillar: dict[int, list[int]]  # every pillar, in order
+    of_area: dict[int, list[int]]
+    of_pillar: dict[int, list[int]]
 
 
 #: A stored status (its value) → the Status: a dict lookup, where `Status(value)` costs an
@@ -201,19 +198,16 @@ def summaries(
     stored: dict[int, dict[tuple[str, int], Any]] = {p.id: {} for p in periods}
     for r in rows.order_by().values_list(*SUMMARY_FIELDS, named=True):
         stored[r.period_id][(r.kind, r.object_id)] = r
-    goals_of: dict[int, list[int]] = {a.id: [] for a in data.areas}
-    goals_of_pillar: dict[int, list[int]] = {p.id: [] for p in data.pillars}
+    of_area: dict[int, list[int]] = {a.id: [] for a in data.areas}
+    of_pillar: dict[int, list[int]] = {p.id: [] for p in data.pillars}
     for g in data.goals:
-        goals_of.setdefault(g.area_id, []).append(g.id)
+        if g.area_id in of_area:
+            of_area[g.area_id].append(g.id)
         for p in g.pillar_ids:
-            goals_of_pillar.setdefault(p, []).append(g.id)
-    frame = _Frame(
-        [g.id for g in data.goals],
-        [a.id for a in data.areas],
-        {a.id: goals_of[a.id] for a in data.areas},
-        {p.id: goals_of_pillar[p.id] for p in data.pillars},
-    )
-    return {period.id: Summary(period, stored[period.id], frame) for period in periods}
+            if p in of_pillar:
+                of_pillar[p].append(g.id)
+    groups = _Groups([g.id for g in data.goals], of_area, of_pillar)
+    return {period.id: Summary(period, stored[period.id], groups) for period in periods}
 
 
 def summarise(data: DashboardData, period: Period | None = None, **kwargs) -> Summary:
