@@ -1,12 +1,13 @@
 """The stored figures: computed with `dashboards.scoring`, written here, read by the pages.
 
-Three tables (docs/architecture.md, "Stored figures"):
+Four tables (docs/architecture.md, "Stored figures"):
 - `IndicatorFigure`: an indicator rolled up at its owner unit and scored, for every period of its
   frequency (the periods it can be read at);
 - `GroupFigure`: goals, pillars and areas for every dashboard period and every unit a dashboard
   can be filtered by, over the indicators owned in that unit's subtree;
 - `UnitCompleteness`: per reporting unit and period the values owed (whoever owns the
-  indicator) and entered.
+  indicator) and entered;
+- `UnitReports`: per unit and period its progress reports, counted and not yet counted.
 
 Writers only append `FigureChange` rows in their own transaction (dashboards.signals); `settle()`
 turns them into figures right after the commit (a Celery task queued on commit, a sweep every
@@ -27,7 +28,7 @@ from decimal import Context, Decimal
 from typing import TypeVar
 
 from django.db import connection, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from dashboards import scoring
@@ -40,6 +41,7 @@ from dashboards.models import (
     IndicatorFigure,
     IndicatorShare,
     UnitCompleteness,
+    UnitReports,
 )
 from dashboards.scoring import IndicatorSpec, Period, Score, Status, Tree, UnitNode
 from goals.models import DevelopmentGoal, GoalPillar, ProgressReport, ReportingPeriod, ReportState
@@ -840,6 +842,25 @@ def completeness_rows(
     ]
 
 
+def report_rows(of: Iterable[tuple[int, int]] | None = None) -> list[UnitReports]:
+    """Per unit and period (of the (unit, period) pairs `of`, or all) with a progress report:
+    how many are submitted or approved (`COUNTED_STATES`) and how many are not."""
+    reports = ProgressReport.objects.order_by()
+    if of is not None:
+        of = set(of)
+        if not of:
+            return []
+        reports = reports.filter(unit_id__in={u for u, _p in of}, period_id__in={p for _u, p in of})
+    return [
+        UnitReports(unit_id=u, period_id=p, submitted=counted, drafts=n - counted)
+        for u, p, counted, n in reports.values("unit_id", "period_id")
+        .annotate(counted=Count("state", filter=Q(state__in=COUNTED_STATES)), n=Count("state"))
+        .order_by("period_id", "unit_id")  # stored by period, as the page reads them
+        .values_list("unit_id", "period_id", "counted", "n")
+        if of is None or (u, p) in of
+    ]
+
+
 # --- The full recomputation ---------------------------------------------------------------------
 
 
@@ -849,6 +870,7 @@ class Figures:
     groups: list[GroupFigure]
     completeness: list[UnitCompleteness]
     shares: list[IndicatorShare] = field(default_factory=list)
+    reports: list[UnitReports] = field(default_factory=list)
 
 
 def compute_all(world: World | None = None, progress: Progress | None = None) -> Figures:
@@ -876,8 +898,12 @@ def compute_all(world: World | None = None, progress: Progress | None = None) ->
     completeness: list[UnitCompleteness] = []
     for period in world.periods:
         completeness.extend(completeness_rows(world, specs, present, period))
-    say(f"{len(groups)} group figures, {len(completeness)} completeness rows")
-    return Figures(indicators, groups, completeness, shares)
+    reports = report_rows()
+    say(
+        f"{len(groups)} group figures, {len(completeness)} completeness rows, "
+        f"{len(reports)} units' reports"
+    )
+    return Figures(indicators, groups, completeness, shares, reports)
 
 
 def _group_rows(
@@ -959,13 +985,15 @@ def rebuild(progress: Progress | None = None) -> Figures:
 
 def _store_all(progress: Progress | None = None) -> Figures:
     figures = compute_all(progress=progress)
-    for model in (IndicatorFigure, IndicatorShare, GroupFigure, UnitCompleteness):
+    stored = (IndicatorFigure, IndicatorShare, GroupFigure, UnitCompleteness, UnitReports)
+    for model in stored:
         model.objects.all().delete()
     _copy(IndicatorFigure, figures.indicators, progress)
     _copy(IndicatorShare, figures.shares, progress)
     _copy(GroupFigure, figures.groups, progress)
     _copy(UnitCompleteness, figures.completeness, progress)
-    analyze(IndicatorFigure, IndicatorShare, GroupFigure, UnitCompleteness)
+    _copy(UnitReports, figures.reports, progress)
+    analyze(*stored)
     now = timezone.now()
     FigureRun.objects.update_or_create(
         pk=1, defaults={"finished_at": now, "rebuilt_at": now, "frame_at": now}
@@ -1327,6 +1355,7 @@ def _apply(
     for goal_id, unit_id, period_id in reports:
         if period_id in world.by_id:
             touch(goal_id, unit_id, [period_id])
+    _recount_reports({(unit_id, period_id) for _goal, unit_id, period_id in reports})
     every_goal = set(world.area_of_goal)
     for unit_id, period_id in unit_groups:
         if unit_id in world.tree.units and period_id in world.by_id:
@@ -1744,6 +1773,21 @@ def _recount_completeness(world: World, touched: dict[int, set[int]]) -> None:
         UnitCompleteness.objects.bulk_create(rows)
 
 
+def _recount_reports(places: set[tuple[int, int]]) -> None:
+    """Count again the reports of the (unit, period) pairs whose reports changed."""
+    if not places:
+        return
+    stale = [
+        pk
+        for pk, u, p in UnitReports.objects.filter(
+            unit_id__in={u for u, _p in places}, period_id__in={p for _u, p in places}
+        ).values_list("pk", "unit_id", "period_id")
+        if (u, p) in places
+    ]
+    UnitReports.objects.filter(pk__in=stale).delete()
+    UnitReports.objects.bulk_create(report_rows(places))
+
+
 # --- Checking -----------------------------------------------------------------------------------
 
 
@@ -1755,7 +1799,7 @@ def _key_group(f: GroupFigure):
     return (f.unit_id, f.period_id, f.kind, f.object_id)
 
 
-def _key_completeness(f: UnitCompleteness):
+def _key_unit_period(f: UnitCompleteness | UnitReports):
     return (f.unit_id, f.period_id)
 
 
@@ -1773,6 +1817,7 @@ GROUP_FIELDS = (
     "values_reported", "values_carried", "values_expected", "indicator_progress",
 )  # fmt: skip
 COMPLETENESS_FIELDS = ("expected", "entered")
+REPORTS_FIELDS = ("submitted", "drafts")
 
 
 #: SQLite (`make run`) keeps about 15 significant digits of a figure stored with 20 decimals
@@ -1809,8 +1854,9 @@ def differences(progress: Progress | None = None, limit: int | None = None) -> l
         ("indicator", IndicatorFigure, computed.indicators, _key_indicator, INDICATOR_FIELDS),
         ("share", IndicatorShare, computed.shares, _key_share, SHARE_FIELDS),
         ("group", GroupFigure, computed.groups, _key_group, GROUP_FIELDS),
-        ("completeness", UnitCompleteness, computed.completeness, _key_completeness,
+        ("completeness", UnitCompleteness, computed.completeness, _key_unit_period,
          COMPLETENESS_FIELDS),
+        ("reports", UnitReports, computed.reports, _key_unit_period, REPORTS_FIELDS),
     ):  # fmt: skip
         want = {key(r): r for r in rows}
         have = {key(r): r for r in model.objects.defer(None).iterator(chunk_size=20000)}

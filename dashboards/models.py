@@ -182,9 +182,9 @@ class GroupFigure(models.Model):
         return [Decimal(v) for v in text.split()]
 
 
-class UnitCompleteness(models.Model):
-    """How many values a reporting unit owes for a period, whoever owns the indicators, and
-    how many are in (its own or one entered higher up inside the owner's subtree)."""
+class UnitPeriodCounts(models.Model):
+    """Counts kept per unit and period, one row each (the completeness page reads a period's
+    rows of both kinds below)."""
 
     unit = models.ForeignKey(
         "strategy.Unit", on_delete=models.CASCADE, related_name="+", db_constraint=False
@@ -192,6 +192,15 @@ class UnitCompleteness(models.Model):
     period = models.ForeignKey(
         "goals.ReportingPeriod", on_delete=models.CASCADE, related_name="+", db_constraint=False
     )
+
+    class Meta:
+        abstract = True
+
+
+class UnitCompleteness(UnitPeriodCounts):
+    """How many values a reporting unit owes for a period, whoever owns the indicators, and
+    how many are in (its own or one entered higher up inside the owner's subtree)."""
+
     expected = models.PositiveIntegerField(default=0)
     entered = models.PositiveIntegerField(default=0)
 
@@ -203,6 +212,25 @@ class UnitCompleteness(models.Model):
 
     def __str__(self) -> str:
         return f"unit {self.unit_id} @ {self.period_id}: {self.entered}/{self.expected}"
+
+
+class UnitReports(UnitPeriodCounts):
+    """How many progress reports a unit has for a period: submitted or approved (counted in
+    the figures) and in draft or returned. The completeness page lists them beside the values
+    (counting a period's reports took it longer than everything else it does)."""
+
+    submitted = models.PositiveIntegerField(default=0)
+    drafts = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("unit reports")
+        verbose_name_plural = _("unit reports")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "period"], name="unit_reports_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id} @ {self.period_id}: {self.submitted} + {self.drafts} drafts"
 
 
 class ChangeScope(models.TextChoices):

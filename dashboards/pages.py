@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 from django.http import Http404
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -33,7 +33,13 @@ from dashboards.data import (
 )
 from dashboards.exceptions import Change, ExceptionRow, Kind, exceptions, open_actions
 from dashboards.forecast_words import short_verdict
-from dashboards.models import GroupFigure, GroupKind, IndicatorShare, UnitCompleteness
+from dashboards.models import (
+    GroupFigure,
+    GroupKind,
+    IndicatorShare,
+    UnitCompleteness,
+    UnitReports,
+)
 from dashboards.scoring import STATUS_ORDER, Status
 from dashboards.snapshots import comparable, comparison_table
 from dashboards.sparkline import sparkline_svg
@@ -61,7 +67,6 @@ from dashboards.tables import (
     named,
     named_text,
 )
-from goals.models import ProgressReport
 from indicators.models import Measurement
 from ops.addresses import address_pattern, reverse_once
 from strategy.policy import Policy
@@ -1150,37 +1155,27 @@ def _of_units(rows: QuerySet, units: frozenset[int]) -> QuerySet:
 def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
     """Per reporting unit in the scope's subtree as it was in the chosen period
     (`DashboardData.units_in`): values entered of all those it owes for the period, whoever
-    owns the indicator (stored, dashboards.figures), and its reports."""
+    owns the indicator, and its reports (both stored, dashboards.figures)."""
     period = data.period
     listed = data.units_in()
     expected: Counter = Counter()
     entered: Counter = Counter()
-    for unit_id, owed, done in _of_units(
-        UnitCompleteness.objects.filter(period_id=period.id), listed
-    ).values_list("unit_id", "expected", "entered"):
-        if unit_id in listed:
-            expected[unit_id] = owed
-            entered[unit_id] = done
     submitted: Counter = Counter()
     drafts: Counter = Counter()
-    for unit_id, n_counted, n_reports in (
-        _of_units(ProgressReport.objects.filter(period_id=period.id), listed)
-        .order_by()  # the default ordering would join periods, goals, areas and units
-        .values("unit_id")
-        .annotate(
-            # Counting `state` (never null), not `id`: the count reads the index alone; the
-            # others by subtraction (a second filtered count doubled the time).
-            counted=Count("state", filter=Q(state__in=COUNTED_STATES)),
-            reports=Count("state"),
-        )
-        .values_list("unit_id", "counted", "reports")
+    values = _of_units(UnitCompleteness.objects.filter(period_id=period.id), listed)
+    reports = _of_units(UnitReports.objects.filter(period_id=period.id), listed)
+    nothing = Value(0, output_field=IntegerField())
+    for unit_id, owed, done, counted, other in values.values_list(
+        "unit_id", "expected", "entered", nothing, nothing
+    ).union(  # one query for both
+        reports.values_list("unit_id", nothing, nothing, "submitted", "drafts"), all=True
     ):
         if unit_id in listed:
-            submitted[unit_id] = n_counted
-            drafts[unit_id] = n_reports - n_counted
-    unit_ids = (
-        set(expected) | {u for u, n in submitted.items() if n} | {u for u, n in drafts.items() if n}
-    )
+            expected[unit_id] += owed
+            entered[unit_id] += done
+            submitted[unit_id] += counted
+            drafts[unit_id] += other
+    unit_ids = set(expected)  # a unit owes values, or has reports
     table = Table(
         "completeness",
         _("Reporting by unit"),

@@ -13,6 +13,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import TestCase
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
@@ -47,6 +48,12 @@ def refused_if_an_edit_ruled_it_out(set_unit_target, **target) -> None:
         set_unit_target(**target)
     except ValidationError as error:
         assert error.message_dict.keys() <= {"period", "unit"}
+
+
+def committed():
+    """A report's workflow step as a request commits it: the step's signal, sent on commit,
+    queues its figures."""
+    return TestCase.captureOnCommitCallbacks(execute=True)
 
 
 class Writes(RuleBasedStateMachine):
@@ -137,10 +144,24 @@ class Writes(RuleBasedStateMachine):
         ).first() or ProgressReportFactory(
             goal=goal("RES-3"), unit=unit(leaf), period=period("2024"), status=status
         )
-        if report.state in (ReportState.DRAFT, ReportState.RETURNED):
-            report.submit(by=self.user)
+        with committed():
+            if report.state in (ReportState.DRAFT, ReportState.RETURNED):
+                report.submit(by=self.user)
+            elif report.state == ReportState.SUBMITTED:
+                report.approve(by=self.user)
+
+    @rule(leaf=st.sampled_from(LEAVES), delete=st.booleans())
+    def a_report_is_returned_or_deleted(self, leaf, delete):
+        report = ProgressReport.objects.filter(
+            goal=goal("RES-3"), unit=unit(leaf), period=period("2024")
+        ).first()
+        if report is None:
+            return
+        if delete:
+            report.delete()
         elif report.state == ReportState.SUBMITTED:
-            report.approve(by=self.user)
+            with committed():
+                report.return_to_reporter(by=self.user, comment="Say more, please.")
 
     @rule(i=st.integers(0, 1), v=values)
     def target_milestone_changes(self, i, v):
