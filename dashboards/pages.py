@@ -81,10 +81,10 @@ def _query(data: DashboardData, *, with_unit: bool = True) -> str:
     return urlencode(params)
 
 
-def _href_pattern(name: str, query: str) -> str:
-    """A dashboard address with `{0}` for its one argument: reversed once for a table of
-    hundreds (an indicator's id, a unit's quoted code)."""
-    pattern = address_pattern(f"dashboards:{name}", "0")
+def _href_pattern(name: str, query: str, arguments: int = 1) -> str:
+    """A dashboard address with `{0}`, `{1}`, … for its arguments: reversed once for a table of
+    hundreds (an indicator's id, a unit's quoted code, an area's and a goal's)."""
+    pattern = address_pattern(f"dashboards:{name}", *(str(n) for n in range(arguments)))
     return f"{pattern}?{query}" if query else pattern
 
 
@@ -144,11 +144,11 @@ def _percent_or_none(value: Decimal | None) -> float | None:
     return None if value is None else float(round(value * 100))
 
 
-def _trend(data: DashboardData) -> list[Summary]:
+def _trend(data: DashboardData, **kwargs) -> list[Summary]:
     """The stored figures of the chosen period and the ones of its kind before it (the chosen
-    one last), in one query."""
+    one last), in one query (`summaries`, with its `area_ids` and `earlier`)."""
     periods = trend_periods(data)
-    found = summaries(data, periods)
+    found = summaries(data, periods, **kwargs)
     return [found[p.id] for p in periods]
 
 
@@ -214,7 +214,7 @@ def _spark_title(label: str, labels: list[str], values: list[float | None]) -> s
 
 
 def overview(data: DashboardData) -> dict[str, Any]:
-    trend = _trend(data)
+    trend = _trend(data, earlier=[GroupKind.AREA])  # the cards' sparklines
     summary = trend[-1]
     query = _query(data)
     context = _base(data, summary=summary)
@@ -321,16 +321,20 @@ def _goal_tree(
     )
     pillar_order = {p.id: n for n, p in enumerate(data.pillars)}
     pillars = {p.id: p for p in data.pillars}
+    area_href, pillar_href, goal_href = (
+        _href_pattern(name, query, n) for name, n in (("area", 1), ("pillar", 2), ("goal", 2))
+    )
     tree = []
     for area in data.areas:
         area_goals = [g for g in data.goals if g.area_id == area.id]
+        area_code = quote(area.code)
         by_pillar: dict[int | None, list[dict[str, Any]]] = {}
         first: dict[int, int | None] = {}
         for g in area_goals:
             own = sorted(g.pillar_ids, key=lambda p: pillar_order.get(p, 0))
             first[g.id] = own[0] if own else None
             figure = summary.goals[g.id]
-            href = _url("goal", area.code, g.code, query=query)
+            href = goal_href.format(area_code, quote(g.code))
             by_pillar.setdefault(first[g.id], []).append(
                 {
                     "goal": g,
@@ -351,12 +355,12 @@ def _goal_tree(
         tree.append(
             {
                 "area": area,
-                "href": _url("area", area.code, query=query),
+                "href": area_href.format(area_code),
                 "result": summary.areas[area.id],
                 "pillars": [
                     {
                         "pillar": p,
-                        "href": _url("pillar", area.code, p.code, query=query),
+                        "href": pillar_href.format(area_code, quote(p.code)),
                         "result": summary.pillars[p.id],
                         "goals": by_pillar.get(p.id, []),
                         # goals of this pillar listed under their first pillar, another
@@ -458,7 +462,7 @@ def area(data: DashboardData, code: str) -> dict[str, Any]:
     row = next((a for a in data.areas if a.code == code), None)
     if row is None:
         raise Http404
-    trend = _trend(data)
+    trend = _trend(data, area_ids=[row.id])
     summary = trend[-1]
     query = _query(data)
     goals = [g for g in data.goals if g.area_id == row.id]
@@ -492,10 +496,10 @@ def pillar(data: DashboardData, area_code: str, code: str) -> dict[str, Any]:
     )
     if row is None:
         raise Http404
-    trend = _trend(data)
+    goals = [g for g in data.goals if row.id in g.pillar_ids]
+    trend = _trend(data, area_ids={area_row.id, *(g.area_id for g in goals)})
     summary = trend[-1]
     query = _query(data)
-    goals = [g for g in data.goals if row.id in g.pillar_ids]
     return _group_page(
         data,
         summary,
@@ -987,7 +991,7 @@ def _unit_cell(data: DashboardData, unit_id: int, href: str) -> Cell:
 def _unit_trend(data: DashboardData, history: Lineage) -> dict[str, Any]:
     """The unit's area figures over the trend periods (one query). For the periods before the
     unit existed they are its predecessors' (dashboards.figures), marked as theirs."""
-    trend = _trend(data)
+    trend = _trend(data, earlier=[GroupKind.AREA])
     carried = {s.period.id for s in trend if history.carried(s.period)}
     names = ", ".join(p.code for p in history.predecessors)
 

@@ -188,11 +188,24 @@ SUMMARY_FIELDS = (
 
 
 def summaries(
-    data: DashboardData, periods: Iterable[Period], *, area_ids: Iterable[int] | None = None
+    data: DashboardData,
+    periods: Iterable[Period],
+    *,
+    area_ids: Iterable[int] | None = None,
+    earlier: Iterable[GroupKind] | None = None,
 ) -> dict[int, Summary]:
-    """The goal, pillar and area figures of the scope for each of `periods` (one query)."""
+    """The goal, pillar and area figures of the scope for each of `periods` (one query).
+    `earlier`: the only kinds of figure read for the periods before the last one (the others
+    read there as no data), where a page's trend shows no more: the overview's shows areas."""
     periods = list(periods)
-    rows = GroupFigure.objects.filter(unit_id=data.scope.id, period_id__in=[p.id for p in periods])
+    rows = GroupFigure.objects.filter(unit_id=data.scope.id)
+    if earlier is None:
+        rows = rows.filter(period_id__in=[p.id for p in periods])
+    else:
+        *before, last = periods
+        rows = rows.filter(
+            Q(period_id=last.id) | Q(period_id__in=[p.id for p in before], kind__in=list(earlier))
+        )
     if area_ids is not None:
         rows = rows.filter(area_id__in=list(area_ids))
     stored: dict[int, dict[tuple[str, int], Any]] = {p.id: {} for p in periods}

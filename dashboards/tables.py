@@ -6,6 +6,7 @@ Every figure is formatted here, so the page and the exports cannot disagree.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from collections.abc import Callable, Sequence
@@ -14,8 +15,8 @@ from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils.text import slugify
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from dashboards.scoring import IndicatorSpec, Status
 from indicators.models import implausible_message, is_implausible, plausible_limit
@@ -28,6 +29,19 @@ STATUS_LABELS = {
     Status.OFF_TRACK: gettext_lazy("Off track"),
     Status.NO_DATA: gettext_lazy("No data"),
 }
+
+
+def status_label(status: Status) -> str:
+    """A status in words in the active language: translated once per process and language,
+    where a page names a status hundreds of times."""
+    return _status_label(status, get_language())
+
+
+@functools.lru_cache(maxsize=64)
+def _status_label(status: Status, language: str | None) -> str:
+    return str(STATUS_LABELS[status])
+
+
 # Shapes that tell the statuses apart without colour.
 STATUS_ICONS = {
     Status.ON_TRACK: "✓",
@@ -206,7 +220,7 @@ def fmt_ratio(ratio: Decimal | None) -> Cell:
 
 
 def fmt_status(status: Status) -> Cell:
-    return Cell(str(STATUS_LABELS[status]), status=status)
+    return Cell(status_label(status), status=status)
 
 
 def fmt_count(n: int) -> Cell:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from dashboards.scoring import Status
-from dashboards.tables import STATUS_ICONS, STATUS_LABELS
+from dashboards.tables import STATUS_ICONS, status_label
 from ops.markup import escaped, marked
 
 register = template.Library()
@@ -18,7 +18,7 @@ def _badge(status: Status | str, text: str = "") -> str:
     status = Status(status)
     return (
         f'<span class="status status-{escaped(status.value)}"><span aria-hidden="true">'
-        f"{escaped(STATUS_ICONS[status])}</span> {escaped(text or STATUS_LABELS[status])}</span>"
+        f"{escaped(STATUS_ICONS[status])}</span> {escaped(text or status_label(status))}</span>"
     )
 
 
@@ -38,7 +38,7 @@ def status_badge(status: Status | str | None, text: str = ""):
 
 def _count(status: Status | str, n: int) -> str:
     status = Status(status)
-    label, icon = escaped(STATUS_LABELS[status]), escaped(STATUS_ICONS[status])
+    label, icon = escaped(status_label(status)), escaped(STATUS_ICONS[status])
     return (
         f'<span class="status status-{escaped(status.value)}" title="{label}"><span '
         f'aria-hidden="true">{icon}</span><span class="visually-hidden">{label}:</span> '
