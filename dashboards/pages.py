@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import functools
 from collections import Counter
-from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 from urllib.parse import quote
@@ -965,7 +964,7 @@ def _target_cells(data: DashboardData, result: IndicatorResult) -> tuple[Cell, C
         }
         muted = True
     cell = fmt_number(target, spec.decimals)
-    return replace(cell, muted=muted), Cell(whose, muted=muted)
+    return cell._replace(muted=muted), Cell(whose, muted=muted)
 
 
 def _owner_label(row: IndicatorRow) -> str:
@@ -1174,12 +1173,13 @@ def completeness(data: DashboardData, today: datetime.date) -> dict[str, Any]:
     ).union(  # one query for both
         reports.values_list("unit_id", nothing, nothing, "submitted", "drafts"), all=True
     ):
-        if unit_id in listed:
-            expected[unit_id] += owed
-            entered[unit_id] += done
-            submitted[unit_id] += counted
-            drafts[unit_id] += other
-    unit_ids = set(expected)  # a unit owes values, or has reports
+        if unit_id not in listed:
+            continue
+        if owed:  # a row of values (a unit that owes none has none)
+            expected[unit_id], entered[unit_id] = owed, done
+        else:  # a row of reports
+            submitted[unit_id], drafts[unit_id] = counted, other
+    unit_ids = set(expected) | set(submitted)
     table = Table(
         "completeness",
         _("Reporting by unit"),
