@@ -274,8 +274,9 @@ def frame_key(stamp: datetime.datetime | None, language: str) -> str:
 
 
 def _strategy_frame(stamp) -> tuple:
-    """The current strategy, its periods, areas, pillars and goals (with their pillars), and
-    the `figures.World` over them (every unit and its earlier parents).
+    """The current strategy, its periods, areas, pillars and goals (with their pillars), the
+    `figures.World` over them (every unit and its earlier parents), and the ids of the periods
+    with an "as reported" snapshot (taking one moves the stamp on, dashboards.signals).
 
     Cached under the time this structure last changed (`FigureRun.frame_at`, set by the
     settle of any change to it, dashboards.signals, and by a full rebuild): all processes
@@ -312,7 +313,10 @@ def _strategy_frame(stamp) -> tuple:
         {g.id: list(g.pillar_ids) for g in goals},
         [(p.id, p.area_id) for p in pillars],
     )
-    frame = (strategy, periods, areas, pillars, goals, world)
+    snapshotted = frozenset(
+        PeriodSnapshot.objects.filter(period__strategy=strategy).values_list("period_id", flat=True)
+    )
+    frame = (strategy, periods, areas, pillars, goals, world, snapshotted)
     if stamp:
         cache.set(key, frame, 24 * 3600)
         _keep(key, frame)
@@ -361,7 +365,9 @@ def load(
         updating = not figures.settle(wait=False)
         if not updating:
             state = figures.state()
-    strategy, periods, areas, pillars, goals, world = _strategy_frame(state.frame_stamp)
+    strategy, periods, areas, pillars, goals, world, snapshotted = _strategy_frame(
+        state.frame_stamp
+    )
     if not periods:
         raise Http404
     code = params.get("period")
@@ -394,7 +400,10 @@ def load(
         scope = roots[0]
 
     return DashboardData(
-        snapshot=PeriodSnapshot.objects.latest_figures(period.id) if with_snapshot else None,
+        # Read only for a period that has one (while the frame is being renewed: any period).
+        snapshot=PeriodSnapshot.objects.latest_figures(period.id)
+        if with_snapshot and (period.id in snapshotted or state.frame_pending)
+        else None,
         strategy=strategy,
         periods=sorted(periods, key=lambda p: (p.end, p.kind)),
         period=period,

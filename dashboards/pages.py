@@ -95,11 +95,10 @@ def _url(name: str, *args: str, query: str = "") -> str:
 def _filters(data: DashboardData) -> dict[str, Any]:
     """The period and unit choices of the filter form, as (value, label) pairs."""
     top = min(r.depth for r in data.visible_roots)
-    units = [
-        u
-        for u in sorted(data.tree.units.values(), key=lambda u: u.path)
-        if u.depth <= top + 1 or u.id == data.scope.id
-    ]
+    units = sorted(
+        (u for u in data.tree.units.values() if u.depth <= top + 1 or u.id == data.scope.id),
+        key=lambda u: u.path,
+    )  # the few listed sorted, not a university's 600
     periods = sorted(data.periods, key=lambda p: -p.end.toordinal())
     return {
         "years": [(p.code, p.code) for p in periods if p.kind == "year"],

@@ -373,6 +373,12 @@ def _freeze_figures(sender, *, period, by, **kwargs) -> None:
     PeriodSnapshot.take(period=period, by=by)
 
 
+def _snapshot_changed(sender, instance, raw=False, **kwargs) -> None:
+    """The pages' frame knows which periods have a snapshot (dashboards.data)."""
+    if not raw:
+        figures.queue(frame=True)
+
+
 def _computed_status(sender, *, goal_id, unit_id, period_id, **kwargs) -> str | None:
     """The goal's stored status over the indicators owned in the unit's subtree for the
     period, for the report form (None: no figure or no data)."""
@@ -391,6 +397,8 @@ def connect() -> None:
     period_closing.connect(_freeze_figures, dispatch_uid="dashboards-freeze-figures")
     measurements_changed.connect(_values_changed, dispatch_uid="dashboards-values")
     report_step_taken.connect(_report_step, dispatch_uid="dashboards-report-step")
+    post_save.connect(_snapshot_changed, sender=PeriodSnapshot, dispatch_uid="dashboards-snap")
+    post_delete.connect(_snapshot_changed, sender=PeriodSnapshot, dispatch_uid="dashboards-unsnap")
     for model, receiver in [(Target, _target_changed), (ProgressReport, _report_changed)]:
         name = model.__name__
         pre_save.connect(_remember_place, sender=model, dispatch_uid=f"dashboards-pre-{name}")

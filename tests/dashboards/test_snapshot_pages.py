@@ -110,3 +110,34 @@ def test_the_export_of_a_closed_period_has_the_figures_as_reported(
     row = next(r for r in rows if r["Code"] == indicator.code)
     assert (row["Value as reported"], row["Value"]) == (45, 60)
     assert row["Changed since closing"] == "Changed"
+
+
+def test_closing_a_period_already_shown_brings_its_as_reported_figures_on_the_next_request(
+    client, personas, dashboard_data
+):
+    """The pages' cached frame says which periods have a snapshot; taking one renews it."""
+    dashboard_data(1)
+    client.force_login(personas.rector)
+    assert (
+        "As reported and now" not in client.get("/dashboard/", {"period": "2024"}).content.decode()
+    )
+    year = period("2024")
+    year.open()
+    year.close(by=personas.administrator)
+    assert "As reported and now" in client.get("/dashboard/", {"period": "2024"}).content.decode()
+
+
+def test_a_snapshot_whose_frame_change_is_left_to_the_worker_is_shown_at_once(
+    client, personas, dashboard_data, settings
+):
+    """With a broker, a page leaves a fresh change to the worker and shows the older frame:
+    the snapshot is read all the same while the frame waits to be renewed."""
+    dashboard_data(1)
+    client.force_login(personas.rector)
+    client.get("/dashboard/", {"period": "2024"})  # the frame, cached without a snapshot
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    year = period("2024")
+    year.open()
+    year.close(by=personas.administrator)
+    page = client.get("/dashboard/", {"period": "2024"}).content.decode()
+    assert "As reported and now" in page

@@ -354,11 +354,18 @@ def test_a_renamed_area_shows_its_new_name_on_the_next_page(client, personas, st
     assert "Research, renamed" in client.get("/dashboard/", {"period": "2024"}).text
 
 
-def test_closing_a_period_leaves_the_cached_structure_as_it_is(stored):
+def test_closing_a_period_recomputes_nothing_and_renews_the_cached_structure_for_its_snapshot(
+    stored,
+):
+    """Opening or closing is not in the pages' frame; the snapshot a close takes is (which
+    periods have one), so it moves the frame on, once."""
     year = period("2025")
     year.open()
-    year.close(by=UserFactory())
     assert not FigureChange.objects.exists()
+    year.close(by=UserFactory())
+    assert list(FigureChange.objects.values_list("scope", "everything")) == [
+        (ChangeScope.FRAME, False)
+    ]
 
 
 def test_a_renamed_faculty_shows_its_new_name_on_the_next_page(client, personas, stored):
