@@ -407,8 +407,8 @@ class ProgressReport(models.Model):
             ),
         ]
         indexes = [
-            # The completeness page counts a period's reports per unit and state: read from
-            # the index alone, not from thousands of wide rows (a national period: 8,000).
+            # A unit's reports of a period counted by state (the stored counts the completeness
+            # page reads): from the index alone, not from thousands of wide rows.
             models.Index(fields=["period", "unit", "state"], name="report_period_unit_state"),
             # The figures of a goal, pillar or area count the reported statuses of a period's
             # reports by goal: from the index alone (2,000 rows per area at national scale).
