@@ -842,22 +842,22 @@ def completeness_rows(
     ]
 
 
-def report_rows(of: Iterable[tuple[int, int]] | None = None) -> list[UnitReports]:
-    """Per unit and period (of the (unit, period) pairs `of`, or all) with a progress report:
-    how many are submitted or approved (`COUNTED_STATES`) and how many are not."""
+def unit_report_counts(
+    units: Iterable[int] | None = None, periods: Iterable[int] | None = None
+) -> list[UnitReports]:
+    """Per unit and period (of `units` and `periods`, or all) with a progress report: how many
+    are submitted or approved (`COUNTED_STATES`) and how many are not."""
     reports = ProgressReport.objects.order_by()
-    if of is not None:
-        of = set(of)
-        if not of:
-            return []
-        reports = reports.filter(unit_id__in={u for u, _p in of}, period_id__in={p for _u, p in of})
+    if units is not None:
+        reports = reports.filter(unit_id__any=set(units))
+    if periods is not None:
+        reports = reports.filter(period_id__any=set(periods))
     return [
         UnitReports(unit_id=u, period_id=p, submitted=counted, drafts=n - counted)
         for u, p, counted, n in reports.values("unit_id", "period_id")
         .annotate(counted=Count("state", filter=Q(state__in=COUNTED_STATES)), n=Count("state"))
         .order_by("period_id", "unit_id")  # stored by period, as the page reads them
         .values_list("unit_id", "period_id", "counted", "n")
-        if of is None or (u, p) in of
     ]
 
 
@@ -898,7 +898,7 @@ def compute_all(world: World | None = None, progress: Progress | None = None) ->
     completeness: list[UnitCompleteness] = []
     for period in world.periods:
         completeness.extend(completeness_rows(world, specs, present, period))
-    reports = report_rows()
+    reports = unit_report_counts()
     say(
         f"{len(groups)} group figures, {len(completeness)} completeness rows, "
         f"{len(reports)} units' reports"
@@ -1774,18 +1774,13 @@ def _recount_completeness(world: World, touched: dict[int, set[int]]) -> None:
 
 
 def _recount_reports(places: set[tuple[int, int]]) -> None:
-    """Count again the reports of the (unit, period) pairs whose reports changed."""
+    """Count again the reports of the units and periods of the (unit, period) pairs whose
+    reports changed (every pair of them: those that did not change count the same)."""
     if not places:
         return
-    stale = [
-        pk
-        for pk, u, p in UnitReports.objects.filter(
-            unit_id__in={u for u, _p in places}, period_id__in={p for _u, p in places}
-        ).values_list("pk", "unit_id", "period_id")
-        if (u, p) in places
-    ]
-    UnitReports.objects.filter(pk__in=stale).delete()
-    UnitReports.objects.bulk_create(report_rows(places))
+    units, periods = {u for u, _p in places}, {p for _u, p in places}
+    UnitReports.objects.filter(unit_id__any=units, period_id__any=periods).delete()
+    UnitReports.objects.bulk_create(unit_report_counts(units, periods))
 
 
 # --- Checking -----------------------------------------------------------------------------------

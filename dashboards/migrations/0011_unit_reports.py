@@ -1,5 +1,5 @@
 """Each unit's reports per period, counted (`UnitReports`): filled here from the reports, as
-`figures.report_rows` counts them, so the completeness page is right at once. A full rebuild
+`figures.unit_report_counts` counts them, so the completeness page is right at once. A full rebuild
 is queued too (where figures are stored): a worker of the previous release still running
 during the deploy settles a report's change without recounting; the rebuild, by the new
 release's worker or sweep, counts again whatever changed meanwhile."""
